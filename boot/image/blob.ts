@@ -1,0 +1,60 @@
+// boot/image/blob.ts — writes the app blob linked into section .unijs.app: a header, the bytecode, the image
+// config (JSON) and the line map (JSON). The layout is struct unijs_app_header in boot/native/app_image.h.
+// Layer: build tools (host only).
+
+export const APP_MAGIC = "UNIJSAPP";
+export const APP_VERSION = 1;
+export const HEADER_SIZE = 80;
+
+export interface AppBlobParts {
+  bytecode: Uint8Array;
+  config: string;
+  lineMap: string;
+  /** JS heap limit in bytes; 0 = automatic (RAM less a reserve). */
+  heapLimit: number;
+  /** RAM in bytes the image expects (the launcher's default for it). */
+  memHint: number;
+}
+
+/** Serialises the blob. Each part starts 16-byte aligned. */
+export function encodeAppBlob(p: AppBlobParts): Buffer {
+  const config = Buffer.from(p.config, "utf8");
+  const lineMap = Buffer.from(p.lineMap, "utf8");
+  const align = (n: number) => (n + 15) & ~15;
+  const bcOff = HEADER_SIZE;
+  const cfgOff = align(bcOff + p.bytecode.length);
+  const lmOff = align(cfgOff + config.length);
+  const total = lmOff + lineMap.length;
+  const b = Buffer.alloc(total);
+  b.write(APP_MAGIC, 0, "latin1");
+  b.writeUInt32LE(APP_VERSION, 8);
+  b.writeUInt32LE(0, 12);
+  b.writeBigUInt64LE(BigInt(p.heapLimit), 16);
+  b.writeBigUInt64LE(BigInt(p.memHint), 24);
+  b.writeUInt32LE(bcOff, 32);
+  b.writeUInt32LE(p.bytecode.length, 36);
+  b.writeUInt32LE(cfgOff, 40);
+  b.writeUInt32LE(config.length, 44);
+  b.writeUInt32LE(lmOff, 48);
+  b.writeUInt32LE(lineMap.length, 52);
+  b.writeUInt32LE(total, 56);
+  Buffer.from(p.bytecode).copy(b, bcOff);
+  config.copy(b, cfgOff);
+  lineMap.copy(b, lmOff);
+  return b;
+}
+
+/** Reads the header back (the launcher uses memHint; tests check the layout). Throws on a foreign blob. */
+export function decodeAppHeader(b: Buffer): { heapLimit: number; memHint: number; bytecodeLength: number; total: number } {
+  if (b.length < HEADER_SIZE || b.toString("latin1", 0, 8) !== APP_MAGIC) {
+    throw new Error("not a unijs app blob: the magic 'UNIJSAPP' is missing");
+  }
+  const version = b.readUInt32LE(8);
+  if (version !== APP_VERSION) throw new Error(`unijs app blob version ${version}, expected ${APP_VERSION}`);
+  return {
+    heapLimit: Number(b.readBigUInt64LE(16)),
+    memHint: Number(b.readBigUInt64LE(24)),
+    bytecodeLength: b.readUInt32LE(36),
+    total: b.readUInt32LE(56),
+  };
+}

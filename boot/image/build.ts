@@ -1,0 +1,85 @@
+// boot/image/build.ts — `npm run image`: app → bundle (esbuild) → bytecode (host QuickJS) → app blob → linked
+// ELF. The output is written only when every step succeeded (temp file, then rename): never a half image.
+// Layer: build tools (host only).
+
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { appNameOf, bundleApp, moduleSizes, resolveAppEntry } from "./bundle.ts";
+import { encodeAppBlob } from "./blob.ts";
+import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
+import type { ImageConfig } from "../../libos/process/index.ts";
+
+export interface ImageOptions {
+  /** App entry file or folder. */
+  app: string;
+  /** Output image path (default build/images/<name>.elf). */
+  out?: string;
+  /** Environment baked into process.env. */
+  env?: Record<string, string>;
+  /** Extra process.argv entries after argv[1]. */
+  args?: string[];
+  /** RAM the image is meant for, bytes (the launcher's default --mem for it). */
+  memBytes?: number;
+  /** JS heap limit, bytes; 0 or absent = automatic (RAM less 16 MiB). */
+  heapBytes?: number;
+  /** Link the test-only hal hooks (hal.testFault). Never in a normal image. */
+  testHooks?: boolean;
+}
+
+export interface ImageResult {
+  path: string;
+  symbols: string;
+  name: string;
+  imageBytes: number;
+  bytecodeBytes: number;
+  bundleBytes: number;
+  modules: { path: string; bytes: number }[];
+}
+
+export const DEFAULT_MEM = 128 * 1024 * 1024;
+
+/** Parses "128M", "64m", "1G", "65536" (bytes) → bytes. Throws on anything else. */
+export function parseSize(s: string): number {
+  const m = /^(\d+)([kKmMgG]?)[bB]?$/.exec(s.trim());
+  if (!m) throw new Error(`'${s}' is not a size (expected e.g. 64M, 1G, 4096)`);
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
+  return Number(m[1]) * mult;
+}
+
+export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
+  const entry = resolveAppEntry(opts.app);
+  const name = appNameOf(entry);
+  const out = resolve(opts.out ?? join("build/images", `${name}.elf`));
+  ensureNativeCore();
+  const bundle = await bundleApp(entry, name);
+  const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
+  try {
+    const bytecode = compileBytecode(work, bundle.code, bundle.bundleName);
+    const config: ImageConfig = { argv: ["/unijs", `/app/${name}`, ...(opts.args ?? [])], env: opts.env ?? {}, name };
+    const blob = encodeAppBlob({
+      bytecode,
+      config: JSON.stringify(config),
+      lineMap: JSON.stringify(bundle.lineMap),
+      heapLimit: opts.heapBytes ?? 0,
+      memHint: opts.memBytes ?? DEFAULT_MEM,
+    });
+    const linked = linkImage(work, blob, opts.testHooks ?? false);
+    mkdirSync(dirname(out), { recursive: true });
+    const tmpOut = join(dirname(out), `.${basename(out)}.tmp`);
+    copyFileSync(linked.stripped, tmpOut);
+    renameSync(tmpOut, out);
+    copyFileSync(linked.symbols, out + ".sym");
+    return {
+      path: out,
+      symbols: out + ".sym",
+      name,
+      imageBytes: statSync(out).size,
+      bytecodeBytes: bytecode.length,
+      bundleBytes: Buffer.byteLength(bundle.code),
+      modules: moduleSizes(bundle.metafile),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

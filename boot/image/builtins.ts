@@ -1,0 +1,19 @@
+// boot/image/builtins.ts — which Node built-in modules unijs provides, and the libos file each resolves to.
+// `fs`, `node:fs` etc. resolve here; a built-in that is not listed is a build error that says so.
+// Layer: build tools (host only).
+
+/** Built-in module name (without "node:") → path relative to the repository root. */
+export const BUILTINS: Record<string, string> = {
+  process: "libos/process/module.ts",
+  console: "libos/console/module.ts",
+};
+
+/** Node's built-in module names, so `import "fs"` is recognised as a built-in even before unijs provides it. */
+export const NODE_BUILTIN_NAMES = new Set([
+  "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
+  "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises", "http", "http2",
+  "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32", "perf_hooks", "process",
+  "punycode", "querystring", "readline", "repl", "stream", "stream/promises", "stream/web", "string_decoder",
+  "sys", "timers", "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm",
+  "wasi", "worker_threads", "zlib", "test",
+]);

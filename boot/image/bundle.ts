@@ -1,0 +1,128 @@
+// boot/image/bundle.ts — esbuild bundles the app with the runtime: TypeScript in, ES2020 out (QuickJS 2021),
+// tree-shaken, names kept for stack traces, Node built-ins resolved to libos. Returns the script, its line map
+// and esbuild's metafile (for the per-module size report).
+// Layer: build tools (host only).
+
+import * as esbuild from "esbuild";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { ROOT } from "../paths.ts";
+import { BUILTINS, NODE_BUILTIN_NAMES } from "./builtins.ts";
+import { buildLineMap } from "./linemap.ts";
+import type { LineMap } from "../../kernel/stack_trace.ts";
+
+/** A build error with the location esbuild reported ("file:line:col: message"). */
+export class BuildError extends Error {}
+
+export interface Bundle {
+  code: string;
+  lineMap: LineMap;
+  metafile: esbuild.Metafile;
+  /** The name the bytecode records for the bundle (stack traces show it until mapped). */
+  bundleName: string;
+}
+
+/** Resolves `app` (a file, or a folder with package.json "main" or an index.{ts,js,mjs}) to its entry file. */
+export function resolveAppEntry(app: string): string {
+  const p = resolve(app);
+  if (!existsSync(p)) throw new BuildError(`${app}: no such file or folder`);
+  if (statSync(p).isFile()) return p;
+  const pkgPath = join(p, "package.json");
+  if (existsSync(pkgPath)) {
+    const main = (JSON.parse(readFileSync(pkgPath, "utf8")) as { main?: string }).main;
+    if (main && existsSync(join(p, main))) return join(p, main);
+  }
+  for (const name of ["index.ts", "index.mts", "index.js", "index.mjs", "main.ts", "main.js"]) {
+    if (existsSync(join(p, name))) return join(p, name);
+  }
+  throw new BuildError(`${app}: a folder needs package.json "main" or an index.ts / index.js`);
+}
+
+/** esbuild plugin: `node:x` and bare built-in names → libos, with a clear error for what unijs lacks. */
+const builtinsPlugin: esbuild.Plugin = {
+  name: "unijs-builtins",
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
+      const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
+      if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
+      const target = BUILTINS[name];
+      if (target) return { path: join(ROOT, target) };
+      if (!NODE_BUILTIN_NAMES.has(name)) return { errors: [{ text: `"${args.path}" is not a Node built-in module` }] };
+      return {
+        errors: [{
+          text: `the Node built-in "${args.path}" is not available in unijs yet ` +
+            `(available: ${Object.keys(BUILTINS).sort().join(", ")})`,
+        }],
+      };
+    });
+  },
+};
+
+function formatMessages(msgs: esbuild.Message[]): string {
+  return msgs.map((m) => {
+    const loc = m.location;
+    const where = loc ? `${loc.file}:${loc.line}:${loc.column + 1}: ` : "";
+    const src = loc?.lineText ? `\n    ${loc.lineText}\n    ${" ".repeat(loc.column)}^` : "";
+    return `${where}error: ${m.text}${src}`;
+  }).join("\n");
+}
+
+export async function bundleApp(entry: string, appName: string): Promise<Bundle> {
+  const bundleName = `${appName}.bundle.js`;
+  const appRel = "./" + relative(ROOT, entry).split("\\").join("/");
+  const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => require(${JSON.stringify(appRel)}));\n`;
+  let result: esbuild.BuildResult & { metafile: esbuild.Metafile; outputFiles: esbuild.OutputFile[] };
+  try {
+    result = await esbuild.build({
+      stdin: { contents: stub, resolveDir: ROOT, sourcefile: "unijs-entry.js", loader: "js" },
+      absWorkingDir: ROOT,
+      bundle: true,
+      write: false,
+      outfile: join(ROOT, bundleName),
+      format: "iife",
+      platform: "neutral",
+      mainFields: ["module", "main"],
+      conditions: ["unijs", "node", "import", "require", "default"],
+      target: "es2020",
+      keepNames: true,
+      treeShaking: true,
+      minifySyntax: true,
+      minifyIdentifiers: true,
+      sourcemap: "external",
+      sourcesContent: false,
+      legalComments: "none",
+      charset: "utf8",
+      metafile: true,
+      logLevel: "silent",
+      define: { "process.env.NODE_ENV": '"production"' },
+      plugins: [builtinsPlugin],
+    });
+  } catch (e) {
+    const failure = e as esbuild.BuildFailure;
+    if (failure.errors) throw new BuildError(formatMessages(failure.errors));
+    throw e;
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"));
+  if (!js || !map) throw new Error("esbuild produced no output");
+  return {
+    code: js.text,
+    lineMap: buildLineMap(JSON.parse(map.text), bundleName),
+    metafile: result.metafile,
+    bundleName,
+  };
+}
+
+/** Sizes of each input in the bundle, largest first (bytes of output JS). */
+export function moduleSizes(metafile: esbuild.Metafile): { path: string; bytes: number }[] {
+  const out = Object.values(metafile.outputs)[0];
+  return Object.entries(out?.inputs ?? {})
+    .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
+    .filter((x) => x.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+export const appNameOf = (entry: string) => {
+  const b = basename(entry).replace(/\.[mc]?[jt]s$/, "");
+  return b === "index" || b === "main" ? basename(resolve(entry, "..")) : b;
+};

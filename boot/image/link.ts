@@ -1,0 +1,59 @@
+// boot/image/link.ts — makes the native core (cached: `make` is a no-op once built), compiles the bundle to
+// bytecode with the host build of the same engine, and links one ELF: kernel.ld + core.o + app blob + engine.a
+// + musl libc.a + libgcc.a. Writes a stripped image and a symbol file beside it (for panic backtraces).
+// Layer: build tools (host only).
+
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC } from "../paths.ts";
+import { BuildError } from "./bundle.ts";
+
+function run(cmd: string, args: string[], cwd?: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
+  if (r.error) throw new BuildError(`${cmd} could not run: ${r.error.message} (did 'npm install' finish?)`);
+  if (r.status !== 0) throw new BuildError(`${cmd} ${args.join(" ")} failed:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+let nativeChecked = false;
+
+/** Brings build/native up to date (compiles only what changed; the engine is compiled once per machine). */
+export function ensureNativeCore(): void {
+  if (nativeChecked) return;
+  run("make", ["-C", NATIVE_SRC, "-s", "-j2"]);
+  nativeChecked = true;
+}
+
+/** Compiles a script to QuickJS bytecode. A syntax error becomes a BuildError naming the bundle line. */
+export function compileBytecode(workDir: string, code: string, bundleName: string): Buffer {
+  const src = join(workDir, bundleName);
+  const out = join(workDir, "app.qbc");
+  writeFileSync(src, code);
+  const r = spawnSync(join(NATIVE_BUILD, "host/unijs-qjsc"), ["-o", out, "-n", bundleName, src], { encoding: "utf8" });
+  if (r.status !== 0) throw new BuildError(`the engine rejected the bundle: ${r.stderr.trim() || r.error}`);
+  return readFileSync(out);
+}
+
+let libgcc: string | undefined;
+
+/** Links the image. `blob` is the encoded app blob; returns the unstripped and stripped ELF paths in workDir. */
+export function linkImage(workDir: string, blob: Buffer, testHooks: boolean): { full: string; stripped: string; symbols: string } {
+  writeFileSync(join(workDir, "app.bin"), blob);
+  writeFileSync(join(workDir, "app.S"),
+    '    .section .unijs.app, "a"\n    .balign 16\n    .global unijs_app\nunijs_app:\n    .incbin "app.bin"\n' +
+    '    .section .note.GNU-stack, "", @progbits\n');
+  run("as", ["--64", "-o", "app.o", "app.S"], workDir);
+  libgcc ??= run("gcc", ["-print-libgcc-file-name"]).trim();
+  const objs = [join(NATIVE_BUILD, "core.o"), ...(testHooks ? [join(NATIVE_BUILD, "test_hooks.o")] : []), "app.o"];
+  run("ld", [
+    "-nostdlib", "-static", "-T", join(NATIVE_SRC, "kernel.ld"), "--gc-sections", "--build-id=none",
+    "-z", "max-page-size=0x1000", "-z", "noexecstack", "--no-warn-rwx-segments", "-o", "image.full.elf",
+    ...objs, join(NATIVE_BUILD, "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
+  ], workDir);
+  run("objcopy", ["--strip-all", "image.full.elf", "image.elf"], workDir);
+  const nm = run("nm", ["-n", "--defined-only", "image.full.elf"], workDir);
+  const symbols = nm.split("\n").filter((l) => / [tTwW] /.test(l)).join("\n") + "\n";
+  writeFileSync(join(workDir, "image.sym"), symbols);
+  return { full: join(workDir, "image.full.elf"), stripped: join(workDir, "image.elf"), symbols: join(workDir, "image.sym") };
+}

@@ -1,0 +1,25 @@
+/* boot/native/app_image.h — the app blob the image builder links into section .unijs.app (boot/image/blob.ts
+ * writes it; keep the two in step). All offsets are from the start of the header; little-endian. */
+#ifndef UNIJS_APP_IMAGE_H
+#define UNIJS_APP_IMAGE_H
+#include <stdint.h>
+
+#define UNIJS_APP_MAGIC "UNIJSAPP"
+#define UNIJS_APP_VERSION 1
+
+struct unijs_app_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t flags;
+    uint64_t heap_limit;            /* bytes; 0 = automatic (a share of RAM) */
+    uint64_t mem_hint;              /* RAM the image was built for (the launcher's default) */
+    uint32_t bytecode_off, bytecode_len;
+    uint32_t config_off, config_len;    /* JSON: { argv, env, ... } */
+    uint32_t linemap_off, linemap_len;  /* JSON: bundle line → source file and line */
+    uint32_t total_len;
+    uint32_t reserved[5];
+};
+
+extern const struct unijs_app_header unijs_app;
+
+#endif

@@ -1,0 +1,109 @@
+/* boot/native/engine.c — the QuickJS embedding: one runtime and context, the heap limit, the hal global, the
+ * app's precompiled bytecode (JS_ReadObject), and the last-resort error report. musl calls main() here.
+ * Layer: native core; the runtime's own logic (event loop, console, process) is TypeScript in the bundle. */
+#include <stdio.h>
+#include <string.h>
+#include "app_image.h"
+#include "engine.h"
+#include "kernel.h"
+
+#define JS_STACK_LIMIT (1024 * 1024)    /* the main stack is 2 MiB (kernel.ld); keep room for C below JS */
+
+struct rejection { JSValue promise, reason; };
+static struct rejection *rejections;
+static size_t n_rejections, cap_rejections;
+
+static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason, JS_BOOL is_handled,
+                              void *opaque) {
+    (void)opaque;
+    if (is_handled) {
+        for (size_t i = 0; i < n_rejections; i++) {
+            if (JS_VALUE_GET_PTR(rejections[i].promise) == JS_VALUE_GET_PTR(promise)) {
+                JS_FreeValue(ctx, rejections[i].promise);
+                JS_FreeValue(ctx, rejections[i].reason);
+                rejections[i] = rejections[--n_rejections];
+                return;
+            }
+        }
+        return;
+    }
+    if (n_rejections == cap_rejections) {
+        size_t cap = cap_rejections ? cap_rejections * 2 : 8;
+        struct rejection *r = js_realloc(ctx, rejections, cap * sizeof *r);
+        if (!r) return;                 /* out of memory: the rejection goes unreported, nothing breaks */
+        rejections = r;
+        cap_rejections = cap;
+    }
+    rejections[n_rejections++] = (struct rejection){ JS_DupValue(ctx, promise), JS_DupValue(ctx, reason) };
+}
+
+JSValue engine_take_rejections(JSContext *ctx) {
+    JSValue arr = JS_NewArray(ctx);
+    if (JS_IsException(arr)) return arr;
+    for (size_t i = 0; i < n_rejections; i++) {
+        JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * i), rejections[i].promise);
+        JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * i + 1), rejections[i].reason);
+    }
+    n_rejections = 0;
+    return arr;
+}
+
+void engine_report_exception(JSContext *ctx, JSValue exc) {
+    const char *msg = JS_ToCString(ctx, exc);
+    kputs("Uncaught ");
+    kputs(msg ? msg : "exception (no memory left to describe it: out of memory)");
+    kputs("\n");
+    if (msg) JS_FreeCString(ctx, msg);
+    if (JS_IsObject(exc)) {
+        JSValue stack = JS_GetPropertyStr(ctx, exc, "stack");
+        const char *s = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
+        if (s) { kputs(s); JS_FreeCString(ctx, s); }
+        JS_FreeValue(ctx, stack);
+    }
+}
+
+static _Noreturn void fail(JSContext *ctx, const char *what) {
+    JSValue exc = JS_GetException(ctx);
+    kprintf("[unijs] %s\n", what);
+    engine_report_exception(ctx, exc);
+    kernel_exit(1);
+}
+
+int main(int argc, char **argv, char **envp) {
+    (void)argc; (void)argv; (void)envp;
+    const struct unijs_app_header *app = &unijs_app;
+    if (memcmp(app->magic, UNIJS_APP_MAGIC, 8) != 0 || app->version != UNIJS_APP_VERSION ||
+        (uint64_t)app->bytecode_off + app->bytecode_len > app->total_len) {
+        kputs("[unijs] the image's app section is missing or malformed: rebuild the image with `npm run image`\n");
+        kernel_exit(1);
+    }
+    uint64_t heap = app->heap_limit;
+    if (!heap) {
+        uint64_t ram = memory_total_bytes();
+        heap = ram > (32u << 20) ? ram - (16u << 20) : ram / 2;       /* automatic: RAM less a reserve */
+    }
+
+    JSRuntime *rt = JS_NewRuntime();
+    if (!rt) { kputs("[unijs] out of memory creating the JS runtime\n"); kernel_exit(1); }
+    JS_SetMemoryLimit(rt, heap);
+    JS_SetMaxStackSize(rt, JS_STACK_LIMIT);
+    JS_SetHostPromiseRejectionTracker(rt, rejection_tracker, NULL);
+    JSContext *ctx = JS_NewContext(rt);
+    if (!ctx) { kputs("[unijs] out of memory creating the JS context\n"); kernel_exit(1); }
+
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue hal = JS_NewObject(ctx);
+    hal_install(ctx, hal);
+    if (hal_install_test_hooks) hal_install_test_hooks(ctx, hal);
+    JS_SetPropertyStr(ctx, global, "hal", hal);
+    JS_FreeValue(ctx, global);
+
+    const uint8_t *base = (const uint8_t *)app;
+    JSValue fn = JS_ReadObject(ctx, base + app->bytecode_off, app->bytecode_len, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(fn)) fail(ctx, "the app's bytecode could not be loaded (built by another engine build?)");
+    JSValue ret = JS_EvalFunction(ctx, fn);
+    if (JS_IsException(ret)) fail(ctx, "the runtime stopped on an exception");
+    JS_FreeValue(ctx, ret);
+    /* The runtime (kernel/main.ts) normally exits through hal.exit; reaching here means it returned. */
+    kernel_exit(0);
+}

@@ -1,0 +1,14 @@
+/* boot/native/engine.h — shared between engine.c (the QuickJS runtime) and hal.c / test_hooks.c. */
+#ifndef UNIJS_ENGINE_H
+#define UNIJS_ENGINE_H
+#include "quickjs.h"
+
+void hal_install(JSContext *ctx, JSValue hal);
+/* Defined only in images built with test hooks (test_hooks.c); absent otherwise. */
+void hal_install_test_hooks(JSContext *ctx, JSValue hal) __attribute__((weak));
+/* Prints "Uncaught <error>" and its stack without trusting that the heap has room. */
+void engine_report_exception(JSContext *ctx, JSValue exc);
+/* Hands the rejections QuickJS still considers unhandled to JS: a flat array [promise, reason, ...]. */
+JSValue engine_take_rejections(JSContext *ctx);
+
+#endif
