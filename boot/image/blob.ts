@@ -16,6 +16,20 @@ export interface AppBlobParts {
   memHint: number;
 }
 
+/** FNV-1a over little-endian u32 words (the tail zero-padded); boot/native/engine.c checks it at boot. */
+export function appChecksum(b: Uint8Array): number {
+  let h = 2166136261;
+  const words = Math.floor(b.length / 4);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < words; i++) h = Math.imul(h ^ dv.getUint32(i * 4, true), 16777619) >>> 0;
+  if (b.length % 4) {
+    let w = 0;
+    for (let j = b.length - (b.length % 4), k = 0; j < b.length; j++, k++) w |= b[j] << (8 * k);
+    h = Math.imul(h ^ (w >>> 0), 16777619) >>> 0;
+  }
+  return h >>> 0;
+}
+
 /** Serialises the blob. Each part starts 16-byte aligned. */
 export function encodeAppBlob(p: AppBlobParts): Buffer {
   const config = Buffer.from(p.config, "utf8");
@@ -41,6 +55,7 @@ export function encodeAppBlob(p: AppBlobParts): Buffer {
   Buffer.from(p.bytecode).copy(b, bcOff);
   config.copy(b, cfgOff);
   lineMap.copy(b, lmOff);
+  b.writeUInt32LE(appChecksum(b.subarray(HEADER_SIZE)), 60);
   return b;
 }
 

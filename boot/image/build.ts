@@ -56,7 +56,12 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
   try {
     const bytecode = compileBytecode(work, bundle.code, bundle.bundleName);
-    const config: ImageConfig = { argv: ["/unijs", `/app/${name}`, ...(opts.args ?? [])], env: opts.env ?? {}, name };
+    const config: ImageConfig = {
+      argv: ["/unijs", `/app/${name}`, ...(opts.args ?? [])],
+      env: opts.env ?? {},
+      name,
+      bundle: bundle.bundleName,
+    };
     const blob = encodeAppBlob({
       bytecode,
       config: JSON.stringify(config),

@@ -53,7 +53,8 @@ export function linkImage(workDir: string, blob: Buffer, testHooks: boolean): { 
   ], workDir);
   run("objcopy", ["--strip-all", "image.full.elf", "image.elf"], workDir);
   const nm = run("nm", ["-n", "--defined-only", "image.full.elf"], workDir);
-  const symbols = nm.split("\n").filter((l) => / [tTwW] /.test(l)).join("\n") + "\n";
+  // Text symbols, plus __text_end so addresses past the code are not attributed to its last function.
+  const symbols = nm.split("\n").filter((l) => / [tTwW] /.test(l) || l.endsWith(" __text_end")).join("\n") + "\n";
   writeFileSync(join(workDir, "image.sym"), symbols);
   return { full: join(workDir, "image.full.elf"), stripped: join(workDir, "image.elf"), symbols: join(workDir, "image.sym") };
 }

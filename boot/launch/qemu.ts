@@ -104,7 +104,8 @@ export function symbolise(line: string, syms: { addr: number; name: string }[]):
     const mid = (lo + hi) >> 1;
     if (syms[mid].addr <= addr) { best = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  return best < 0 ? line : `${line} ${syms[best].name}+0x${(addr - syms[best].addr).toString(16)}`;
+  if (best < 0 || syms[best].name === "__text_end") return line;
+  return `${line} ${syms[best].name}+0x${(addr - syms[best].addr).toString(16)}`;
 }
 
 /** Starts QEMU on an image. The caller owns the returned guest and must kill() it if it stops waiting. */
@@ -125,7 +126,7 @@ export function startGuest(o: BootOptions): Guest {
   };
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
-    pending += chunk.replace(/\r\n/g, "\n");
+    pending = (pending + chunk).replace(/\r\n/g, "\n");
     const cut = pending.lastIndexOf("\n");
     if (cut < 0) {
       if (!pending.endsWith("\r")) { emit(pending); pending = ""; }

@@ -17,9 +17,12 @@ struct unijs_app_header {
     uint32_t config_off, config_len;    /* JSON: { argv, env, ... } */
     uint32_t linemap_off, linemap_len;  /* JSON: bundle line → source file and line */
     uint32_t total_len;
-    uint32_t reserved[5];
+    uint32_t checksum;                  /* FNV-1a (32-bit, over little-endian u32 words) of bytes [80, total_len) */
+    uint32_t reserved[4];
 };
 
-extern const struct unijs_app_header unijs_app;
+/* The blob (symbol from the linked app.o); its length is only known from the header. */
+extern const uint8_t unijs_app[];
+static inline const struct unijs_app_header *app_header(void) { return (const struct unijs_app_header *)unijs_app; }
 
 #endif

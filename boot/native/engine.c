@@ -69,12 +69,42 @@ static _Noreturn void fail(JSContext *ctx, const char *what) {
     kernel_exit(1);
 }
 
+/* Must match appChecksum() in boot/image/blob.ts. */
+static uint32_t app_checksum(const uint8_t *p, size_t len) {
+    uint32_t h = 2166136261u;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        uint32_t w;
+        memcpy(&w, p + i, 4);
+        h = (h ^ w) * 16777619u;
+    }
+    if (i < len) {
+        uint32_t w = 0;
+        memcpy(&w, p + i, len - i);
+        h = (h ^ w) * 16777619u;
+    }
+    return h;
+}
+
+static int app_header_valid(const struct unijs_app_header *app) {
+    if (memcmp(app->magic, UNIJS_APP_MAGIC, 8) != 0 || app->version != UNIJS_APP_VERSION) return 0;
+    if (app->total_len < sizeof *app) return 0;
+    if ((uint64_t)app->bytecode_off + app->bytecode_len > app->total_len ||
+        (uint64_t)app->config_off + app->config_len > app->total_len ||
+        (uint64_t)app->linemap_off + app->linemap_len > app->total_len) return 0;
+    return 1;
+}
+
 int main(int argc, char **argv, char **envp) {
     (void)argc; (void)argv; (void)envp;
-    const struct unijs_app_header *app = &unijs_app;
-    if (memcmp(app->magic, UNIJS_APP_MAGIC, 8) != 0 || app->version != UNIJS_APP_VERSION ||
-        (uint64_t)app->bytecode_off + app->bytecode_len > app->total_len) {
+    const struct unijs_app_header *app = app_header();
+    if (!app_header_valid(app)) {
         kputs("[unijs] the image's app section is missing or malformed: rebuild the image with `npm run image`\n");
+        kernel_exit(1);
+    }
+    const uint8_t *body = unijs_app + sizeof *app;
+    if (app_checksum(body, app->total_len - sizeof *app) != app->checksum) {
+        kputs("[unijs] the image's app section is corrupt (checksum mismatch): rebuild the image\n");
         kernel_exit(1);
     }
     uint64_t heap = app->heap_limit;
@@ -98,7 +128,7 @@ int main(int argc, char **argv, char **envp) {
     JS_SetPropertyStr(ctx, global, "hal", hal);
     JS_FreeValue(ctx, global);
 
-    const uint8_t *base = (const uint8_t *)app;
+    const uint8_t *base = unijs_app;
     JSValue fn = JS_ReadObject(ctx, base + app->bytecode_off, app->bytecode_len, JS_READ_OBJ_BYTECODE);
     if (JS_IsException(fn)) fail(ctx, "the app's bytecode could not be loaded (built by another engine build?)");
     JSValue ret = JS_EvalFunction(ctx, fn);

@@ -43,18 +43,18 @@ static JSValue hal_take_rejections(JSContext *ctx, JSValueConst this_val, int ar
 }
 
 static JSValue app_string(JSContext *ctx, uint32_t off, uint32_t len) {
-    if ((uint64_t)off + len > unijs_app.total_len) return JS_ThrowRangeError(ctx, "app image section out of range");
-    return JS_NewStringLen(ctx, (const char *)&unijs_app + off, len);
+    if ((uint64_t)off + len > app_header()->total_len) return JS_ThrowRangeError(ctx, "app image section out of range");
+    return JS_NewStringLen(ctx, (const char *)unijs_app + off, len);
 }
 
 static JSValue hal_config(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
-    return app_string(ctx, unijs_app.config_off, unijs_app.config_len);
+    return app_string(ctx, app_header()->config_off, app_header()->config_len);
 }
 
 static JSValue hal_line_map(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
-    return app_string(ctx, unijs_app.linemap_off, unijs_app.linemap_len);
+    return app_string(ctx, app_header()->linemap_off, app_header()->linemap_len);
 }
 
 static JSValue hal_memory_usage(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {

@@ -11,6 +11,8 @@ export interface ImageConfig {
   env: Record<string, string>;
   /** The app's name (its folder or entry file name). */
   name: string;
+  /** The file name the bytecode records for the bundle (unmapped stack frames show it). */
+  bundle: string;
 }
 
 /** The unijs version reported in process.versions.unijs. */
