@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { BuildError } from "./image/bundle.ts";
-import { decodeAppHeader } from "./image/blob.ts";
+import { decodeAppHeader, findAppBlob } from "./image/blob.ts";
 import { buildImage, parseSize, type ImageOptions, type ImageResult } from "./image/build.ts";
 import { readElf } from "./image/elf.ts";
 import { LAUNCH } from "./exit_codes.ts";
@@ -80,11 +80,9 @@ function reportImage(r: ImageResult, ms: number): void {
 function imageMemHint(image: string): number | undefined {
   try {
     const buf = readFileSync(image);
-    const { sections } = readElf(buf);
-    const ro = sections.find((s) => s.name === ".rodata");
-    if (!ro) return undefined;
-    const at = buf.indexOf("UNIJSAPP", ro.offset, "latin1");
-    return at >= 0 && at < ro.offset + ro.size ? decodeAppHeader(buf.subarray(at)).memHint : undefined;
+    readElf(buf);
+    const at = findAppBlob(buf);
+    return at >= 0 ? decodeAppHeader(buf.subarray(at)).memHint : undefined;
   } catch {
     return undefined;
   }

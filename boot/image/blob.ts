@@ -59,6 +59,15 @@ export function encodeAppBlob(p: AppBlobParts): Buffer {
   return b;
 }
 
+/** Where the app blob starts inside an image file (magic + version; the bare magic also sits in the kernel's
+ * rodata as a constant), or -1. */
+export function findAppBlob(image: Buffer): number {
+  const needle = Buffer.alloc(12);
+  needle.write(APP_MAGIC, 0, "latin1");
+  needle.writeUInt32LE(APP_VERSION, 8);
+  return image.indexOf(needle);
+}
+
 /** Reads the header back (the launcher uses memHint; tests check the layout). Throws on a foreign blob. */
 export function decodeAppHeader(b: Buffer): { heapLimit: number; memHint: number; bytecodeLength: number; total: number } {
   if (b.length < HEADER_SIZE || b.toString("latin1", 0, 8) !== APP_MAGIC) {

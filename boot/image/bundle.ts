@@ -115,7 +115,7 @@ export async function bundleApp(entry: string, appName: string): Promise<Bundle>
 
 /** Sizes of each input in the bundle, largest first (bytes of output JS). */
 export function moduleSizes(metafile: esbuild.Metafile): { path: string; bytes: number }[] {
-  const out = Object.values(metafile.outputs)[0];
+  const out = Object.entries(metafile.outputs).find(([path]) => path.endsWith(".js"))?.[1];
   return Object.entries(out?.inputs ?? {})
     .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
     .filter((x) => x.bytes > 0)

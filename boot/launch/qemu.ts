@@ -125,15 +125,21 @@ export function startGuest(o: BootOptions): Guest {
     o.onOutput?.(text);
   };
   child.stdout.setEncoding("utf8");
+  // Whole lines are symbolised and emitted at once; a partial line (a prompt) is flushed after a short pause.
+  let partialTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushPartial = () => {
+    partialTimer = undefined;
+    if (pending && !pending.endsWith("\r")) { emit(pending); pending = ""; }
+  };
   child.stdout.on("data", (chunk: string) => {
     pending = (pending + chunk).replace(/\r\n/g, "\n");
     const cut = pending.lastIndexOf("\n");
-    if (cut < 0) {
-      if (!pending.endsWith("\r")) { emit(pending); pending = ""; }
-      return;
+    if (cut >= 0) {
+      emit(pending.slice(0, cut + 1).split("\n").map((l) => symbolise(l, syms)).join("\n"));
+      pending = pending.slice(cut + 1);
     }
-    emit(pending.slice(0, cut + 1).split("\n").map((l) => symbolise(l, syms)).join("\n"));
-    pending = pending.slice(cut + 1);
+    if (partialTimer) clearTimeout(partialTimer);
+    if (pending) partialTimer = setTimeout(flushPartial, 100);
   });
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (c: string) => (stderr += c));
@@ -147,6 +153,7 @@ export function startGuest(o: BootOptions): Guest {
     const finish = (status: number | null) => {
       exited = true;
       if (timer) clearTimeout(timer);
+      if (partialTimer) clearTimeout(partialTimer);
       if (pending) emit(symbolise(pending.replace(/\r$/, ""), syms));
       pending = "";
       const wallMs = performance.now() - t0;

@@ -31,12 +31,14 @@ pvh_start32:
     cld
     mov %ebx, %esi                          /* keep start_info across the setup */
 
-    /* Zero .bss (page tables live there). */
+    /* Zero .bss (page tables live there), 4 bytes at a time: .bss is page-aligned and .kstack follows it. */
     mov $__bss_start, %edi
     mov $__bss_end, %ecx
     sub %edi, %ecx
+    add $3, %ecx
+    shr $2, %ecx
     xor %eax, %eax
-    rep stosb
+    rep stosl
 
     /* Boot page tables: identity-map the first 4 GiB with 2 MiB pages (replaced by memory_init). */
     mov $boot_pdpt, %eax

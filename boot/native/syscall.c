@@ -11,7 +11,7 @@ enum {
     SYS_getpid = 39, SYS_exit = 60, SYS_uname = 63, SYS_getuid = 102, SYS_getgid = 104, SYS_geteuid = 107,
     SYS_getegid = 108, SYS_gettid = 186, SYS_futex = 202, SYS_set_tid_address = 218, SYS_clock_gettime = 228,
     SYS_clock_getres = 229, SYS_exit_group = 231, SYS_arch_prctl = 158, SYS_getrandom = 318,
-    SYS_gettimeofday = 96, SYS_prlimit64 = 302,
+    SYS_gettimeofday = 96, SYS_prlimit64 = 302, SYS_kill = 62, SYS_tkill = 200, SYS_tgkill = 234,
 };
 #define ENOENT 2
 #define EBADF 9
@@ -153,6 +153,12 @@ long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long
     }
     case SYS_getrandom: return sys_getrandom((uint8_t *)a1, (size_t)a2);
     case SYS_futex: return (a2 & 0x7f) == 1 ? 0 : -ENOSYS;         /* FUTEX_WAKE: nobody waits */
+    case SYS_kill: case SYS_tkill: case SYS_tgkill: {
+        long sig = nr == SYS_tgkill ? a3 : a2;
+        if (sig == 0) return 0;
+        /* musl's abort() (a failed assert in the engine) raises SIGABRT: there is no one to deliver it to. */
+        panic("native code raised signal %ld (%s)", sig, sig == 6 ? "abort: an assertion failed or abort() was called" : "fatal");
+    }
     case SYS_exit: case SYS_exit_group: kernel_exit((int)(a1 & 0xff) > EXIT_APP_MAX ? EXIT_APP_MAX : (int)(a1 & 0xff));
     default:
         if (nr >= 0 && nr < 512 && !(enosys_logged[nr >> 6] & (1ull << (nr & 63)))) {

@@ -9,7 +9,6 @@ for (let n = 2; primes.length < 10; n++) if (primes.every((p) => n % p !== 0)) p
 
 console.log("Hello from unijs!");
 console.log(`fib(15) = ${fib(15)}`);
-console.log("first primes:", primes);
-console.log("2 ** 64 =", (2n ** 64n).toString());
-console.log("sqrt(2) =", Math.SQRT2.toFixed(6));
-console.log("running on", process.platform, process.arch, "with QuickJS", process.versions.quickjs);
+console.log(`first primes: ${primes.join(" ")}`);
+console.log(`sqrt(2) = ${Math.SQRT2.toFixed(6)}`);
+console.log(`running on ${process.platform} ${process.arch} with QuickJS ${process.versions.quickjs}`);

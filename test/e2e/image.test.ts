@@ -1,0 +1,130 @@
+// The image builder and launcher: reproducible output, clear build errors with no half-written image, W^X
+// segments and the PVH note in the ELF, a corrupt image refused at boot, and the CLI's exit-code mapping.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BuildError } from "../../boot/image/bundle.ts";
+import { buildImage } from "../../boot/image/build.ts";
+import { findAppBlob } from "../../boot/image/blob.ts";
+import { readElf } from "../../boot/image/elf.ts";
+import { LAUNCH } from "../../boot/exit_codes.ts";
+import { ROOT } from "../../boot/paths.ts";
+import { boot, buildFixture, scratch } from "../helpers/guest.ts";
+
+const PT_LOAD = 1, PT_NOTE = 4, PF_X = 1, PF_W = 2;
+
+/** A throwaway app inside the repository (so relative source paths look like a user's). */
+function tempApp(name: string, source: string): string {
+  const dir = join(ROOT, "build/test-apps", name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.ts"), source);
+  return dir;
+}
+
+describe("image builder", () => {
+  it("is reproducible: two builds of one app are byte-identical", async () => {
+    const a = await buildFixture(join(ROOT, "examples/hello"));
+    const b = await buildFixture(join(ROOT, "examples/hello"));
+    expect(a.path).not.toBe(b.path);
+    expect(readFileSync(a.path).equals(readFileSync(b.path))).toBe(true);
+  });
+
+  it("embeds no absolute path of the build machine", async () => {
+    const a = await buildFixture(join(ROOT, "examples/hello"));
+    expect(readFileSync(a.path).includes(Buffer.from(ROOT))).toBe(false);
+  });
+
+  it("reports module sizes, and hello contains no driver, network or filesystem code", async () => {
+    const a = await buildFixture(join(ROOT, "examples/hello"));
+    const paths = a.modules.map((m) => m.path);
+    expect(paths).toContain("examples/hello/index.ts");
+    expect(paths.some((p) => /^(drivers\/|libos\/(net|fs)\/)/.test(p))).toBe(false);
+  });
+
+  it("lays the ELF out W^X with a PVH entry note", async () => {
+    const a = await buildFixture(join(ROOT, "examples/hello"));
+    const { segments } = readElf(readFileSync(a.path));
+    const loads = segments.filter((s) => s.type === PT_LOAD);
+    expect(loads.length).toBe(3);
+    for (const s of loads) expect((s.flags & PF_W) !== 0 && (s.flags & PF_X) !== 0).toBe(false);
+    expect(loads.map((s) => s.flags)).toEqual([5, 4, 6]);
+    expect(loads[0].vaddr).toBe(0x100000);
+    const note = segments.find((s) => s.type === PT_NOTE);
+    expect(note).toBeDefined();
+    const bytes = readFileSync(a.path).subarray(note!.offset, note!.offset + note!.filesz);
+    expect(bytes.readUInt32LE(8)).toBe(18);                      // XEN_ELFNOTE_PHYS32_ENTRY
+    expect(bytes.toString("latin1", 12, 15)).toBe("Xen");
+  });
+
+  it("a syntax error names the file and line, and no image is written", async () => {
+    const app = tempApp("syntax", "const a = 1;\nconst b = ;\n");
+    const out = join(scratch(), "syntax.elf");
+    const err = await buildImage({ app, out }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BuildError);
+    expect((err as Error).message).toMatch(/build\/test-apps\/syntax\/index\.ts:2:\d+: error:/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a missing import names the importing file and line", async () => {
+    const app = tempApp("resolve", "// x\nimport { x } from './nope';\nconsole.log(x);\n");
+    const err = await buildImage({ app, out: join(scratch(), "resolve.elf") }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/index\.ts:2:\d+: error: Could not resolve "\.\/nope"/);
+  });
+
+  it("a Node built-in unijs lacks is a clear build error", async () => {
+    const app = tempApp("builtin", "import inspector from 'node:inspector';\nconsole.log(inspector);\n");
+    const err = await buildImage({ app, out: join(scratch(), "builtin.elf") }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('the Node built-in "node:inspector" is not available in unijs yet');
+  });
+
+  it("bakes argv and env from the build into process.argv / process.env", async () => {
+    const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE);\n");
+    const img = await buildImage({ app, out: join(scratch(), "argv.elf"), args: ["a b", "c"], env: { GREETING: "hi there" } });
+    const r = await boot(img.path);
+    expect(r.output).toBe('["a b","c"] hi there undefined\n');
+  });
+
+  it("an image whose app section is corrupt is refused with a clear message, exit 1", async () => {
+    const img = await buildFixture(join(ROOT, "examples/hello"));
+    const bytes = readFileSync(img.path);
+    const at = findAppBlob(bytes);
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 200] ^= 0xff;                                         // flip a byte in the bytecode
+    const bad = join(scratch(), "corrupt.elf");
+    writeFileSync(bad, bytes);
+    const r = await boot(bad);
+    expect(r.output).toContain("the image's app section is corrupt (checksum mismatch)");
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("launcher CLI", () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "boot/cli.ts"), ...args], {
+      cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env },
+    });
+
+  it("npm run boot exits with the app's own code", async () => {
+    const img = await buildFixture("exit-code", { args: ["9"] });
+    const r = cli(["boot", img.path, "--tcg", "--timeout", "60s"]);
+    expect(r.stdout).toContain("exiting with 9");
+    expect(r.status).toBe(9);
+  });
+
+  it("a hung guest is killed after --timeout and reported", async () => {
+    const app = tempApp("hang", "for (;;) {}\n");
+    const img = await buildImage({ app, out: join(scratch(), "hang.elf") });
+    const r = cli(["boot", img.path, "--tcg", "--timeout", "2s"]);
+    expect(r.stderr).toContain("was still running after 2000 ms and was killed");
+    expect(r.status).toBe(LAUNCH.TIMEOUT);
+  });
+
+  it("rejects unknown options with usage", () => {
+    const r = cli(["boot", "--frobnicate"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown option --frobnicate");
+  });
+});
+
+process.on("exit", () => rmSync(join(ROOT, "build/test-apps"), { recursive: true, force: true }));
