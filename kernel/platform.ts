@@ -16,9 +16,34 @@ export interface PlatformMemoryUsage {
   totalMemory: number;
 }
 
+/** A DMA buffer: zeroed, physically contiguous, page-aligned memory a device can address. */
+export interface DmaRegion {
+  buffer: ArrayBuffer;
+  /** Physical (= bus) address of buffer[0]. */
+  address: number;
+}
+
+/** An MSI/MSI-X target: program `address` and `data` into the device's table; the interrupt arrives as `vector`. */
+export interface MsiTarget {
+  vector: number;
+  address: number;
+  data: number;
+}
+
+/** Interrupt counters kept by the native side. */
+export interface InterruptStats {
+  /** LAPIC spurious-vector interrupts (no EOI needed, harmless). */
+  spurious: number;
+  /** Interrupts on vectors nobody allocated. */
+  unexpected: number;
+  /** All device and timer interrupts since boot. */
+  total: number;
+}
+
 /**
  * The native primitives. Each does one hardware or engine thing; policy lives in TypeScript.
- * Strings cross as UTF-8 on the native side.
+ * Strings cross as UTF-8 on the native side. Interrupts are only ever delivered inside halt() and
+ * pollInterrupts(): JS code is never interrupted.
  */
 export interface Platform {
   /** Writes text to the console (serial port). Never throws for ordinary strings. */
@@ -38,6 +63,47 @@ export interface Platform {
   now(): number;
   /** Wall-clock milliseconds since the epoch (RTC at boot + TSC). */
   wallClock(): number;
+  /** Monotonic nanoseconds since boot (exact below 2^53 ns, about 104 days). */
+  monotonicNs(): number;
+  /** The raw time-stamp counter and its calibrated frequency in Hz. */
+  tsc(): number;
+  tscHz(): number;
+  /** Reads the CMOS real-time clock now: seconds since the epoch (1 s resolution). */
+  rtcSeconds(): number;
+
+  /** Arms the one-shot timer interrupt for an absolute deadline on the now() scale; replaces any earlier one. */
+  timerArm(deadlineMs: number): void;
+  timerCancel(): void;
+  /** Sleeps until the next interrupt (returns at once if one is already pending). */
+  halt(): void;
+  /** Lets interrupts already pending be delivered, without sleeping. */
+  pollInterrupts(): void;
+  /** Vectors that fired since the last call (each at most once), ascending; clears them. */
+  takeInterrupts(): number[];
+  /** Routes an I/O APIC input (GSI) to a fresh vector; level-triggered lines stay masked after firing until irqAck. */
+  irqRoute(gsi: number, levelTriggered: boolean, activeLow: boolean): number;
+  /** Re-enables a level-triggered line after its device was serviced. */
+  irqAck(vector: number): void;
+  irqMask(vector: number, masked: boolean): void;
+  /** Allocates a vector for a PCI MSI/MSI-X interrupt. */
+  msiAllocate(): MsiTarget;
+  interruptStats(): InterruptStats;
+
+  inb(port: number): number;
+  inw(port: number): number;
+  inl(port: number): number;
+  outb(port: number, value: number): void;
+  outw(port: number, value: number): void;
+  outl(port: number, value: number): void;
+
+  /** Allocates DMA memory (see DmaRegion). Throws a RangeError when physical memory runs out. */
+  dmaAlloc(size: number): DmaRegion;
+  /** Returns a DMA buffer's pages now (the buffer is detached); otherwise they return when it is collected. */
+  dmaFree(buffer: ArrayBuffer): void;
+  /** A view of device memory (MMIO) at a physical address, mapped uncached. Refuses ranges that overlap RAM. */
+  physical(address: number, length: number): ArrayBuffer;
+  /** Fills `into` from the CPU's hardware random source (RDSEED/RDRAND); returns the bytes filled (0: none). */
+  entropy(into: Uint8Array): number;
 }
 
 declare const hal: Platform | undefined;

@@ -6,6 +6,9 @@
 export const BUILTINS: Record<string, string> = {
   process: "libos/process/module.ts",
   console: "libos/console/module.ts",
+  events: "libos/events/index.ts",
+  timers: "libos/timers/index.ts",
+  "timers/promises": "libos/timers/promises.ts",
 };
 
 /** Node's built-in module names, so `import "fs"` is recognised as a built-in even before unijs provides it. */

@@ -39,6 +39,7 @@ void pages_free(void *p, size_t npages);
 uint64_t memory_total_bytes(void);
 uint64_t memory_used_bytes(void);
 int memory_range_is_mapped(uint64_t addr, uint64_t len);
+int memory_overlaps_ram(uint64_t pa, uint64_t len);
 extern uint64_t kernel_brk_start, kernel_brk_end, kernel_brk_cur;
 
 /* clock.c */
@@ -46,6 +47,9 @@ void clock_init(void);
 uint64_t clock_monotonic_ns(void);
 uint64_t clock_realtime_ns(void);
 uint64_t clock_tsc_hz(void);
+uint64_t clock_rtc_seconds(void);
+void memory_map_mmio(uint64_t pa, uint64_t len);
+void apic_init(void);
 
 /* syscall.c */
 void syscall_init(void);

@@ -25,6 +25,7 @@ _Noreturn void kmain(const struct hvm_start_info *si) {
     gdt_init();
     idt_init();
     memory_init(si);
+    apic_init();
     syscall_init();
     clock_init();
 

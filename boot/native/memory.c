@@ -112,6 +112,12 @@ void memory_map_mmio(uint64_t pa, uint64_t len) {
     write_cr3((uint64_t)pml4);
 }
 
+/* True when any frame of [pa, pa+len) is RAM (reserved, free or allocated): such ranges are not MMIO. */
+int memory_overlaps_ram(uint64_t pa, uint64_t len) {
+    uint64_t first = pa / PAGE_SIZE, last = (pa + len - 1) / PAGE_SIZE;
+    return first < bitmap_pages || (last < bitmap_pages && last >= first) || pa < (uint64_t)__kernel_end;
+}
+
 int memory_range_is_mapped(uint64_t addr, uint64_t len) {
     for (uint64_t va = addr & ~(PAGE_SIZE - 1); va < addr + len; va += PAGE_SIZE) {
         uint64_t e = pml4[(va >> 39) & 511];

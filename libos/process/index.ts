@@ -1,8 +1,10 @@
-// libos/process/index.ts — the global `process`: argv and env baked into the image at build time, exit and
-// exitCode, platform facts, stdout/stderr writers, memory and time queries.
-// Layer: libos. Depends on kernel/platform.ts. The event-loop parts (nextTick, events) arrive with the scheduler.
+// libos/process/index.ts — the global `process`: an EventEmitter with argv/env baked in at image build, exit
+// and exitCode, nextTick, hrtime, uptime, memoryUsage, emitWarning, platform facts and stdout/stderr writers.
+// Layer: libos. Depends on kernel (platform, event loop) and libos/events.
 
+import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
+import { EventEmitter } from "../events/index.ts";
 
 /** The image configuration the builder writes (boot/image/build.ts). */
 export interface ImageConfig {
@@ -17,23 +19,6 @@ export interface ImageConfig {
 
 /** The unijs version reported in process.versions.unijs. */
 export const UNIJS_VERSION = "0.1.0";
-
-/** A writable with just enough of Node's stream surface for output: write(chunk) → true. */
-function outputStream(fd: 1 | 2) {
-  return {
-    fd,
-    isTTY: false,
-    writable: true,
-    write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-      const text = typeof chunk === "string" ? chunk
-        : chunk instanceof Uint8Array ? decodeUtf8(chunk) : String(chunk);
-      platform().write(text);
-      const done = typeof encoding === "function" ? encoding : cb;
-      if (typeof done === "function") (done as () => void)();
-      return true;
-    },
-  };
-}
 
 /** UTF-8 decoding (TextDecoder is not in the engine). Invalid sequences become U+FFFD. */
 export function decodeUtf8(b: Uint8Array): string {
@@ -58,39 +43,114 @@ export function decodeUtf8(b: Uint8Array): string {
   return out;
 }
 
-export type Process = ReturnType<typeof createProcess>;
+/** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → true. */
+class OutputStream extends EventEmitter {
+  readonly isTTY = false;
+  readonly writable = true;
+  constructor(readonly fd: 1 | 2) {
+    super();
+  }
+  write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? decodeUtf8(chunk) : String(chunk);
+    platform().write(text);
+    const done = typeof encoding === "function" ? encoding : cb;
+    if (typeof done === "function") loop().nextTick(done as () => void);
+    return true;
+  }
+  end(chunk?: unknown): this {
+    if (chunk !== undefined && chunk !== null) this.write(chunk);
+    return this;
+  }
+}
 
-/** Builds the process object. `exit` runs when the app calls process.exit (the runtime decides what that does). */
-export function createProcess(config: ImageConfig, exit: (code: number) => never) {
-  const hal = platform();
-  const proc = {
-    title: "unijs",
-    argv: config.argv.slice(),
-    argv0: "unijs",
-    execArgv: [] as string[],
-    execPath: "/unijs",
-    env: { ...config.env } as Record<string, string | undefined>,
-    /** Node-compatible: "linux" (the libc, path and errno conventions inside are Linux's); see README. */
-    platform: "linux" as const,
-    arch: "x64" as const,
-    version: "v20.0.0",
-    versions: { node: "20.0.0", unijs: UNIJS_VERSION, quickjs: "2021-03-27" } as Record<string, string>,
-    release: { name: "unijs" },
-    pid: 1,
-    ppid: 0,
-    exitCode: undefined as number | undefined,
-    stdout: outputStream(1),
-    stderr: outputStream(2),
-    cwd: () => "/",
-    exit(code?: number): never {
-      return exit(code ?? proc.exitCode ?? 0);
-    },
-    /** Seconds since the machine booted (the process is the machine). */
-    uptime: () => hal.now() / 1000,
-    memoryUsage() {
-      const m = hal.memoryUsage();
+const NS_PER_SEC = 1e9;
+
+function hrtime(prev?: [number, number]): [number, number] {
+  const ns = platform().monotonicNs();
+  let s = Math.floor(ns / NS_PER_SEC);
+  let n = Math.round(ns - s * NS_PER_SEC);
+  if (prev) {
+    s -= prev[0];
+    n -= prev[1];
+    if (n < 0) { s--; n += NS_PER_SEC; }
+  }
+  return [s, n];
+}
+hrtime.bigint = (): bigint => BigInt(Math.round(platform().monotonicNs()));
+
+/** The process object's own surface (beyond EventEmitter). */
+export class Process extends EventEmitter {
+  title = "unijs";
+  argv: string[];
+  argv0 = "unijs";
+  execArgv: string[] = [];
+  execPath = "/unijs";
+  env: Record<string, string | undefined>;
+  /** "linux": the conventions inside (musl, POSIX paths, errno names) are Linux's; see README. */
+  readonly platform = "linux" as const;
+  readonly arch = "x64" as const;
+  readonly version = "v20.0.0";
+  readonly versions: Record<string, string> = { node: "20.0.0", unijs: UNIJS_VERSION, quickjs: "2021-03-27" };
+  readonly release = { name: "unijs" };
+  readonly pid = 1;
+  readonly ppid = 0;
+  readonly stdout = new OutputStream(1);
+  readonly stderr = new OutputStream(2);
+  readonly hrtime = hrtime;
+  exitCode: number | undefined = undefined;
+  /** True once 'exit' is being emitted. */
+  _exiting = false;
+
+  constructor(config: ImageConfig, private readonly halt: (code: number) => never) {
+    super();
+    this.argv = config.argv.slice();
+    this.env = { ...config.env };
+  }
+
+  cwd(): string {
+    return "/";
+  }
+
+  nextTick(callback: (...args: unknown[]) => void, ...args: unknown[]): void {
+    if (typeof callback !== "function") {
+      const err = new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+      (err as { code?: string }).code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    loop().nextTick(callback, args.length ? args : undefined);
+  }
+
+  /** Emits 'exit' (once) with the code, then stops the machine. Never returns. */
+  exit(code?: number): never {
+    if (code !== undefined) this.exitCode = code;
+    if (!this._exiting) {
+      this._exiting = true;
+      this.emit("exit", this.exitCode ?? 0);
+    }
+    return this.halt(this.exitCode ?? 0);
+  }
+
+  /** Seconds since the machine booted (the process is the machine). */
+  uptime(): number {
+    return platform().now() / 1000;
+  }
+
+  /** Node's shape: heapTotal is the JS heap limit, rss the pages the whole image uses. */
+  readonly memoryUsage = Object.assign(
+    (): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } => {
+      const m = platform().memoryUsage();
       return { rss: m.rss, heapTotal: m.heapLimit, heapUsed: m.heapUsed, external: 0, arrayBuffers: 0 };
     },
-  };
-  return proc;
+    { rss: (): number => platform().memoryUsage().rss },
+  );
+
+  /** Prints "(node:1) [type] message" on stderr, as Node does, and emits 'warning'. */
+  emitWarning(warning: string | Error, type?: string | { type?: string }, code?: string): void {
+    const t = typeof type === "string" ? type : type?.type ?? "Warning";
+    const w = typeof warning === "string" ? Object.assign(new Error(warning), { name: t, code }) : warning;
+    this.nextTick(() => {
+      this.emit("warning", w);
+      platform().write(`(node:${this.pid}) ${w.name === "Error" ? "Warning" : w.name}: ${w.message}\n`);
+    });
+  }
 }

@@ -1,12 +1,16 @@
-// libos/runtime/start.ts — the image's entry: installs the Node-like globals, runs the app's top level, runs
-// pending promise jobs to completion, reports uncaught exceptions and unhandled rejections, and exits.
+// libos/runtime/start.ts — the image's entry: installs the Node-like globals, runs the app's top level, then the
+// event loop until nothing is left, and exits as Node does ('beforeExit', 'exit', process.exitCode). Uncaught
+// exceptions and unhandled rejections go to process listeners when there are any, else they are printed as
+// "Uncaught <error>" with the source-mapped stack and the exit code is 1.
 // Layer: libos (the top: it assembles kernel services and Node APIs). The builder's entry stub calls runMain.
 
+import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { mapStack } from "../../kernel/stack_trace.ts";
 import { createConsole } from "../console/index.ts";
 import { inspect } from "../console/inspect.ts";
-import { createProcess, type ImageConfig } from "../process/index.ts";
+import { Process, type ImageConfig } from "../process/index.ts";
+import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "../timers/index.ts";
 
 /**
  * Drops the frames that belong to starting the app rather than to the app: the entry stub, runMain, the
@@ -31,14 +35,9 @@ export function describeUncaught(err: unknown, bundle = ""): string {
   return `Uncaught ${inspect(err)}`;
 }
 
-function report(hal: ReturnType<typeof platform>, err: unknown, bundle: string): void {
-  let text: string;
-  try {
-    text = describeUncaught(err, bundle);
-  } catch {
-    text = "Uncaught exception (it could not be described: out of memory?)";
-  }
-  hal.write(text + "\n");
+/** Installs a global that apps may overwrite (writable, configurable, not enumerable — as Node's are). */
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /**
@@ -48,24 +47,67 @@ function report(hal: ReturnType<typeof platform>, err: unknown, bundle: string):
 export function runMain(loadApp: () => unknown): never {
   const hal = platform();
   const config = JSON.parse(hal.config()) as ImageConfig;
-  const bundle = config.bundle;
-  const g = globalThis as Record<string, unknown>;
-  g.console = createConsole((_fd, text) => hal.write(text), () => hal.now());
-  const proc = createProcess(config, (code) => hal.exit(code));
-  g.process = proc;
-  g.global = globalThis;
+  const events = loop();
+  const proc = new Process(config, (code) => hal.exit(code));
 
-  try {
-    loadApp();
-    hal.runJobs();
-    const rejected = hal.takeRejections();
-    if (rejected.length > 0) {
-      report(hal, rejected[1], bundle);
-      return hal.exit(1);
+  const fatal = (err: unknown): never => {
+    let text: string;
+    try {
+      text = describeUncaught(err, config.bundle);
+    } catch {
+      text = "Uncaught exception (it could not be described: out of memory?)";
     }
-  } catch (err) {
-    report(hal, err, bundle);
-    return hal.exit(1);
-  }
-  return hal.exit(proc.exitCode ?? 0);
+    hal.write(text + "\n");
+    return proc.exit(1);
+  };
+  events.hooks = {
+    uncaught(err, origin, promise) {
+      if (origin === "unhandledRejection" && proc.listenerCount("unhandledRejection") > 0) {
+        proc.emit("unhandledRejection", err, promise);
+        return;
+      }
+      if (proc.listenerCount("uncaughtException") > 0) {
+        try {
+          proc.emit("uncaughtException", err, origin);
+        } catch (e) {
+          fatal(e);
+        }
+        return;
+      }
+      fatal(err);
+    },
+    beforeExit() {
+      proc.emit("beforeExit", proc.exitCode ?? 0);
+    },
+  };
+
+  const timeOrigin = hal.wallClock() - hal.now();
+  defineGlobal("global", globalThis);
+  defineGlobal("console", createConsole((_fd, text) => hal.write(text), () => hal.now()));
+  defineGlobal("process", proc);
+  defineGlobal("setTimeout", setTimeout);
+  defineGlobal("setInterval", setInterval);
+  defineGlobal("setImmediate", setImmediate);
+  defineGlobal("clearTimeout", clearTimeout);
+  defineGlobal("clearInterval", clearInterval);
+  defineGlobal("clearImmediate", clearImmediate);
+  defineGlobal("queueMicrotask", (callback: () => void) => {
+    if (typeof callback !== "function") throw new TypeError('The "callback" argument must be of type function');
+    Promise.resolve().then(() => {
+      try {
+        callback();
+      } catch (e) {
+        events.hooks.uncaught(e, "uncaughtException");
+      }
+    });
+  });
+  defineGlobal("performance", {
+    timeOrigin,
+    now: () => hal.now(),
+    toJSON: () => ({ timeOrigin }),
+  });
+
+  events.invoke(() => loadApp());
+  events.run();
+  return proc.exit();
 }
