@@ -92,18 +92,23 @@ void apic_init(void) {
     interrupt_set_handler(on_interrupt);
 }
 
-/* Starts the LAPIC timer counting down (divide by 16) for calibration against the PIT. */
+static uint64_t calibration_tsc;
+
+/* Starts the LAPIC timer counting down (divide by 16); apic_timer_calibration_end measures it against the TSC. */
 void apic_timer_calibration_start(void) {
     lapic_write(LAPIC_TIMER_DIV, 0x3);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
     lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+    calibration_tsc = rdtsc();
 }
 
-void apic_timer_calibration_end(uint64_t elapsed_ns) {
+/* Reads the count and the TSC back to back, so both measure the same interval. */
+void apic_timer_calibration_end(uint64_t tsc_hz) {
     uint32_t left = lapic_read(LAPIC_TIMER_CUR);
+    uint64_t tsc_delta = rdtsc() - calibration_tsc;
     lapic_write(LAPIC_TIMER_INIT, 0);
     uint64_t ticks = 0xFFFFFFFFull - left;
-    lapic_timer_hz = elapsed_ns ? ticks * 1000000000ull / elapsed_ns : 0;
+    lapic_timer_hz = tsc_delta && tsc_hz ? (uint64_t)(((unsigned __int128)ticks * tsc_hz) / tsc_delta) : 0;
     if (!lapic_timer_hz) lapic_timer_hz = 62500000;                           /* QEMU: 1 GHz / 16 */
 }
 

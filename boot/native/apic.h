@@ -10,7 +10,7 @@
 
 void apic_init(void);
 void apic_timer_calibration_start(void);
-void apic_timer_calibration_end(uint64_t elapsed_ns);
+void apic_timer_calibration_end(uint64_t tsc_hz);
 uint64_t apic_timer_hz(void);
 void apic_timer_arm_ns(uint64_t delay_ns);
 void apic_timer_cancel(void);

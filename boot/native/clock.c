@@ -17,14 +17,12 @@ static uint16_t pit_read(void) {
     return (uint16_t)(lo | (hi << 8));
 }
 
-/* Measures the TSC (and the LAPIC timer, started alongside) against the PIT over PIT_CAL_TICKS. Returns the TSC
- * frequency, 0 when there is no PIT; *elapsed_ns gets the window length for the LAPIC's calibration. */
-static uint64_t calibrate_with_pit(uint64_t *elapsed_ns) {
+/* Measures the TSC against the PIT over PIT_CAL_TICKS. Returns the TSC frequency, 0 when there is no PIT. */
+static uint64_t calibrate_with_pit(void) {
     outb(0x43, 0x34);                       /* channel 0, lo/hi byte, mode 2 (rate generator), binary */
     outb(0x40, 0xff);
     outb(0x40, 0xff);
     uint16_t prev = pit_read();
-    apic_timer_calibration_start();
     uint64_t t0 = rdtsc(), elapsed = 0;
     for (uint64_t spins = 0; elapsed < PIT_CAL_TICKS; spins++) {
         uint16_t cur = pit_read();
@@ -33,7 +31,6 @@ static uint64_t calibrate_with_pit(uint64_t *elapsed_ns) {
         if (spins > 1000000 && elapsed == 0) return 0;      /* no PIT */
     }
     uint64_t t1 = rdtsc();
-    *elapsed_ns = elapsed * 1000000000ull / PIT_HZ;
     outb(0x43, 0x30);                       /* leave channel 0 in one-shot mode 0 (its line is masked anyway) */
     return (t1 - t0) * PIT_HZ / elapsed;
 }
@@ -91,12 +88,16 @@ static uint64_t rtc_read_seconds(void) {
 
 void clock_init(void) {
     tsc_boot = rdtsc();
-    uint64_t window_ns = 0;
-    uint64_t pit_hz = calibrate_with_pit(&window_ns);       /* also calibrates the LAPIC timer */
-    apic_timer_calibration_end(window_ns);
+    apic_timer_calibration_start();                         /* the LAPIC timer runs during the PIT window */
     tsc_hz = hypervisor_tsc_hz();
-    if (!tsc_hz) tsc_hz = pit_hz;
+    if (tsc_hz) {                                           /* known TSC rate: still give the LAPIC a 2 ms window */
+        uint64_t t0 = rdtsc();
+        while (rdtsc() - t0 < tsc_hz / 500) cpu_pause();
+    } else {
+        tsc_hz = calibrate_with_pit();
+    }
     if (!tsc_hz) { kputs("[unijs] warning: no PIT to calibrate the TSC; assuming 1 GHz\n"); tsc_hz = 1000000000ull; }
+    apic_timer_calibration_end(tsc_hz);
     ns_mult = (uint64_t)(((unsigned __int128)1000000000ull << 32) / tsc_hz);
     rtc_boot_ns = rtc_read_seconds() * 1000000000ull;
     rtc_boot_tsc = rdtsc();

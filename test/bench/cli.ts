@@ -1,7 +1,9 @@
 // test/bench/cli.ts — `npm run bench -- <name> [--runs N]`. Benchmarks print figures; they never fail on timing.
 import { benchBoot } from "./boot.ts";
+import { benchIdle } from "./idle.ts";
+import { benchTimers } from "./timers.ts";
 
-const BENCHES: Record<string, (runs: number) => Promise<void>> = { boot: benchBoot };
+const BENCHES: Record<string, (runs: number) => Promise<void>> = { boot: benchBoot, idle: benchIdle, timers: benchTimers };
 
 const [name, ...rest] = process.argv.slice(2);
 const runsAt = rest.indexOf("--runs");
