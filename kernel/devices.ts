@@ -1,0 +1,66 @@
+// kernel/devices.ts — the device-class interfaces between drivers (which implement them) and libos (which
+// consumes them), after MirageOS's NETIF/BLOCK: the network stack and the filesystem are built on these, so the
+// same code runs over virtio in the guest and over in-memory devices in Node tests.
+// Layer: kernel. No dependencies.
+
+/** A link-layer (Ethernet) device. Frames are whole Ethernet frames without the FCS. */
+export interface NetDevice {
+  /** 6-byte MAC address. */
+  readonly mac: Uint8Array;
+  /** Largest frame payload (IP MTU, normally 1500); frames are at most mtu + 14 bytes. */
+  readonly mtu: number;
+  /** Link state as the device reports it. */
+  readonly linkUp: boolean;
+  /**
+   * Sends one frame of `size` bytes: `fill` writes it into a buffer the device owns, valid only during the call.
+   * Returns false (and sends nothing) when the transmit ring is full; call onWritable to learn when to retry.
+   */
+  write(size: number, fill: (frame: Uint8Array) => void): boolean;
+  /**
+   * Receives frames: `handler` gets a view of each frame that is valid only during the call (copy what you keep).
+   * Replaces any earlier handler.
+   */
+  listen(handler: (frame: Uint8Array) => void): void;
+  /** Called once when a full transmit ring has room again. */
+  onWritable(callback: () => void): void;
+  /** Device counters. */
+  stats(): NetStats;
+  /** Stops the device and releases its loop handle (the loop may then exit). */
+  close(): void;
+}
+
+export interface NetStats {
+  rxFrames: number;
+  rxBytes: number;
+  txFrames: number;
+  txBytes: number;
+  rxDropped: number;
+  txDropped: number;
+}
+
+/** A block device of fixed-size sectors. */
+export interface BlockDevice {
+  readonly info: BlockInfo;
+  /** Reads `count` sectors starting at `sector` into a new buffer. Rejects (Error with .code) on device errors. */
+  read(sector: number, count: number): Promise<Uint8Array>;
+  /** Writes whole sectors from `data` (its length must be a multiple of sectorSize) starting at `sector`. */
+  write(sector: number, data: Uint8Array): Promise<void>;
+  /** Makes earlier completed writes durable. */
+  flush(): Promise<void>;
+  close(): void;
+}
+
+export interface BlockInfo {
+  /** Bytes per sector (512 for virtio-blk's addressing unit). */
+  sectorSize: number;
+  /** Capacity in sectors. */
+  sectors: number;
+  readWrite: boolean;
+}
+
+/** A source of random bytes from a device (virtio-rng). */
+export interface EntropyDevice {
+  /** Resolves with `n` bytes from the device. */
+  read(n: number): Promise<Uint8Array>;
+  close(): void;
+}
