@@ -9,18 +9,19 @@ import { decodeAppHeader, findAppBlob } from "./image/blob.ts";
 import { buildImage, parseSize, type ImageOptions, type ImageResult } from "./image/build.ts";
 import { readElf } from "./image/elf.ts";
 import { LAUNCH } from "./exit_codes.ts";
-import { bootImage, type Accel, type Machine } from "./launch/qemu.ts";
+import { bootImage, parseNetOption, type Accel, type Machine } from "./launch/qemu.ts";
 
 const DEFAULT_APP = "examples/hello";
 
 const USAGE = `usage:
   npm run image -- <app entry or folder> [-o out.elf] [--env K=V]... [--arg A]... [--mem 128M] [--heap 64M]
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
+                   [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP})`;
 
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
-const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout"]);
+const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net"]);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -34,7 +35,7 @@ function parseArgs(argv: string[]): Parsed {
     if (VALUE_FLAGS.has(a)) {
       value ??= argv[++i];
       if (value === undefined) throw new UsageError(`${a} needs a value`);
-    } else if (!["--kvm", "--tcg", "--test-hooks", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
+    } else if (!["--kvm", "--tcg", "--test-hooks", "--no-rng", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
     flags.set(a, [...(flags.get(a) ?? []), value ?? ""]);
   }
   return { positional, flags };
@@ -104,7 +105,22 @@ async function boot(p: Parsed, target: string): Promise<number> {
   if (machine !== "microvm" && machine !== "pc") throw new UsageError(`--machine is microvm or pc, not '${machine}'`);
   const memBytes = one("--mem") ? parseSize(one("--mem") as string) : imageMemHint(image);
   const timeoutMs = one("--timeout") ? parseDuration(one("--timeout") as string) : 0;
-  const r = await bootImage({ image, accel, machine, memBytes, timeoutMs, onOutput: (t) => process.stdout.write(t) });
+  const disks = (p.flags.get("--disk") ?? []).map((d) => {
+    const [path, ...opts] = d.split(",");
+    if (!existsSync(path)) throw new UsageError(`--disk ${path}: no such file`);
+    if (opts.some((x) => x !== "ro")) throw new UsageError(`--disk ${d}: the only option is ',ro'`);
+    return { path, readonly: opts.includes("ro") };
+  });
+  let net;
+  try {
+    net = one("--net") ? parseNetOption(one("--net") as string) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const r = await bootImage({
+    image, accel, machine, memBytes, timeoutMs, disks, net, rng: !p.flags.has("--no-rng"),
+    onOutput: (t) => process.stdout.write(t),
+  });
   const how = `${r.accel === "tcg" ? "TCG" : "KVM"}, ${machine}, ${r.wallMs.toFixed(0)} ms`;
   if (r.outcome === "exit") process.stderr.write(`[unijs] guest exited with code ${r.code} (${how})\n`);
   else if (r.outcome === "panic") process.stderr.write(`[unijs] kernel panic (${how}); exit ${LAUNCH.PANIC}\n`);

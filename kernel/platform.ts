@@ -56,6 +56,8 @@ export interface Platform {
   takeRejections(): unknown[];
   /** The image's configuration (JSON text written by the image builder). */
   config(): string;
+  /** The kernel command line from the boot loader (QEMU microvm lists its virtio-mmio devices there). */
+  cmdline(): string;
   /** The bundle's line map (JSON text; see boot/image/linemap.ts), read only when a stack trace is printed. */
   lineMap(): string;
   memoryUsage(): PlatformMemoryUsage;

@@ -24,6 +24,59 @@ export interface BootOptions {
   extraArgs?: string[];
   /** Kernel command line. */
   cmdline?: string;
+  /** Disk images attached as virtio-blk devices, in order. */
+  disks?: { path: string; readonly?: boolean }[];
+  /** A virtio-net device and its backend (see parseNetOption). */
+  net?: NetBackend;
+  /** Attach a virtio-rng device (default true). */
+  rng?: boolean;
+}
+
+/** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
+export type NetBackend =
+  | { kind: "user"; hostfwd?: { proto: "tcp" | "udp"; hostPort: number; guestPort: number }[];
+      guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[] }
+  | { kind: "udp"; localPort: number; remotePort: number };
+
+/**
+ * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]..." (QEMU user networking, restrict=on) or
+ * "udp:LOCALPORT:REMOTEPORT" (frames as UDP datagrams between 127.0.0.1 ports, for test peers).
+ */
+export function parseNetOption(s: string): NetBackend {
+  const [kind, ...rest] = s.split(",");
+  if (kind === "user") {
+    const hostfwd = [];
+    for (const r of rest) {
+      const m = /^hostfwd=(tcp|udp):(?:127\.0\.0\.1)?:?(\d+)-:(\d+)$/.exec(r);
+      if (!m) throw new Error(`--net user: cannot read '${r}' (expected hostfwd=tcp:HOSTPORT-:GUESTPORT)`);
+      hostfwd.push({ proto: m[1] as "tcp" | "udp", hostPort: Number(m[2]), guestPort: Number(m[3]) });
+    }
+    return { kind: "user", hostfwd };
+  }
+  const udp = /^udp:(\d+):(\d+)$/.exec(s);
+  if (udp) return { kind: "udp", localPort: Number(udp[1]), remotePort: Number(udp[2]) };
+  throw new Error(`--net '${s}': expected user[,hostfwd=tcp:HOSTPORT-:GUESTPORT] or udp:LOCALPORT:REMOTEPORT`);
+}
+
+/** QEMU arguments for the devices (virtio-mmio on microvm, modern-only virtio-pci on pc). */
+export function deviceArgs(o: BootOptions, machine: Machine): string[] {
+  const dev = (name: string) => (machine === "microvm" ? `virtio-${name}-device` : `virtio-${name}-pci,disable-legacy=on`);
+  const args: string[] = [];
+  (o.disks ?? []).forEach((d, i) => {
+    args.push("-drive", `if=none,id=disk${i},format=raw,file=${d.path}${d.readonly ? ",readonly=on" : ""}`,
+      "-device", `${dev("blk")},drive=disk${i}`);
+  });
+  const n = o.net;
+  if (n?.kind === "user") {
+    const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
+    const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-tcp:127.0.0.1:${f.hostPort}`).join("");
+    args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0`);
+  } else if (n?.kind === "udp") {
+    args.push("-netdev", `socket,id=net0,udp=127.0.0.1:${n.remotePort},localaddr=127.0.0.1:${n.localPort}`,
+      "-device", `${dev("net")},netdev=net0`);
+  }
+  if (o.rng ?? true) args.push("-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", `${dev("rng")},rng=rng0`);
+  return args;
 }
 
 export interface BootResult {
@@ -69,7 +122,9 @@ export function qemuArgs(o: BootOptions): { args: string[]; accel: BootResult["a
   const mem = Math.max(16, Math.round((o.memBytes ?? 128 * 1024 * 1024) / (1024 * 1024)));
   const machine = o.machine ?? "microvm";
   const args = [
-    "-M", machine === "microvm" ? "microvm,x-option-roms=off,rtc=on" : "pc",
+    // microvm: ioapic2=off puts virtio-mmio interrupts on GSI 16+slot of the one I/O APIC; modern virtio-mmio only.
+    "-M", machine === "microvm" ? "microvm,x-option-roms=off,rtc=on,ioapic2=off" : "pc",
+    ...(machine === "microvm" ? ["-global", "virtio-mmio.force-legacy=false"] : []),
     ...(machine === "pc" && existsSync("/usr/share/qemu/qboot.rom") ? ["-bios", "qboot.rom"] : []),
     ...accel.split(",").flatMap((a) => ["-accel", a]),
     "-cpu", want === "kvm" ? "host" : "max",
@@ -79,6 +134,7 @@ export function qemuArgs(o: BootOptions): { args: string[]; accel: BootResult["a
     "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
     "-kernel", o.image,
     ...(o.cmdline ? ["-append", o.cmdline] : []),
+    ...deviceArgs(o, machine),
     ...(o.extraArgs ?? []),
   ];
   return { args, accel };

@@ -219,9 +219,10 @@ PORT_OUT(hal_outw, outw, uint16_t)
 PORT_OUT(hal_outl, outl, uint32_t)
 
 /* --- memory --- */
+/* QuickJS calls this on detach and again (with NULL) when a detached buffer is finalized. */
 static void dma_free(JSRuntime *rt, void *opaque, void *ptr) {
     (void)rt;
-    pages_free(ptr, (size_t)(uintptr_t)opaque);
+    if (ptr) pages_free(ptr, (size_t)(uintptr_t)opaque);
 }
 
 /* hal.dmaAlloc(size) → { buffer, address }: zeroed, physically contiguous, page-aligned. The pages return to the
@@ -293,7 +294,14 @@ static JSValue hal_entropy(JSContext *ctx, JSValueConst this_val, int argc, JSVa
     return JS_NewFloat64(ctx, (double)len);
 }
 
+/* The kernel command line the loader passed (QEMU microvm appends virtio_mmio.device=SIZE@BASE:IRQ entries). */
+static JSValue hal_cmdline(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    return JS_NewString(ctx, kernel_cmdline);
+}
+
 static const JSCFunctionListEntry hal_functions[] = {
+    JS_CFUNC_DEF("cmdline", 0, hal_cmdline),
     JS_CFUNC_DEF("monotonicNs", 0, hal_monotonic_ns),
     JS_CFUNC_DEF("tsc", 0, hal_tsc),
     JS_CFUNC_DEF("tscHz", 0, hal_tsc_hz),

@@ -1,0 +1,73 @@
+// drivers/virtio/rng/index.ts — virtio-rng (virtio 1.x section 5.4) as an EntropyDevice: device-writable buffers
+// on the one queue come back filled with random bytes. Layer: drivers (device). Depends on drivers/virtio, kernel.
+
+import type { EntropyDevice } from "../../../kernel/devices.ts";
+import { dmaAllocPages } from "../../../kernel/dma.ts";
+import { IoHandle, loop } from "../../../kernel/event_loop.ts";
+import type { DmaRegion } from "../../../kernel/platform.ts";
+import { platform } from "../../../kernel/platform.ts";
+import { VirtioDevice } from "../device.ts";
+import { claimVirtio } from "../discover.ts";
+import { DEVICE_ENTROPY, type VirtioTransport } from "../transport.ts";
+import type { Virtqueue } from "../virtqueue.ts";
+
+interface Pending { region: DmaRegion; want: number; resolve(b: Uint8Array): void; reject(e: Error): void }
+
+export class VirtioRng implements EntropyDevice {
+  private readonly dev: VirtioDevice;
+  private readonly q: Virtqueue<Pending>;
+  private readonly handle: IoHandle;
+  private inflight = 0;
+
+  constructor(transport: VirtioTransport) {
+    this.dev = new VirtioDevice(transport, () => this.complete());
+    this.dev.negotiate(0n);
+    this.q = this.dev.createQueue<Pending>(0, 16);
+    this.dev.start();
+    this.handle = new IoHandle(loop()).unref();
+  }
+
+  /** Resolves with exactly `n` bytes (the device may fill a buffer partly: the rest is asked for again). */
+  async read(n: number): Promise<Uint8Array> {
+    const out = new Uint8Array(n);
+    for (let got = 0; got < n;) {
+      const chunk = await this.request(Math.min(n - got, 4096));
+      out.set(chunk, got);
+      got += chunk.length;
+    }
+    return out;
+  }
+
+  private request(want: number): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      if (this.dev.failure) return reject(new Error(`virtio-rng failed: ${this.dev.failure}`));
+      const region = dmaAllocPages(want);
+      const p: Pending = { region, want, resolve, reject };
+      if (!this.q.add([{ address: region.address, length: want, writable: true }], p)) {
+        platform().dmaFree(region.buffer);
+        return reject(new Error("virtio-rng queue is full"));
+      }
+      if (this.inflight++ === 0) this.handle.ref();
+      this.q.kick();
+    });
+  }
+
+  private complete(): void {
+    this.q.poll((p, written) => {
+      if (--this.inflight === 0) this.handle.unref();
+      const bytes = new Uint8Array(p.region.buffer, 0, written).slice();
+      platform().dmaFree(p.region.buffer);
+      p.resolve(bytes);
+    });
+  }
+
+  close(): void {
+    this.dev.shutdown();
+    this.handle.close();
+  }
+}
+
+/** Opens the first unclaimed virtio entropy device. */
+export function openVirtioRng(): VirtioRng {
+  return new VirtioRng(claimVirtio(DEVICE_ENTROPY, "entropy device"));
+}
