@@ -185,8 +185,7 @@ export class EventLoop {
         while (this.tickHead < this.ticks.length) {
           const t = this.ticks[this.tickHead++];
           try {
-            if (t.args) t.fn(...t.args);
-            else t.fn();
+            t.fn.apply(undefined, t.args ?? []);       // `this` is undefined, as in Node
           } catch (e) {
             this.hooks.uncaught(e, "uncaughtException");
           }

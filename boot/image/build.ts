@@ -61,6 +61,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       env: opts.env ?? {},
       name,
       bundle: bundle.bundleName,
+      esm: bundle.esm,
     };
     const blob = encodeAppBlob({
       bytecode,

@@ -20,6 +20,8 @@ export interface Bundle {
   metafile: esbuild.Metafile;
   /** The name the bytecode records for the bundle (stack traces show it until mapped). */
   bundleName: string;
+  /** The entry is an ES module (Node then evaluates it from a promise job: microtasks before nextTicks). */
+  esm: boolean;
 }
 
 /** Resolves `app` (a file, or a folder with package.json "main" or an index.{ts,js,mjs}) to its entry file. */
@@ -105,11 +107,13 @@ export async function bundleApp(entry: string, appName: string): Promise<Bundle>
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
   const map = result.outputFiles.find((f) => f.path.endsWith(".js.map"));
   if (!js || !map) throw new Error("esbuild produced no output");
+  const entryFormat = result.metafile.inputs[appRel.slice(2)]?.format;
   return {
     code: js.text,
     lineMap: buildLineMap(JSON.parse(map.text), bundleName),
     metafile: result.metafile,
     bundleName,
+    esm: entryFormat === "esm" || /\.mjs$|\.mts$/.test(entry),
   };
 }
 

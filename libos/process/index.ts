@@ -15,6 +15,8 @@ export interface ImageConfig {
   name: string;
   /** The file name the bytecode records for the bundle (unmapped stack frames show it). */
   bundle: string;
+  /** The app's entry is an ES module (affects only the order of top-level nextTicks vs. microtasks). */
+  esm?: boolean;
 }
 
 /** The unijs version reported in process.versions.unijs. */

@@ -107,7 +107,19 @@ export function runMain(loadApp: () => unknown): never {
     toJSON: () => ({ timeOrigin }),
   });
 
-  events.invoke(() => loadApp());
+  if (config.esm) {
+    // Node evaluates an ES module entry inside a promise job: its microtasks run before its nextTicks.
+    events.invoke(() => {
+      loadApp();
+      hal.runJobs();
+    });
+  } else {
+    events.invoke(() => loadApp());
+  }
   events.run();
-  return proc.exit();
+  // The natural end: 'exit' listeners run, then the promise jobs they queued (as in Node), then the machine stops.
+  proc._exiting = true;
+  proc.emit("exit", proc.exitCode ?? 0);
+  hal.runJobs();
+  return hal.exit(proc.exitCode ?? 0);
 }

@@ -61,19 +61,21 @@ export class Timeout implements LoopTimer {
       if (this._timerArgs) cb.apply(this, this._timerArgs);
       else cb.call(this);
     } finally {
-      if (this._repeat !== null && !this._destroyed) loop().scheduleTimer(this, this._repeat);
-      else this.destroy();
+      const l = loop();
+      // The callback may have cleared the timer, or refreshed it (then it is scheduled already).
+      if (!this._destroyed && !l.isScheduled(this)) {
+        if (this._repeat !== null) l.scheduleTimer(this, this._repeat);
+        else timersById.delete(this.timerId);
+      }
     }
   }
 
-  private destroy(): void {
-    this._destroyed = true;
-    timersById.delete(this.timerId);
-  }
-
-  /** Restarts the countdown from now with the same delay (and keeps a finished timer finished). */
+  /**
+   * Restarts the countdown from now with the same delay. As in Node, this also reactivates a timer that has
+   * already fired; a cleared timer stays cleared.
+   */
   refresh(): this {
-    if (!this._destroyed) loop().scheduleTimer(this, this._idleTimeout);
+    if (!this._destroyed && this._onTimeout) loop().scheduleTimer(this, this._idleTimeout);
     return this;
   }
 
@@ -117,6 +119,7 @@ export class Immediate implements LoopImmediate {
   run(): void {
     const cb = this._onImmediate;
     this._onImmediate = null;
+    this.refed = false;                      // a running or finished immediate holds no reference (as in Node)
     if (!cb) return;
     if (this._argv) cb.apply(this, this._argv);
     else cb.call(this);
@@ -179,6 +182,7 @@ export function clearImmediate(immediate: unknown): void {
   if (!(immediate instanceof Immediate)) return;
   immediate._onImmediate = null;
   loop().cancelImmediate(immediate);
+  immediate.refed = false;
 }
 
 import * as promises from "./promises.ts";
