@@ -4,6 +4,7 @@
 // "Uncaught <error>" with the source-mapped stack and the exit code is 1.
 // Layer: libos (the top: it assembles kernel services and Node APIs). The builder's entry stub calls runMain.
 
+import { entropyPool } from "../../kernel/entropy.ts";
 import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { mapStack } from "../../kernel/stack_trace.ts";
@@ -34,6 +35,30 @@ export function describeUncaught(err: unknown, bundle = ""): string {
   }
   return `Uncaught ${inspect(err)}`;
 }
+
+/** The part of Web Crypto every image has: getRandomValues and randomUUID over the kernel entropy pool. */
+const webCrypto = {
+  getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+    if (!(array instanceof Int8Array || array instanceof Uint8Array || array instanceof Uint8ClampedArray ||
+          array instanceof Int16Array || array instanceof Uint16Array || array instanceof Int32Array ||
+          array instanceof Uint32Array || array instanceof BigInt64Array || array instanceof BigUint64Array)) {
+      throw Object.assign(new TypeError("The data argument must be an integer-type TypedArray"), { code: 17, name: "TypeMismatchError" });
+    }
+    if (array.byteLength > 65536) {
+      throw Object.assign(new RangeError(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`),
+        { name: "QuotaExceededError", code: 22 });
+    }
+    entropyPool().fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    return array;
+  },
+  randomUUID(): string {
+    const b = entropyPool().fill(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  },
+};
 
 /** Installs a global that apps may overwrite (writable, configurable, not enumerable — as Node's are). */
 function defineGlobal(name: string, value: unknown): void {
@@ -101,6 +126,7 @@ export function runMain(loadApp: () => unknown): never {
       }
     });
   });
+  defineGlobal("crypto", webCrypto);
   defineGlobal("performance", {
     timeOrigin,
     now: () => hal.now(),

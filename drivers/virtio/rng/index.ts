@@ -3,6 +3,7 @@
 
 import type { EntropyDevice } from "../../../kernel/devices.ts";
 import { dmaAllocPages } from "../../../kernel/dma.ts";
+import { entropyPool } from "../../../kernel/entropy.ts";
 import { IoHandle, loop } from "../../../kernel/event_loop.ts";
 import type { DmaRegion } from "../../../kernel/platform.ts";
 import { platform } from "../../../kernel/platform.ts";
@@ -64,6 +65,25 @@ export class VirtioRng implements EntropyDevice {
   close(): void {
     this.dev.shutdown();
     this.handle.close();
+  }
+}
+
+/**
+ * Mixes `bytes` of device entropy into the kernel pool (kernel/entropy.ts). Resolves false when the machine has
+ * no virtio-rng device; the pool then keeps its CPU (RDSEED/RDRAND) seed.
+ */
+export async function seedEntropyPoolFromDevice(bytes = 64): Promise<boolean> {
+  let rng: VirtioRng;
+  try {
+    rng = openVirtioRng();
+  } catch {
+    return false;
+  }
+  try {
+    entropyPool().add(await rng.read(bytes));
+    return true;
+  } finally {
+    rng.close();
   }
 }
 
