@@ -1,0 +1,287 @@
+// libos/net/stack/interface.ts — one IPv4 interface over a NetDevice: Ethernet demultiplexing, ARP (answers,
+// cache, resolution with queued packets), IPv4 in (checks, no forwarding, fragment reassembly) and out (routing via
+// the subnet or the gateway, fragmentation), ICMP echo replies, UDP ports, and a hook for TCP. Bad frames are
+// counted and dropped: nothing a peer sends can throw out of receive(). Time is passed in (`now`, ms).
+// Layer: libos/net/stack. Depends on kernel/devices.ts and libos/net/wire.
+
+import type { NetDevice } from "../../../kernel/devices.ts";
+import {
+  ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
+  Icmpv4Packet, Icmpv4Repr, inSubnet, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
+  isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, UdpPacket, UdpRepr, UDP_HEADER_LENGTH, WireError,
+} from "../wire/index.ts";
+import { ArpCache } from "./arp_cache.ts";
+import { FragmentReassembler } from "./fragments.ts";
+
+/** Static or DHCP-provided addressing. */
+export interface InterfaceConfig {
+  address: number;
+  prefixLength: number;
+  /** 0: no default route (only the subnet is reachable). */
+  gateway: number;
+  dns: number[];
+}
+
+export type UdpHandler = (src: number, srcPort: number, dst: number, payload: Uint8Array) => void;
+export type TcpHandler = (src: number, dst: number, seg: TcpRepr) => void;
+
+export interface InterfaceStats {
+  rxFrames: number;
+  rxMalformed: number;
+  rxNotForUs: number;
+  rxUnknownProtocol: number;
+  txFrames: number;
+  txDeviceFull: number;
+  icmpEchoReplies: number;
+  udpNoPort: number;
+}
+
+const DEFAULT_TTL = 64;
+export const EPHEMERAL_FIRST = 49152;
+export const EPHEMERAL_LAST = 65535;
+
+export class NetInterface {
+  readonly mac: number;
+  readonly mtu: number;
+  config: InterfaceConfig | null = null;
+  readonly arp = new ArpCache();
+  readonly fragments = new FragmentReassembler();
+  readonly stats: InterfaceStats = {
+    rxFrames: 0, rxMalformed: 0, rxNotForUs: 0, rxUnknownProtocol: 0, txFrames: 0, txDeviceFull: 0,
+    icmpEchoReplies: 0, udpNoPort: 0,
+  };
+  /** TCP segments for this host go here (set by the TCP layer). */
+  tcpHandler: TcpHandler | null = null;
+  /** Echo replies (ping results) go here. */
+  onEchoReply: ((src: number, ident: number, seqNo: number, data: Uint8Array) => void) | null = null;
+  private readonly udpPorts = new Map<number, UdpHandler>();
+  private nextEphemeral = EPHEMERAL_FIRST;
+  private ident = 1;
+
+  constructor(readonly dev: NetDevice, private readonly now: () => number) {
+    this.mac = macFromBytes(dev.mac);
+    this.mtu = dev.mtu;
+  }
+
+  /** Starts receiving from the device. */
+  start(): void {
+    this.dev.listen((frame) => this.receive(frame));
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  /** Handles one frame; never throws for anything a peer can send. */
+  receive(frame: Uint8Array): void {
+    this.stats.rxFrames++;
+    try {
+      const eth = EthernetFrame.check(frame);
+      const dst = eth.dst;
+      if (dst !== this.mac && dst !== BROADCAST_MAC && !isMulticastMac(dst)) { this.stats.rxNotForUs++; return; }
+      const payload = eth.payload;
+      if (eth.ethertype === EtherType.ARP) this.receiveArp(payload);
+      else if (eth.ethertype === EtherType.IPv4) this.receiveIpv4(payload);
+      else this.stats.rxUnknownProtocol++;
+    } catch (e) {
+      if (e instanceof WireError) this.stats.rxMalformed++;
+      else throw e;
+    }
+  }
+
+  private receiveArp(bytes: Uint8Array): void {
+    const repr = ArpRepr.parse(ArpPacket.check(bytes));
+    const now = this.now();
+    const ours = this.config?.address;
+    const forUs = ours !== undefined && repr.targetProtocolAddr === ours;
+    if (forUs || this.arp.has(repr.senderProtocolAddr)) {
+      for (const p of this.arp.learn(repr.senderProtocolAddr, repr.senderHardwareAddr, now)) {
+        this.transmitIpv4Datagram(p, repr.senderHardwareAddr);
+      }
+    }
+    if (forUs && repr.operation === ArpOperation.Request) {
+      this.sendArp(ArpOperation.Reply, repr.senderHardwareAddr, repr.senderProtocolAddr);
+    }
+  }
+
+  private receiveIpv4(bytes: Uint8Array): void {
+    const packet = Ipv4Packet.check(bytes);
+    const ip = Ipv4Repr.parse(packet);
+    const cfg = this.config;
+    const forUs = ip.dst === IPV4_BROADCAST || (cfg !== null && (ip.dst === cfg.address ||
+      ip.dst === subnetBroadcast(cfg.address, cfg.prefixLength))) || (cfg === null && ip.protocol === IpProtocol.UDP);
+    if (!forUs) { this.stats.rxNotForUs++; return; }
+    let payload = packet.payload.subarray(0, ip.payloadLength);
+    if (ip.moreFrags || ip.fragOffset > 0) {
+      const key = `${ip.src}/${ip.dst}/${ip.protocol}/${ip.ident}`;
+      const whole = this.fragments.add(key, ip.fragOffset, ip.moreFrags, payload, this.now());
+      if (!whole) return;
+      payload = whole;
+    }
+    switch (ip.protocol) {
+      case IpProtocol.ICMP: return this.receiveIcmp(ip, payload);
+      case IpProtocol.UDP: return this.receiveUdp(ip, payload);
+      case IpProtocol.TCP: {
+        const seg = TcpRepr.parse(TcpPacket.check(payload), ip.src, ip.dst);
+        if (this.tcpHandler) this.tcpHandler(ip.src, ip.dst, seg);
+        return;
+      }
+      default: this.stats.rxUnknownProtocol++;
+    }
+  }
+
+  private receiveIcmp(ip: Ipv4Repr, payload: Uint8Array): void {
+    const msg = Icmpv4Repr.parse(Icmpv4Packet.check(payload));
+    if (msg.type === "echoRequest" && this.config && ip.dst === this.config.address) {
+      const reply: Icmpv4Repr = { type: "echoReply", ident: msg.ident, seqNo: msg.seqNo, data: msg.data };
+      this.sendIpv4(ip.src, IpProtocol.ICMP, Icmpv4Repr.bufferLength(reply), (b) => Icmpv4Repr.emit(reply, new Icmpv4Packet(b)));
+      this.stats.icmpEchoReplies++;
+    } else if (msg.type === "echoReply" && this.onEchoReply) {
+      this.onEchoReply(ip.src, msg.ident, msg.seqNo, msg.data);
+    }
+  }
+
+  private receiveUdp(ip: Ipv4Repr, payload: Uint8Array): void {
+    const udp = UdpRepr.parse(UdpPacket.check(payload), ip.src, ip.dst);
+    const handler = this.udpPorts.get(udp.dstPort);
+    if (!handler) { this.stats.udpNoPort++; return; }
+    handler(ip.src, udp.srcPort, ip.dst, udp.payload);
+  }
+
+  // ---------------------------------------------------------------- UDP ports
+
+  /** Binds a UDP port (0: an ephemeral one). Returns the port. Throws with code EADDRINUSE when taken. */
+  bindUdp(port: number, handler: UdpHandler): number {
+    const p = port === 0 ? this.ephemeralPort((q) => this.udpPorts.has(q)) : port;
+    if (this.udpPorts.has(p)) {
+      throw Object.assign(new Error(`bind EADDRINUSE 0.0.0.0:${p}`), { code: "EADDRINUSE", errno: -98, syscall: "bind" });
+    }
+    this.udpPorts.set(p, handler);
+    return p;
+  }
+
+  unbindUdp(port: number): void {
+    this.udpPorts.delete(port);
+  }
+
+  /** An unused port from the ephemeral range (49152–65535), by a rotating cursor. */
+  ephemeralPort(taken: (p: number) => boolean): number {
+    for (let i = 0; i <= EPHEMERAL_LAST - EPHEMERAL_FIRST; i++) {
+      const p = this.nextEphemeral;
+      this.nextEphemeral = p === EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
+      if (!taken(p)) return p;
+    }
+    throw Object.assign(new Error("no free ephemeral port"), { code: "EADDRINUSE" });
+  }
+
+  /** Sends a UDP datagram (fragmented when larger than the MTU). Returns false when it could not be handed on. */
+  sendUdp(srcPort: number, dst: number, dstPort: number, payload: Uint8Array, src?: number): boolean {
+    const from = src ?? this.config?.address ?? 0;
+    const repr: UdpRepr = { srcPort, dstPort, payload };
+    return this.sendIpv4(dst, IpProtocol.UDP, UDP_HEADER_LENGTH + payload.length,
+      (b) => UdpRepr.emit(repr, new UdpPacket(b), from, dst), from);
+  }
+
+  /** Sends a TCP segment. */
+  sendTcp(src: number, dst: number, seg: TcpRepr): boolean {
+    return this.sendIpv4(dst, IpProtocol.TCP, TcpRepr.bufferLength(seg), (b) => TcpRepr.emit(seg, new TcpPacket(b), src, dst), src);
+  }
+
+  /** Sends an ICMP echo request (ping). */
+  sendEchoRequest(dst: number, ident: number, seqNo: number, data: Uint8Array): boolean {
+    const req: Icmpv4Repr = { type: "echoRequest", ident, seqNo, data };
+    return this.sendIpv4(dst, IpProtocol.ICMP, Icmpv4Repr.bufferLength(req), (b) => Icmpv4Repr.emit(req, new Icmpv4Packet(b)));
+  }
+
+  // ---------------------------------------------------------------- IPv4 out
+
+  /** The next hop for `dst`: itself on the subnet (or broadcast), else the gateway; -1 when unreachable. */
+  route(dst: number): number {
+    const cfg = this.config;
+    if (dst === IPV4_BROADCAST) return dst;
+    if (!cfg) return -1;
+    if (inSubnet(dst, cfg.address, cfg.prefixLength)) return dst;
+    return cfg.gateway !== 0 ? cfg.gateway : -1;
+  }
+
+  /**
+   * Sends an IPv4 datagram whose payload (`length` bytes) `fill` writes. Returns false when there is no route or
+   * the device is full; true when sent or queued for address resolution.
+   */
+  sendIpv4(dst: number, protocol: number, length: number, fill: (payload: Uint8Array) => void, src?: number): boolean {
+    const hop = this.route(dst);
+    if (hop < 0) return false;
+    const repr: Ipv4Repr = {
+      src: src ?? this.config?.address ?? 0, dst, protocol, payloadLength: length, ttl: DEFAULT_TTL, dscp: 0, ecn: 0,
+      ident: this.ident = (this.ident + 1) & 0xffff, dontFrag: false, moreFrags: false, fragOffset: 0,
+    };
+    const now = this.now();
+    const mac = hop === IPV4_BROADCAST ? BROADCAST_MAC : this.arp.lookup(hop, now);
+    if (mac !== undefined && IPV4_HEADER_LENGTH + length <= this.mtu) {
+      return this.writeFrame(mac, EtherType.IPv4, IPV4_HEADER_LENGTH + length, (b) => {
+        Ipv4Repr.emit(repr, new Ipv4Packet(b));
+        fill(b.subarray(IPV4_HEADER_LENGTH, IPV4_HEADER_LENGTH + length));
+      });
+    }
+    // Unresolved or too big: build the datagram once, then queue it or cut it into fragments.
+    const datagram = new Uint8Array(IPV4_HEADER_LENGTH + length);
+    Ipv4Repr.emit(repr, new Ipv4Packet(datagram));
+    fill(datagram.subarray(IPV4_HEADER_LENGTH));
+    if (mac === undefined) {
+      if (this.arp.enqueue(hop, datagram, now)) this.sendArp(ArpOperation.Request, 0, hop);
+      return true;
+    }
+    return this.transmitIpv4Datagram(datagram, mac);
+  }
+
+  /** Sends a complete datagram to `mac`, fragmenting it to the MTU (8-byte aligned offsets). */
+  private transmitIpv4Datagram(datagram: Uint8Array, mac: number): boolean {
+    if (datagram.length <= this.mtu) return this.writeFrame(mac, EtherType.IPv4, datagram.length, (b) => b.set(datagram));
+    const head = Ipv4Repr.parse(new Ipv4Packet(datagram), false);
+    const payload = datagram.subarray(IPV4_HEADER_LENGTH);
+    const chunk = Math.floor((this.mtu - IPV4_HEADER_LENGTH) / 8) * 8;
+    let ok = true;
+    for (let off = 0; off < payload.length; off += chunk) {
+      const part = payload.subarray(off, Math.min(payload.length, off + chunk));
+      const frag: Ipv4Repr = { ...head, payloadLength: part.length, fragOffset: off, moreFrags: off + chunk < payload.length };
+      ok = this.writeFrame(mac, EtherType.IPv4, IPV4_HEADER_LENGTH + part.length, (b) => {
+        Ipv4Repr.emit(frag, new Ipv4Packet(b));
+        b.set(part, IPV4_HEADER_LENGTH);
+      }) && ok;
+    }
+    return ok;
+  }
+
+  private sendArp(operation: number, targetMac: number, targetIp: number): void {
+    const repr: ArpRepr = {
+      operation, senderHardwareAddr: this.mac, senderProtocolAddr: this.config?.address ?? 0,
+      targetHardwareAddr: targetMac, targetProtocolAddr: targetIp,
+    };
+    this.writeFrame(operation === ArpOperation.Request ? BROADCAST_MAC : targetMac, EtherType.ARP, ARP_PACKET_LENGTH,
+      (b) => ArpRepr.emit(repr, new ArpPacket(b)));
+  }
+
+  private writeFrame(dst: number, ethertype: number, length: number, fill: (payload: Uint8Array) => void): boolean {
+    const ok = this.dev.write(ETHERNET_HEADER_LENGTH + length, (frame) => {
+      const eth = new EthernetFrame(frame);
+      eth.dst = dst;
+      eth.src = this.mac;
+      eth.ethertype = ethertype;
+      fill(frame.subarray(ETHERNET_HEADER_LENGTH));
+    });
+    if (ok) this.stats.txFrames++;
+    else this.stats.txDeviceFull++;
+    return ok;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Runs due housekeeping: ARP retries and expired reassemblies. */
+  poll(now: number): void {
+    for (const ip of this.arp.due(now)) this.sendArp(ArpOperation.Request, 0, ip);
+    this.fragments.expire(now);
+  }
+
+  /** When poll() next has work (ms), or Infinity. */
+  pollAt(): number {
+    return Math.min(this.arp.pollAt(), this.fragments.pollAt());
+  }
+}
