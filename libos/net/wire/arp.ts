@@ -141,9 +141,9 @@ export const ArpRepr = {
     packet.checkLen();
     if (packet.hardwareType !== ARP_HARDWARE_ETHERNET || packet.protocolType !== ARP_PROTOCOL_IPV4 ||
         packet.hardwareLength !== 6 || packet.protocolLength !== 4) {
-      throw unsupported(`expected an ARP packet for Ethernet (1, length 6) and IPv4 (0x0800, length 4), found hardware ` +
-        `${packet.hardwareType} length ${packet.hardwareLength}, protocol 0x${packet.protocolType.toString(16)} ` +
-        `length ${packet.protocolLength}`);
+      throw unsupported(`expected an ARP packet for Ethernet (1, length 6) and IPv4 (0x0800, length 4), ` +
+        `found hardware ${packet.hardwareType} length ${packet.hardwareLength}, ` +
+        `protocol 0x${packet.protocolType.toString(16)} length ${packet.protocolLength}`);
     }
     const op = packet.operation;
     if (op !== ArpOperation.Request && op !== ArpOperation.Reply) {

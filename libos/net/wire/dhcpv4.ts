@@ -1,8 +1,9 @@
 // libos/net/wire/dhcpv4.ts — DHCPv4 (RFC 2131/2132) over the BOOTP header: the DhcpPacket view and DhcpRepr with
 // the options a client and a simple server use (handled in ./dhcpv4_options.ts, re-exported here).
-// Layer: libos/net/wire. Depends on ./_util.ts, ./dhcpv4_options.ts.
+// Layer: libos/net/wire. Depends on ./_util.ts, ./error.ts, ./dhcpv4_options.ts.
 
 import { get16, get32, getMac, malformed, noRoom, set16, set32, setMac, truncated, unsupported } from "./_util.ts";
+import { WireError } from "./error.ts";
 import { DhcpOption, dhcpOptionsLength, emitDhcpOptions, readDhcpOption, type DhcpOptions } from "./dhcpv4_options.ts";
 
 export * from "./dhcpv4_options.ts";
@@ -17,8 +18,9 @@ export const DHCP_OPTIONS_OFFSET = 240;
 export const DHCP_MAGIC_COOKIE = 0x63825363;
 /**
  * Emitted messages are padded to at least this size: the BOOTP header with the 312-byte options field that
- * RFC 2131 §2 says a client must accept (a 576-byte IP datagram). Some relays and QEMU's slirp size their receive
- * structure this way and drop shorter requests; received messages may be shorter.
+ * RFC 2131 §2 sizes for a 576-byte datagram, as BusyBox's udhcpc pads its requests. Servers that read requests
+ * through a structure of that size (libslirp's `bootp_t`, checked with `mtod_check`) may ignore shorter ones.
+ * Received messages may be shorter (down to 240 bytes plus options).
  */
 export const DHCP_MIN_EMIT_LENGTH = 548;
 
@@ -174,8 +176,6 @@ export interface DhcpRepr extends DhcpOptions {
   relayIp: number;
 }
 
-const REPLY_TYPES = (1 << DhcpMessageType.Offer) | (1 << DhcpMessageType.Ack) | (1 << DhcpMessageType.Nak);
-
 /** Parse, emit, size and create DHCP messages. */
 export const DhcpRepr = {
   /** A repr of `messageType` with every address 0 and every option absent, to fill in. */
@@ -190,8 +190,8 @@ export const DhcpRepr = {
   },
   /**
    * Reads a message. Option byte strings are subarrays of the buffer. Throws WireError: "truncated" under 240
-   * bytes or for an option running past the end; "malformed" for a bad op, cookie, option length or a missing
-   * message type; "unsupported" for non-Ethernet hardware or an unknown message type.
+   * bytes, for an option running past the end or a missing End option; "malformed" for a bad op, cookie,
+   * option length or a missing message type; "unsupported" for non-Ethernet hardware or an unknown message type.
    */
   parse(packet: DhcpPacket): DhcpRepr {
     packet.checkLen();
@@ -213,7 +213,11 @@ export const DhcpRepr = {
     const b = packet.bytes;
     const end = b.length;
     let i = packet.offset + DHCP_OPTIONS_OFFSET;
-    while (i < end) {
+    for (;;) {
+      if (i >= end) {
+        throw new WireError("truncated",
+          "expected the DHCP End option (255) after the options, found the end of the message");
+      }
       const code = b[i];
       if (code === DhcpOption.End) break;
       if (code === DhcpOption.Pad) {
@@ -248,7 +252,8 @@ export const DhcpRepr = {
     const b = packet.bytes;
     const o = packet.offset;
     b.fill(0, o, o + need);
-    packet.op = (REPLY_TYPES >> repr.messageType) & 1 ? 2 : 1;
+    const t = repr.messageType;
+    packet.op = t === DhcpMessageType.Offer || t === DhcpMessageType.Ack || t === DhcpMessageType.Nak ? 2 : 1;
     b[o + 1] = 1;
     b[o + 2] = 6;
     packet.transactionId = repr.transactionId;

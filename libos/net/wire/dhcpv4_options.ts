@@ -69,8 +69,11 @@ export function dhcpOptionsLength(opts: DhcpOptions): number {
   return n;
 }
 
-/** Writes the options present in `opts` at `b[i..]` in the order 61, 50, 54, 1, 3, 6, 51, 58, 59, 55, 57 (as QEMU's
- * slirp and common clients do); returns the position after them. The caller sizes the buffer with `dhcpOptionsLength`. */
+/**
+ * Writes the options present in `opts` at `b[i..]` in the order 61, 50, 54, 1, 3, 6, 51, 58, 59, 55, 57 (as
+ * QEMU's slirp and common clients do); returns the position after them. The caller sizes the buffer with
+ * `dhcpOptionsLength`.
+ */
 export function emitDhcpOptions(opts: DhcpOptions, b: Uint8Array, i: number): number {
   if (opts.clientIdentifier !== null) i = putBytes(b, i, DhcpOption.ClientIdentifier, opts.clientIdentifier);
   if (opts.requestedIp !== null) i = put32(b, i, DhcpOption.RequestedIp, opts.requestedIp);
@@ -87,7 +90,8 @@ export function emitDhcpOptions(opts: DhcpOptions, b: Uint8Array, i: number): nu
   if (opts.leaseTime !== null) i = put32(b, i, DhcpOption.LeaseTime, opts.leaseTime);
   if (opts.renewalTime !== null) i = put32(b, i, DhcpOption.RenewalTime, opts.renewalTime);
   if (opts.rebindingTime !== null) i = put32(b, i, DhcpOption.RebindingTime, opts.rebindingTime);
-  if (opts.parameterRequestList !== null) i = putBytes(b, i, DhcpOption.ParameterRequestList, opts.parameterRequestList);
+  const prl = opts.parameterRequestList;
+  if (prl !== null) i = putBytes(b, i, DhcpOption.ParameterRequestList, prl);
   if (opts.maxMessageSize !== null) {
     b[i] = DhcpOption.MaxMessageSize;
     b[i + 1] = 2;
@@ -141,11 +145,11 @@ export function readDhcpOption(repr: DhcpOptions, code: number, b: Uint8Array, a
       repr.subnetMask = read32(code, b, at, len);
       return;
     case DhcpOption.Router:
-      if (len < 4 || len % 4 !== 0) throw malformed(`expected DHCP option 3 of a non-zero multiple of 4 bytes, found ${len}`);
+      expectAddresses(code, len);
       repr.router = get32(b, at);
       return;
     case DhcpOption.DomainNameServer: {
-      if (len < 4 || len % 4 !== 0) throw malformed(`expected DHCP option 6 of a non-zero multiple of 4 bytes, found ${len}`);
+      expectAddresses(code, len);
       const servers: number[] = [];
       for (let k = 0; k < len; k += 4) servers.push(get32(b, at + k));
       repr.dnsServers = servers;
@@ -171,6 +175,12 @@ export function readDhcpOption(repr: DhcpOptions, code: number, b: Uint8Array, a
 function read32(code: number, b: Uint8Array, at: number, len: number): number {
   expectLength(code, len, 4);
   return get32(b, at);
+}
+
+function expectAddresses(code: number, len: number): void {
+  if (len < 4 || len % 4 !== 0) {
+    throw malformed(`expected DHCP option ${code} of a non-zero multiple of 4 bytes, found ${len}`);
+  }
 }
 
 function expectLength(code: number, found: number, expected: number): void {

@@ -238,7 +238,9 @@ export const DnsRepr = {
     let n = DNS_HEADER_LENGTH;
     for (const q of repr.questions) n += dnsNameLength(q.name) + 4;
     for (const list of [repr.questions, repr.answers, repr.authorities, repr.additionals]) {
-      if (list.length > 0xffff) throw malformed(`expected at most 65535 entries in a DNS section, found ${list.length}`);
+      if (list.length > 0xffff) {
+        throw malformed(`expected at most 65535 entries in a DNS section, found ${list.length}`);
+      }
     }
     for (const list of [repr.answers, repr.authorities, repr.additionals]) {
       for (const r of list) n += dnsNameLength(r.name) + 10 + rdataLength(r.data);
@@ -302,7 +304,9 @@ function readRecords(b: Uint8Array, base: number, end: number, p: number, count:
 function rdataLength(data: DnsRecordData): number {
   if (data.kind === "a") return 4;
   if (data.kind === "cname") return dnsNameLength(data.name);
-  if (data.bytes.length > 0xffff) throw malformed(`expected DNS record data of at most 65535 bytes, found ${data.bytes.length}`);
+  if (data.bytes.length > 0xffff) {
+    throw malformed(`expected DNS record data of at most 65535 bytes, found ${data.bytes.length}`);
+  }
   return data.bytes.length;
 }
 

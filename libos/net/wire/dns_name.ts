@@ -10,20 +10,24 @@ export const DNS_MAX_NAME_LENGTH = 255;
 /** Longest label. */
 export const DNS_MAX_LABEL_LENGTH = 63;
 
+/** Most compression pointers followed in one name (a name has at most 127 labels). */
+export const DNS_MAX_POINTERS = 127;
+
 /** Where the name that `readDnsName` last read ended in the message (the byte after it, or after its first pointer). */
 export let dnsNameEnd = 0;
 
 /**
  * Reads the name at `bytes[pos]` of the message `bytes[base..end)`; compression pointers are offsets from `base`.
  * Sets `dnsNameEnd`. Throws WireError: "truncated" when the name runs past `end`; "malformed" for a pointer that
- * does not point before the part of the name that contains it (which also rules out loops), a reserved label
- * type, or a name longer than 255 bytes.
+ * does not point before the part of the name that contains it (which also rules out loops), more than 127
+ * pointers, a reserved label type, or a name longer than 255 bytes.
  */
 export function readDnsName(bytes: Uint8Array, base: number, end: number, pos: number): string {
   let name = "";
   let encoded = 1;
   let resume = -1;
   let floor = pos; // every pointer must go below the start of the run of labels it ends
+  let jumps = 0;
   let p = pos;
   for (;;) {
     if (p >= end) throw truncated("a DNS name", p - base + 1, end - base);
@@ -40,12 +44,17 @@ export function readDnsName(bytes: Uint8Array, base: number, end: number, pos: n
         throw malformed(`expected a DNS compression pointer to an offset below ${floor - base}, found one to ` +
           `${target - base} at offset ${p - base}`);
       }
+      if (++jumps > DNS_MAX_POINTERS) {
+        throw malformed(`expected at most ${DNS_MAX_POINTERS} compression pointers in a DNS name, found more`);
+      }
       if (resume < 0) resume = p + 2;
       floor = target;
       p = target;
       continue;
     }
-    if (tag !== 0) throw malformed(`expected a DNS label length or pointer, found reserved label type 0x${len.toString(16)}`);
+    if (tag !== 0) {
+      throw malformed(`expected a DNS label length or pointer, found reserved label type 0x${len.toString(16)}`);
+    }
     if (p + 1 + len > end) throw truncated("a DNS label", p - base + 1 + len, end - base);
     encoded += len + 1;
     if (encoded > DNS_MAX_NAME_LENGTH) {

@@ -111,7 +111,8 @@ export class EthernetFrame {
 
   /** Throws WireError unless the whole header is present. */
   checkLen(): void {
-    if (this.length < ETHERNET_HEADER_LENGTH) throw truncated("an Ethernet header", ETHERNET_HEADER_LENGTH, this.length);
+    const len = this.length;
+    if (len < ETHERNET_HEADER_LENGTH) throw truncated("an Ethernet header", ETHERNET_HEADER_LENGTH, len);
   }
 
   /** Bytes from `offset` to the end of the buffer. */

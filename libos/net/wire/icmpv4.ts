@@ -179,7 +179,8 @@ export const Icmpv4Repr = {
   parse(packet: Icmpv4Packet, verifyChecksum = true): Icmpv4Repr {
     packet.checkLen();
     if (verifyChecksum && !packet.verifyChecksum()) {
-      throw badChecksum("ICMPv4", packet.checksum, expectedChecksum(onesSum(packet.bytes, packet.offset), packet.checksum));
+      const sum = onesSum(packet.bytes, packet.offset);
+      throw badChecksum("ICMPv4", packet.checksum, expectedChecksum(sum, packet.checksum));
     }
     const type = packet.msgType;
     const code = packet.msgCode;

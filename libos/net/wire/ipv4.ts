@@ -58,7 +58,9 @@ export class Ipv4Packet {
     if (hl < IPV4_HEADER_LENGTH) throw malformed(`expected an IPv4 header length of at least 20 bytes, found ${hl}`);
     if (len < hl) throw truncated("an IPv4 header with options", hl, len);
     const total = this.totalLength;
-    if (total < hl) throw malformed(`expected an IPv4 total length of at least the header length ${hl}, found ${total}`);
+    if (total < hl) {
+      throw malformed(`expected an IPv4 total length of at least the header length ${hl}, found ${total}`);
+    }
     if (len < total) throw truncated("an IPv4 packet of the stated total length", total, len);
   }
 

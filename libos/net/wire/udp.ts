@@ -124,7 +124,8 @@ export const UdpRepr = {
     if (packet.dstPort === 0) throw malformed("expected a non-zero UDP destination port, found 0");
     if (verifyChecksum && !packet.verifyChecksum(src, dst)) {
       const len = packet.len;
-      const sum = onesSum(packet.bytes, packet.offset, packet.offset + len, pseudoHeaderSum(src, dst, PROTOCOL_UDP, len));
+      const pseudo = pseudoHeaderSum(src, dst, PROTOCOL_UDP, len);
+      const sum = onesSum(packet.bytes, packet.offset, packet.offset + len, pseudo);
       throw badChecksum("UDP", packet.checksum, expectedChecksum(sum, packet.checksum));
     }
     return { srcPort: packet.srcPort, dstPort: packet.dstPort, payload: packet.payload };
