@@ -8,6 +8,9 @@ export const BUILTINS: Record<string, string> = {
   console: "libos/console/module.ts",
   events: "libos/events/index.ts",
   timers: "libos/timers/index.ts",
+  buffer: "libos/buffer/index.ts",
+  stream: "libos/stream/index.ts",
+  string_decoder: "libos/string_decoder/index.ts",
   "timers/promises": "libos/timers/promises.ts",
 };
 

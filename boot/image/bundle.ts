@@ -44,6 +44,8 @@ export function resolveAppEntry(app: string): string {
 const builtinsPlugin: esbuild.Plugin = {
   name: "unijs-builtins",
   setup(build) {
+    // npm ports of Node modules (readable-stream, ...) ask for the `process` package by "process/": use ours.
+    build.onResolve({ filter: /^process\/?$/ }, () => ({ path: join(ROOT, BUILTINS.process) }));
     build.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
       if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
@@ -98,6 +100,8 @@ export async function bundleApp(entry: string, appName: string): Promise<Bundle>
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
       plugins: [builtinsPlugin],
+      // Node's global Buffer, only for images whose code mentions it.
+      inject: [join(ROOT, "libos/buffer/inject.ts")],
     });
   } catch (e) {
     const failure = e as esbuild.BuildFailure;

@@ -16,3 +16,7 @@ export const stderr = proc.stderr;
 export const memoryUsage = proc.memoryUsage;
 export const uptime = proc.uptime;
 export const cwd = proc.cwd;
+export const nextTick = proc.nextTick.bind(proc);
+export const emitWarning = proc.emitWarning.bind(proc);
+export const hrtime = proc.hrtime;
+export const exitCode = proc.exitCode;
