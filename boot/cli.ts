@@ -15,13 +15,15 @@ const DEFAULT_APP = "examples/hello";
 
 const USAGE = `usage:
   npm run image -- <app entry or folder> [-o out.elf] [--env K=V]... [--arg A]... [--mem 128M] [--heap 64M]
+                   [--ip 10.0.2.15/24 [--gateway 10.0.2.2] [--dns 10.0.2.3]...]   (static network instead of DHCP)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP})`;
 
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
-const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net"]);
+const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net",
+  "--ip", "--gateway", "--dns"]);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -65,6 +67,7 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     memBytes: one("--mem") ? parseSize(one("--mem") as string) : undefined,
     heapBytes: one("--heap") ? parseSize(one("--heap") as string) : undefined,
     testHooks: p.flags.has("--test-hooks"),
+    ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };
 }
 

@@ -23,6 +23,9 @@ export interface NetDevice {
   listen(handler: (frame: Uint8Array) => void): void;
   /** Called once when a full transmit ring has room again. */
   onWritable(callback: () => void): void;
+  /** While listening, the device keeps the event loop alive (like an open socket) unless unref'd. */
+  ref(): void;
+  unref(): void;
   /** Device counters. */
   stats(): NetStats;
   /** Stops the device and releases its loop handle (the loop may then exit). */

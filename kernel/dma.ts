@@ -91,3 +91,8 @@ let shared: DmaPool | undefined;
 export function dmaPool(): DmaPool {
   return (shared ??= new DmaPool());
 }
+
+/** Forgets the shared pool (tests that install a fresh simulated platform, whose pages the old pool cannot use). */
+export function resetDmaPool(): void {
+  shared = undefined;
+}

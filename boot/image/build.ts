@@ -9,6 +9,7 @@ import { appNameOf, bundleApp, moduleSizes, resolveAppEntry } from "./bundle.ts"
 import { encodeAppBlob } from "./blob.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
+import { parseCidr, parseIpv4 } from "../../libos/net/wire/index.ts";
 
 export interface ImageOptions {
   /** App entry file or folder. */
@@ -25,6 +26,8 @@ export interface ImageOptions {
   heapBytes?: number;
   /** Link the test-only hal hooks (hal.testFault). Never in a normal image. */
   testHooks?: boolean;
+  /** Static IPv4 settings instead of DHCP: "10.0.2.15/24", gateway and DNS servers as dotted quads. */
+  ip?: { cidr: string; gateway?: string; dns?: string[] };
 }
 
 export interface ImageResult {
@@ -38,6 +41,17 @@ export interface ImageResult {
 }
 
 export const DEFAULT_MEM = 128 * 1024 * 1024;
+
+/** Validates static network settings into the image config's form (addresses as 32-bit numbers). */
+function staticNet(ip: NonNullable<ImageOptions["ip"]>) {
+  const cidr = parseCidr(ip.cidr);
+  return {
+    address: cidr.address,
+    prefixLength: cidr.prefixLength,
+    gateway: ip.gateway ? parseIpv4(ip.gateway) : 0,
+    dns: (ip.dns ?? []).map(parseIpv4),
+  };
+}
 
 /** Parses "128M", "64m", "1G", "65536" (bytes) → bytes. Throws on anything else. */
 export function parseSize(s: string): number {
@@ -62,6 +76,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       name,
       bundle: bundle.bundleName,
       esm: bundle.esm,
+      ...(opts.ip ? { net: staticNet(opts.ip) } : {}),
     };
     const blob = encodeAppBlob({
       bytecode,

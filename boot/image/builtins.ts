@@ -11,6 +11,9 @@ export const BUILTINS: Record<string, string> = {
   buffer: "libos/buffer/index.ts",
   stream: "libos/stream/index.ts",
   string_decoder: "libos/string_decoder/index.ts",
+  dgram: "libos/dgram/index.ts",
+  dns: "libos/dns/index.ts",
+  "dns/promises": "libos/dns/promises.ts",
   "timers/promises": "libos/timers/promises.ts",
 };
 

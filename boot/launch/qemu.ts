@@ -36,7 +36,9 @@ export interface BootOptions {
 export type NetBackend =
   | { kind: "user"; hostfwd?: { proto: "tcp" | "udp"; hostPort: number; guestPort: number }[];
       guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[] }
-  | { kind: "udp"; localPort: number; remotePort: number };
+  | { kind: "udp"; localPort: number; remotePort: number }
+  /** A tap device inside a network namespace the caller created (tests); QEMU is started inside it. */
+  | { kind: "tap"; netns: string; ifname: string };
 
 /**
  * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]..." (QEMU user networking, restrict=on) or
@@ -71,6 +73,8 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
     const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
     const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-tcp:127.0.0.1:${f.hostPort}`).join("");
     args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0`);
+  } else if (n?.kind === "tap") {
+    args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0`);
   } else if (n?.kind === "udp") {
     args.push("-netdev", `socket,id=net0,udp=127.0.0.1:${n.remotePort},localaddr=127.0.0.1:${n.localPort}`,
       "-device", `${dev("net")},netdev=net0`);
@@ -169,7 +173,9 @@ export function startGuest(o: BootOptions): Guest {
   if (!existsSync(o.image)) throw new Error(`${o.image}: no such image (build one with 'npm run image')`);
   const { args, accel } = qemuArgs(o);
   const t0 = performance.now();
-  const child = spawn(QEMU, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = o.net?.kind === "tap"
+    ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(QEMU, args, { stdio: ["ignore", "pipe", "pipe"] });
   const syms = loadSymbols(o.image);
   let output = "";
   let stderr = "";

@@ -34,8 +34,8 @@ export class VirtioDevice {
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     if (!(t.getStatus() & STATUS_FEATURES_OK)) this.fail(`${t.name} rejected the features 0x${this.features.toString(16)}`);
     t.subscribeInterrupt(() => {
+      const cause = t.ackInterrupt();                 // always: a level-triggered line stays asserted otherwise
       if (this.failure) return;
-      const cause = t.ackInterrupt();
       this.onInterrupt((cause & 1) !== 0, (cause & 2) !== 0);
     });
     return this.features;

@@ -75,6 +75,7 @@ export class Virtqueue<T> {
   private readonly writableBytes: Uint32Array;
   private lastUsed = 0;
   private added = 0;
+  private chains = 0;
   /** Set once the device broke the protocol; the queue then accepts and completes nothing. */
   broken: string | null = null;
 
@@ -104,7 +105,7 @@ export class Virtqueue<T> {
 
   /** Chains handed to the device and not completed yet. */
   get inFlight(): number {
-    return this.size - this.freeCount;
+    return this.chains;
   }
 
   /**
@@ -133,6 +134,7 @@ export class Virtqueue<T> {
     this.tokens[head] = token;
     this.chainLength[head] = segments.length;
     this.writableBytes[head] = writable;
+    this.chains++;
     this.avail.setEntry(this.avail.idx + this.added, head);
     this.added++;
     return true;
@@ -166,9 +168,10 @@ export class Virtqueue<T> {
       return this.fail(`virtqueue ${this.index}: used index jumped by ${pending} with ${this.inFlight} chains in flight`);
     }
     let n = 0;
-    for (; this.lastUsed !== usedIdx; this.lastUsed = (this.lastUsed + 1) & 0xffff) {
-      const id = this.used.id(this.lastUsed);
-      const len = this.used.len(this.lastUsed);
+    while (this.lastUsed !== usedIdx && !this.broken) {
+      const slot = this.lastUsed;
+      const id = this.used.id(slot);
+      const len = this.used.len(slot);
       if (id >= this.size) return this.fail(`virtqueue ${this.index}: used id ${id} is out of range (size ${this.size})`);
       const token = this.tokens[id];
       if (token === undefined || this.chainLength[id] === 0) {
@@ -177,6 +180,8 @@ export class Virtqueue<T> {
       if (len > this.writableBytes[id]) {
         return this.fail(`virtqueue ${this.index}: device wrote ${len} bytes into ${this.writableBytes[id]} writable bytes`);
       }
+      // Consume the entry before the callback runs: a callback that throws must not make us re-read it.
+      this.lastUsed = (slot + 1) & 0xffff;
       this.release(id);
       n++;
       complete(token, len);
@@ -195,6 +200,7 @@ export class Virtqueue<T> {
     this.nextFree[last] = this.freeHead;
     this.freeHead = head;
     this.freeCount += count;
+    this.chains--;
     this.tokens[head] = undefined;
     this.chainLength[head] = 0;
   }

@@ -17,6 +17,8 @@ export interface ImageConfig {
   bundle: string;
   /** The app's entry is an ES module (affects only the order of top-level nextTicks vs. microtasks). */
   esm?: boolean;
+  /** Static IPv4 settings (addresses as numbers); absent: DHCP. */
+  net?: { address: number; prefixLength: number; gateway: number; dns: number[] };
 }
 
 /** The unijs version reported in process.versions.unijs. */

@@ -48,6 +48,8 @@ class LinkEnd implements NetDevice {
 
   listen(handler: (frame: Uint8Array) => void): void { this.handler = handler; }
   onWritable(cb: () => void): void { this.writable.push(cb); }
+  ref(): void {}
+  unref(): void {}
   stats(): NetStats { return { ...this.counters }; }
   close(): void { this.handler = null; }
 

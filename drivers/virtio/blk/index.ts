@@ -52,6 +52,10 @@ export class VirtioBlk implements BlockDevice {
     const sectors = c.getUint32(0, true) + c.getUint32(4, true) * 2 ** 32;
     this.info = { sectorSize: SECTOR, sectors, readWrite: !this.dev.has(F_RO) };
     this.q = this.dev.createQueue<Request>(0, 128);
+    if (this.q.size < 3) {
+      this.dev.markFailed(`queue 0 has ${this.q.size} entries; a request needs 3`);
+      throw new BlockError(`virtio-blk ${transport.name}: queue of ${this.q.size} entries cannot hold a request (3 descriptors)`, "ENOTSUP");
+    }
     this.dev.start();
     this.handle = new IoHandle(loop()).unref();
   }
@@ -107,6 +111,7 @@ export class VirtioBlk implements BlockDevice {
   }
 
   async flush(): Promise<void> {
+    if (this.dev.failure) throw new BlockError(`the block device failed: ${this.dev.failure}`, "EIO");
     if (!this.dev.has(F_FLUSH)) return;           // no volatile write cache: writes are durable when complete
     await this.submit(T_FLUSH, 0, 0, null);
   }
@@ -172,8 +177,11 @@ export class VirtioBlk implements BlockDevice {
     this.q.kick();
   }
 
+  /** Resets the device; requests still pending reject with ECANCELED. */
   close(): void {
     this.dev.shutdown();
+    const err = new BlockError("the block device was closed", "ECANCELED");
+    for (const r of [...this.inflight, ...this.waiting.splice(0)]) this.finish(r, err);
     this.handle.close();
   }
 }

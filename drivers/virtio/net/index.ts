@@ -31,6 +31,7 @@ export class VirtioNet implements NetDevice {
   private handler: ((frame: Uint8Array) => void) | null = null;
   private writable: (() => void)[] = [];
   private kickScheduled = false;
+  private refed = true;
   private readonly handle: IoHandle;
   private readonly counters: NetStats = { rxFrames: 0, rxBytes: 0, txFrames: 0, txBytes: 0, rxDropped: 0, txDropped: 0 };
 
@@ -89,7 +90,17 @@ export class VirtioNet implements NetDevice {
 
   listen(handler: (frame: Uint8Array) => void): void {
     this.handler = handler;
-    this.handle.ref();
+    if (this.refed) this.handle.ref();
+  }
+
+  ref(): void {
+    this.refed = true;
+    if (this.handler) this.handle.ref();
+  }
+
+  unref(): void {
+    this.refed = false;
+    this.handle.unref();
   }
 
   onWritable(callback: () => void): void {

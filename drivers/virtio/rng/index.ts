@@ -18,7 +18,8 @@ export class VirtioRng implements EntropyDevice {
   private readonly dev: VirtioDevice;
   private readonly q: Virtqueue<Pending>;
   private readonly handle: IoHandle;
-  private inflight = 0;
+  private readonly inflight = new Set<Pending>();
+  private readonly waiting: Pending[] = [];
 
   constructor(transport: VirtioTransport) {
     this.dev = new VirtioDevice(transport, () => this.complete());
@@ -42,28 +43,42 @@ export class VirtioRng implements EntropyDevice {
   private request(want: number): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       if (this.dev.failure) return reject(new Error(`virtio-rng failed: ${this.dev.failure}`));
-      const region = dmaAllocPages(want);
-      const p: Pending = { region, want, resolve, reject };
-      if (!this.q.add([{ address: region.address, length: want, writable: true }], p)) {
-        platform().dmaFree(region.buffer);
-        return reject(new Error("virtio-rng queue is full"));
-      }
-      if (this.inflight++ === 0) this.handle.ref();
+      const p: Pending = { region: dmaAllocPages(want), want, resolve, reject };
+      this.handle.ref();
+      if (!this.post(p)) this.waiting.push(p);      // the ring is full: queued until a buffer comes back
       this.q.kick();
     });
   }
 
-  private complete(): void {
-    this.q.poll((p, written) => {
-      if (--this.inflight === 0) this.handle.unref();
-      const bytes = new Uint8Array(p.region.buffer, 0, written).slice();
-      platform().dmaFree(p.region.buffer);
-      p.resolve(bytes);
-    });
+  private post(p: Pending): boolean {
+    if (!this.q.add([{ address: p.region.address, length: p.want, writable: true }], p)) return false;
+    this.inflight.add(p);
+    return true;
   }
 
+  private settle(p: Pending, bytes: Uint8Array | null, err: Error | null): void {
+    this.inflight.delete(p);
+    platform().dmaFree(p.region.buffer);
+    if (this.inflight.size === 0 && this.waiting.length === 0) this.handle.unref();
+    if (err) p.reject(err);
+    else p.resolve(bytes as Uint8Array);
+  }
+
+  private complete(): void {
+    this.q.poll((p, written) => this.settle(p, new Uint8Array(p.region.buffer, 0, written).slice(), null));
+    if (this.dev.failure) return this.failAll(new Error(`virtio-rng failed: ${this.dev.failure}`));
+    while (this.waiting.length && this.post(this.waiting[0])) this.waiting.shift();
+    this.q.kick();
+  }
+
+  private failAll(err: Error): void {
+    for (const p of [...this.inflight, ...this.waiting.splice(0)]) this.settle(p, null, err);
+  }
+
+  /** Resets the device; reads still pending reject. */
   close(): void {
     this.dev.shutdown();
+    this.failAll(new Error("virtio-rng was closed"));
     this.handle.close();
   }
 }

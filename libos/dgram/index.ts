@@ -1,0 +1,160 @@
+// libos/dgram/index.ts — `node:dgram`: udp4 sockets over the stack (bind, send with implicit bind, 'message' with
+// rinfo, address(), close, ref/unref, setBroadcast/setTTL), with loopback (127.0.0.0/8) delivered in-process.
+// udp6 is refused with a clear error. Layer: libos. Depends on libos/net, libos/events, libos/buffer.
+
+import { IoHandle, loop } from "../../kernel/event_loop.ts";
+import { Buffer } from "../buffer/index.ts";
+import { lookup } from "../dns/index.ts";
+import { EventEmitter } from "../events/index.ts";
+import { isIP } from "../net/ip.ts";
+import { netRuntime } from "../net/runtime.ts";
+import { formatIpv4, isLoopback, parseIpv4 } from "../net/wire/index.ts";
+
+export interface RemoteInfo { address: string; family: "IPv4"; port: number; size: number }
+type SendCallback = (err: Error | null, bytes?: number) => void;
+
+const loopbackPorts = new Map<number, Socket>();
+
+function errno(message: string, code: string, syscall: string, extra: Record<string, unknown> = {}): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code, syscall, ...extra }) as NodeJS.ErrnoException;
+}
+
+export class Socket extends EventEmitter {
+  private port = 0;
+  private bound = false;
+  private binding = false;
+  private closed = false;
+  private handle: IoHandle | null = null;
+  private broadcast = false;
+  private refed = true;
+
+  constructor(readonly type: "udp4", listener?: (msg: Buffer, rinfo: RemoteInfo) => void) {
+    super();
+    if (listener) this.on("message", listener);
+  }
+
+  /** bind([port][, address][, callback]) or bind({ port, address }, callback). */
+  bind(port?: number | { port?: number; address?: string }, address?: string | (() => void), callback?: () => void): this {
+    let p = 0;
+    let cb = callback;
+    if (typeof port === "object" && port !== null) { p = port.port ?? 0; cb = typeof address === "function" ? address : callback; }
+    else { p = port ?? 0; if (typeof address === "function") cb = address; }
+    if (this.bound || this.binding) throw Object.assign(new Error("Socket is already bound"), { code: "ERR_SOCKET_ALREADY_BOUND" });
+    if (cb) this.once("listening", cb);
+    this.binding = true;
+    const rt = netRuntime();
+    try {
+      this.port = rt.ifc.bindUdp(p, (src, srcPort, _dst, payload) => this.deliver(payload, formatIpv4(src), srcPort));
+    } catch (e) {
+      this.binding = false;
+      process.nextTick(() => this.emit("error", errno(`bind EADDRINUSE 0.0.0.0:${p}`, "EADDRINUSE", "bind", { address: "0.0.0.0", port: p })));
+      return this;
+    }
+    loopbackPorts.set(this.port, this);
+    this.handle = new IoHandle(loop());
+    if (!this.refed) this.handle.unref();
+    process.nextTick(() => {
+      this.bound = true;
+      this.binding = false;
+      if (!this.closed) this.emit("listening");
+    });
+    return this;
+  }
+
+  private deliver(payload: Uint8Array, address: string, port: number): void {
+    if (this.closed) return;
+    const msg = Buffer.from(payload);
+    this.emit("message", msg, { address, family: "IPv4", port, size: msg.length });
+  }
+
+  /** send(msg[, offset, length][, port][, address][, callback]). */
+  send(msg: string | Uint8Array | (string | Uint8Array)[], ...rest: unknown[]): void {
+    let offset: number | undefined, length: number | undefined;
+    if (typeof rest[0] === "number" && typeof rest[1] === "number" && typeof rest[2] === "number") {
+      offset = rest.shift() as number;
+      length = rest.shift() as number;
+    }
+    const port = rest.shift() as number;
+    let address = typeof rest[0] === "string" ? (rest.shift() as string) : undefined;
+    const cb = typeof rest[0] === "function" ? (rest.shift() as SendCallback) : undefined;
+    if (this.closed) throw Object.assign(new Error("Not running"), { code: "ERR_SOCKET_DGRAM_NOT_RUNNING" });
+    if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
+      throw Object.assign(new RangeError(`Port should be > 0 and < 65536. Received ${port}.`), { code: "ERR_SOCKET_BAD_PORT" });
+    }
+    const parts = Array.isArray(msg) ? msg : [msg];
+    let data = Buffer.concat(parts.map((m) => (typeof m === "string" ? Buffer.from(m) : Buffer.from(m.buffer, m.byteOffset, m.byteLength))));
+    if (offset !== undefined) data = data.subarray(offset, offset + (length as number));
+    address ??= "127.0.0.1";
+    const go = () => {
+      lookup(address as string, { family: 4 }, (err, ip) => {
+        if (err) { if (cb) cb(err); else this.emit("error", err); return; }
+        this.transmit(data, ip as string, port, cb);
+      });
+    };
+    if (!this.bound && !this.binding) { this.bind(0); this.once("listening", go); }
+    else if (this.binding) this.once("listening", go);
+    else go();
+  }
+
+  private transmit(data: Buffer, ip: string, port: number, cb?: SendCallback): void {
+    const dst = parseIpv4(ip);
+    if (isLoopback(dst)) {
+      const target = loopbackPorts.get(port);
+      process.nextTick(() => {
+        target?.deliver(data, "127.0.0.1", this.port);
+        cb?.(null, data.length);
+      });
+      return;
+    }
+    const rt = netRuntime();
+    rt.whenConfigured(() => {
+      if (dst === 0xffffffff && !this.broadcast) {
+        const err = errno(`send EACCES ${ip}:${port}`, "EACCES", "send", { address: ip, port });
+        return cb ? cb(err) : this.emit("error", err);
+      }
+      const ok = rt.ifc.sendUdp(this.port, dst, port, data);
+      rt.kick();
+      const err = ok ? null : errno(`send EHOSTUNREACH ${ip}:${port}`, "EHOSTUNREACH", "send", { address: ip, port });
+      process.nextTick(() => (cb ? cb(err, ok ? data.length : undefined) : err && this.emit("error", err)));
+    });
+  }
+
+  address(): { address: string; family: "IPv4"; port: number } {
+    if (!this.bound) throw Object.assign(new Error("getsockname EBADF"), { code: "EBADF", syscall: "getsockname" });
+    return { address: "0.0.0.0", family: "IPv4", port: this.port };
+  }
+
+  close(callback?: () => void): this {
+    if (this.closed) throw Object.assign(new Error("Not running"), { code: "ERR_SOCKET_DGRAM_NOT_RUNNING" });
+    this.closed = true;
+    if (callback) this.once("close", callback);
+    if (this.port) {
+      netRuntime().ifc.unbindUdp(this.port);
+      loopbackPorts.delete(this.port);
+    }
+    this.handle?.close();
+    process.nextTick(() => this.emit("close"));
+    return this;
+  }
+
+  ref(): this { this.refed = true; this.handle?.ref(); return this; }
+  unref(): this { this.refed = false; this.handle?.unref(); return this; }
+  setBroadcast(flag: boolean): void { this.broadcast = flag; }
+  setTTL(ttl: number): number { return ttl; }
+  setRecvBufferSize(_size: number): void {}
+  setSendBufferSize(_size: number): void {}
+  getRecvBufferSize(): number { return 212992; }
+  getSendBufferSize(): number { return 212992; }
+}
+
+/** createSocket('udp4' | { type: 'udp4' }[, listener]). */
+export function createSocket(type: "udp4" | "udp6" | { type: "udp4" | "udp6" }, listener?: (msg: Buffer, rinfo: RemoteInfo) => void): Socket {
+  const t = typeof type === "string" ? type : type?.type;
+  if (t !== "udp4") {
+    throw Object.assign(new TypeError(`Bad socket type "${t}": unijs has IPv4 only (use "udp4")`), { code: "ERR_SOCKET_BAD_TYPE" });
+  }
+  return new Socket("udp4", listener);
+}
+
+export default { createSocket, Socket };
+export { isIP };

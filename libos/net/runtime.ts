@@ -1,0 +1,119 @@
+// libos/net/runtime.ts — brings the network up on first use: the first virtio-net device, an IPv4 interface on it,
+// addressing by DHCP (or the static settings baked into the image), a DNS resolver, and the timer that runs the
+// stack's housekeeping exactly when it next has work (pollAt) instead of polling. Sockets (dgram, net) call kick()
+// after they send so new deadlines are seen. Layer: libos/net. Depends on drivers (net device), kernel, libos.
+
+import { openNetDevice } from "../../drivers/index.ts";
+import { entropyPool } from "../../kernel/entropy.ts";
+import { IoHandle, loop } from "../../kernel/event_loop.ts";
+import { platform } from "../../kernel/platform.ts";
+import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
+import { DhcpClient } from "./stack/dhcp_client.ts";
+import { DnsResolver } from "./stack/dns_resolver.ts";
+import { NetInterface, type InterfaceConfig } from "./stack/interface.ts";
+
+/** A protocol layer with timers of its own (TCP): polled with the rest. */
+export interface PolledLayer {
+  poll(now: number): void;
+  pollAt(now: number): number;
+}
+
+export class NetRuntime {
+  readonly ifc: NetInterface;
+  readonly dhcp: DhcpClient | null;
+  readonly dns: DnsResolver;
+  private readonly layers: PolledLayer[] = [];
+  private timer: Timeout | null = null;
+  private timerAt = Infinity;
+  private waiters: (() => void)[] = [];
+  private readonly waitHandle: IoHandle;
+  private kicking = false;
+
+  constructor(staticConfig: InterfaceConfig | null) {
+    const now = () => platform().now();
+    const dev = openNetDevice();
+    this.ifc = new NetInterface(dev, now);
+    const random32 = () => new Uint32Array(entropyPool().fill(new Uint8Array(4)).buffer)[0];
+    dev.listen((frame) => {
+      this.ifc.receive(frame);
+      this.kick();
+    });
+    dev.unref();                                   // sockets keep the loop alive, not the device
+    this.dns = new DnsResolver(this.ifc, random32, now);
+    this.waitHandle = new IoHandle(loop()).unref();
+    if (staticConfig) {
+      this.ifc.config = staticConfig;
+      this.dhcp = null;
+    } else {
+      this.dhcp = new DhcpClient(this.ifc, random32, now);
+      this.dhcp.onBound = () => this.flushWaiters();
+      this.dhcp.start(now());
+    }
+    this.kick();
+  }
+
+  /** Registers a layer whose poll/pollAt join the stack's schedule. */
+  addLayer(layer: PolledLayer): void {
+    this.layers.push(layer);
+    this.kick();
+  }
+
+  /** Runs `cb` once the interface has an address (at once if it has one). Waiting keeps the loop alive. */
+  whenConfigured(cb: () => void): void {
+    if (this.ifc.config) { cb(); return; }
+    this.waiters.push(cb);
+    this.waitHandle.ref();
+  }
+
+  private flushWaiters(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    this.waitHandle.unref();
+    for (const cb of w) cb();
+  }
+
+  /** Runs what is due now and re-arms the timer for the next deadline of any layer. */
+  kick(): void {
+    if (this.kicking) return;
+    this.kicking = true;
+    try {
+      const now = platform().now();
+      this.ifc.poll(now);
+      this.dhcp?.poll(now);
+      this.dns.poll(now);
+      for (const l of this.layers) l.poll(now);
+      let at = Math.min(this.ifc.pollAt(), this.dhcp?.pollAt() ?? Infinity, this.dns.pollAt());
+      for (const l of this.layers) at = Math.min(at, l.pollAt(now));
+      this.arm(at, now);
+    } finally {
+      this.kicking = false;
+    }
+  }
+
+  private arm(at: number, now: number): void {
+    if (at === this.timerAt && this.timer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = at;
+    if (at === Infinity) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.kick();
+    }, Math.max(1, at - now));
+    this.timer.unref();
+  }
+}
+
+let runtime: NetRuntime | undefined;
+
+/** Static addressing baked into the image (`npm run image -- --ip A/P --gateway G --dns D`), if any. */
+function staticConfig(): InterfaceConfig | null {
+  const cfg = JSON.parse(platform().config()) as { net?: InterfaceConfig };
+  return cfg.net ?? null;
+}
+
+/** The network, brought up on first use. Throws (with the reason) when the machine has no network device. */
+export function netRuntime(): NetRuntime {
+  return (runtime ??= new NetRuntime(staticConfig()));
+}
