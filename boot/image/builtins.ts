@@ -12,6 +12,7 @@ export const BUILTINS: Record<string, string> = {
   stream: "libos/stream/index.ts",
   string_decoder: "libos/string_decoder/index.ts",
   dgram: "libos/dgram/index.ts",
+  net: "libos/net/node_net.ts",
   dns: "libos/dns/index.ts",
   "dns/promises": "libos/dns/promises.ts",
   "timers/promises": "libos/timers/promises.ts",

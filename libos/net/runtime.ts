@@ -11,6 +11,7 @@ import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
 import { DhcpClient } from "./stack/dhcp_client.ts";
 import { DnsResolver } from "./stack/dns_resolver.ts";
 import { NetInterface, type InterfaceConfig } from "./stack/interface.ts";
+import { TcpLayer } from "./stack/tcp_layer.ts";
 
 /** A protocol layer with timers of its own (TCP): polled with the rest. */
 export interface PolledLayer {
@@ -22,6 +23,7 @@ export class NetRuntime {
   readonly ifc: NetInterface;
   readonly dhcp: DhcpClient | null;
   readonly dns: DnsResolver;
+  readonly tcp: TcpLayer;
   private readonly layers: PolledLayer[] = [];
   private timer: Timeout | null = null;
   private timerAt = Infinity;
@@ -40,6 +42,8 @@ export class NetRuntime {
     });
     dev.unref();                                   // sockets keep the loop alive, not the device
     this.dns = new DnsResolver(this.ifc, random32, now);
+    this.tcp = new TcpLayer(this.ifc, now, random32);
+    this.layers.push(this.tcp);
     this.waitHandle = new IoHandle(loop()).unref();
     if (staticConfig) {
       this.ifc.config = staticConfig;

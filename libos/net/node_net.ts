@@ -1,0 +1,363 @@
+// libos/net/node_net.ts — `node:net` over the TCP stack: Socket (a stream.Duplex with Node's API and events) and
+// Server (listen/close/address/'connection'), connect/createConnection/createServer, isIP. Errors carry Node's
+// codes and messages (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRINUSE, EPIPE). IPv4 only.
+// Layer: libos. Depends on libos/net (runtime, tcp), libos/stream, libos/buffer, libos/dns, kernel.
+
+import { IoHandle, loop } from "../../kernel/event_loop.ts";
+import { Buffer } from "../buffer/index.ts";
+import { lookup } from "../dns/index.ts";
+import { EventEmitter } from "../events/index.ts";
+import { Duplex } from "../stream/index.ts";
+import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
+import { isIP, isIPv4, isIPv6 } from "./ip.ts";
+import { netRuntime } from "./runtime.ts";
+import type { TcpListener, TcpSocket } from "./tcp/index.ts";
+import { formatIpv4, parseIpv4 } from "./wire/index.ts";
+
+const ERRNO: Record<string, number> = { ECONNREFUSED: -111, ECONNRESET: -104, ETIMEDOUT: -110, EPIPE: -32, EADDRINUSE: -98, ENETUNREACH: -101 };
+
+function sysError(code: string, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
+  const where = address !== undefined ? ` ${address}${port !== undefined ? `:${port}` : ""}` : "";
+  return Object.assign(new Error(`${syscall} ${code}${where}`), { errno: ERRNO[code] ?? -1, code, syscall, address, port });
+}
+
+export interface SocketConnectOpts { port: number; host?: string; localAddress?: string; noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number; timeout?: number }
+
+/** A TCP connection as a Node Duplex stream. */
+export class Socket extends Duplex {
+  connecting = false;
+  pending = true;
+  bytesRead = 0;
+  private written = 0;
+  private tcp: TcpSocket | null = null;
+  private queue: { data: Uint8Array; cb: (e?: Error | null) => void }[] = [];
+  private finalCb: ((e?: Error | null) => void) | null = null;
+  private paused = false;
+  private handle: IoHandle | null = null;
+  private refed = true;
+  private idleMs = 0;
+  private idleTimer: Timeout | null = null;
+  private wantNoDelay = false;
+  private wantKeepAlive: [boolean, number] | null = null;
+  private remote: { address: string; port: number } | null = null;
+
+  constructor(options: { allowHalfOpen?: boolean } = {}) {
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true, decodeStrings: true });
+  }
+
+  get remoteAddress(): string | undefined { return this.remote?.address; }
+  get remotePort(): number | undefined { return this.remote?.port; }
+  get remoteFamily(): string | undefined { return this.remote ? "IPv4" : undefined; }
+  get localAddress(): string | undefined { return this.tcp ? formatIpv4(this.tcp.localAddress) : undefined; }
+  get localPort(): number | undefined { return this.tcp?.localPort; }
+  get localFamily(): string | undefined { return this.tcp ? "IPv4" : undefined; }
+  get bytesWritten(): number { return this.written; }
+  get readyState(): string {
+    if (this.connecting) return "opening";
+    if (this.readable && this.writable) return "open";
+    if (this.readable) return "readOnly";
+    if (this.writable) return "writeOnly";
+    return "closed";
+  }
+
+  address(): { address: string; family: string; port: number } | Record<string, never> {
+    return this.tcp ? { address: formatIpv4(this.tcp.localAddress), family: "IPv4", port: this.tcp.localPort } : {};
+  }
+
+  /** connect(port[, host][, cb]) or connect({ port, host }[, cb]). */
+  connect(...args: unknown[]): this {
+    const cb = typeof args[args.length - 1] === "function" ? (args.pop() as () => void) : undefined;
+    const opts: SocketConnectOpts = typeof args[0] === "object" && args[0] !== null ? (args[0] as SocketConnectOpts)
+      : { port: Number(args[0]), host: typeof args[1] === "string" ? args[1] : undefined };
+    const port = Number(opts.port);
+    if (!(Number.isInteger(port) && port >= 0 && port < 65536)) {
+      throw Object.assign(new RangeError(`Port should be >= 0 and < 65536. Received ${opts.port}.`), { code: "ERR_SOCKET_BAD_PORT" });
+    }
+    if (cb) this.once("connect", cb);
+    if (opts.noDelay) this.wantNoDelay = true;
+    if (opts.keepAlive) this.wantKeepAlive = [true, opts.keepAliveInitialDelay ?? 0];
+    if (opts.timeout) this.setTimeout(opts.timeout);
+    this.connecting = true;
+    this.hold();
+    const host = opts.host ?? "localhost";
+    lookup(host, { family: 4 }, (err, address) => {
+      if (this.destroyed) return;
+      if (err) { this.destroy(err); return; }
+      const ip = address as string;
+      this.remote = { address: ip, port };
+      if (ip.startsWith("127.")) {
+        this.destroy(sysError("ECONNREFUSED", "connect", ip, port));   // no loopback TCP inside the guest
+        return;
+      }
+      const rt = netRuntime();
+      rt.whenConfigured(() => {
+        if (this.destroyed) return;
+        this.attach(rt.tcp.connect(parseIpv4(ip), port));
+        rt.kick();
+      });
+    });
+    return this;
+  }
+
+  private hold(): void {
+    if (!this.handle) {
+      this.handle = new IoHandle(loop());
+      if (!this.refed) this.handle.unref();
+    }
+  }
+
+  /** Takes over a connected or connecting TcpSocket (the server side uses this for accepted connections). */
+  attach(tcp: TcpSocket, accepted = false): void {
+    this.tcp = tcp;
+    this.hold();
+    if (this.wantNoDelay) tcp.setNoDelay(true);
+    if (this.wantKeepAlive) tcp.setKeepAlive(...this.wantKeepAlive);
+    if (accepted) {
+      this.remote = { address: formatIpv4(tcp.remoteAddress), port: tcp.remotePort };
+      this.connecting = false;
+      this.pending = false;
+    }
+    tcp.onConnect = () => {
+      this.connecting = false;
+      this.pending = false;
+      this.touch();
+      this.emit("connect");
+      this.emit("ready");
+      this.flush();
+    };
+    tcp.onReadable = () => this.pull();
+    tcp.onWritable = () => this.flush();
+    tcp.onEnd = () => { this.pull(); this.push(null); };
+    tcp.onError = (code) => {
+      const r = this.remote;
+      const syscall = this.connecting ? "connect" : code === "EPIPE" ? "write" : "read";
+      this.destroy(sysError(code, syscall, syscall === "connect" ? r?.address : undefined, syscall === "connect" ? r?.port : undefined));
+    };
+    tcp.onClose = () => {
+      this.release();
+      if (!this.destroyed) this.destroy();
+    };
+    if (accepted && tcp.recvAvailable > 0) this.pull();
+  }
+
+  private pull(): void {
+    if (!this.tcp || this.paused) return;
+    let chunk: Uint8Array | null;
+    while ((chunk = this.tcp.recv()) !== null) {
+      this.bytesRead += chunk.length;
+      this.touch();
+      if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) { this.paused = true; break; }
+    }
+    netRuntime().kick();                              // the window opened: let an ACK/window update go out
+  }
+
+  override _read(): void {
+    if (this.paused) { this.paused = false; this.pull(); }
+  }
+
+  override _write(chunk: Buffer, _enc: string, cb: (e?: Error | null) => void): void {
+    this.queue.push({ data: chunk, cb });
+    this.flush();
+  }
+
+  override _final(cb: (e?: Error | null) => void): void {
+    this.finalCb = cb;
+    this.flush();
+  }
+
+  private flush(): void {
+    const tcp = this.tcp;
+    if (!tcp || this.connecting) return;
+    while (this.queue.length) {
+      const head = this.queue[0];
+      let n: number;
+      try {
+        n = tcp.send(head.data);
+      } catch {
+        const err = sysError("EPIPE", "write");
+        for (const q of this.queue.splice(0)) q.cb(err);
+        return;
+      }
+      this.written += n;
+      if (n < head.data.length) { head.data = head.data.subarray(n); break; }
+      this.queue.shift();
+      this.touch();
+      head.cb();
+    }
+    if (this.queue.length === 0 && this.finalCb) {
+      const cb = this.finalCb;
+      this.finalCb = null;
+      tcp.shutdownWrite();
+      cb();
+    }
+    netRuntime().kick();
+  }
+
+  override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const tcp = this.tcp;
+    if (tcp && tcp.state !== "CLOSED") {
+      if (err || this.queue.length) tcp.abort();
+      else tcp.close();
+      netRuntime().kick();
+    }
+    for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
+    this.release();
+    cb(err);
+  }
+
+  private release(): void {
+    this.handle?.close();
+  }
+
+  private touch(): void {
+    if (this.idleMs > 0) {
+      if (this.idleTimer) this.idleTimer.refresh();
+      else {
+        this.idleTimer = setTimeout(() => this.emit("timeout"), this.idleMs);
+        this.idleTimer.unref();
+      }
+    }
+  }
+
+  /** Emits 'timeout' after `ms` of inactivity (0 disables), as Node; the socket is not closed by itself. */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.idleMs = ms;
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = null; }
+    if (callback) (ms === 0 ? this.removeListener("timeout", callback) : this.once("timeout", callback));
+    this.touch();
+    return this;
+  }
+
+  get timeout(): number | undefined { return this.idleMs || undefined; }
+
+  setNoDelay(noDelay = true): this {
+    this.wantNoDelay = noDelay;
+    this.tcp?.setNoDelay(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    this.wantKeepAlive = [enable, initialDelay];
+    this.tcp?.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+
+  ref(): this { this.refed = true; this.handle?.ref(); return this; }
+  unref(): this { this.refed = false; this.handle?.unref(); return this; }
+  resetAndDestroy(): this { this.tcp?.abort(); return this.destroy() as this; }
+}
+
+export interface ListenOptions { port?: number; host?: string; backlog?: number }
+
+/** A TCP server. */
+export class Server extends EventEmitter {
+  listening = false;
+  maxConnections = 0;
+  private listener: TcpListener | null = null;
+  private connections = 0;
+  private handle: IoHandle | null = null;
+  private closeCallbacks: ((e?: Error) => void)[] = [];
+  private refed = true;
+
+  constructor(options?: ((s: Socket) => void) | { allowHalfOpen?: boolean; noDelay?: boolean; keepAlive?: boolean }, listener?: (s: Socket) => void) {
+    super();
+    const cb = typeof options === "function" ? options : listener;
+    this.opts = typeof options === "object" && options !== null ? options : {};
+    if (cb) this.on("connection", cb);
+  }
+
+  private readonly opts: { allowHalfOpen?: boolean; noDelay?: boolean; keepAlive?: boolean };
+
+  /** listen([port][, host][, backlog][, cb]) or listen({ port, host, backlog }[, cb]). */
+  listen(...args: unknown[]): this {
+    const cb = typeof args[args.length - 1] === "function" ? (args.pop() as () => void) : undefined;
+    const o: ListenOptions = typeof args[0] === "object" && args[0] !== null ? (args[0] as ListenOptions)
+      : { port: args[0] === undefined ? 0 : Number(args[0]), host: typeof args[1] === "string" ? args[1] : undefined,
+          backlog: typeof args[1] === "number" ? args[1] : typeof args[2] === "number" ? args[2] : undefined };
+    if (cb) this.once("listening", cb);
+    if (this.listening) throw Object.assign(new Error("Listen method has been called more than once without closing."), { code: "ERR_SERVER_ALREADY_LISTEN" });
+    const rt = netRuntime();
+    try {
+      this.listener = rt.tcp.listen(o.port ?? 0, o.backlog ?? 511, (tcp) => this.accept(tcp));
+    } catch (e) {
+      process.nextTick(() => this.emit("error", e));
+      return this;
+    }
+    this.listening = true;
+    this.handle = new IoHandle(loop());
+    if (!this.refed) this.handle.unref();
+    process.nextTick(() => this.emit("listening"));
+    rt.kick();
+    return this;
+  }
+
+  private accept(tcp: TcpSocket): void {
+    if (this.maxConnections && this.connections >= this.maxConnections) { tcp.abort(); return; }
+    const s = new Socket({ allowHalfOpen: this.opts.allowHalfOpen });
+    if (this.opts.noDelay) s.setNoDelay(true);
+    if (this.opts.keepAlive) s.setKeepAlive(true);
+    s.attach(tcp, true);
+    this.connections++;
+    s.once("close", () => {
+      this.connections--;
+      this.maybeClosed();
+    });
+    this.emit("connection", s);
+  }
+
+  address(): { address: string; family: string; port: number } | null {
+    return this.listener ? { address: "0.0.0.0", family: "IPv4", port: this.listener.localPort } : null;
+  }
+
+  /** Stops accepting; 'close' follows once every connection has ended. */
+  close(cb?: (e?: Error) => void): this {
+    if (!this.listener) {
+      if (cb) process.nextTick(() => cb(Object.assign(new Error("Server is not running."), { code: "ERR_SERVER_NOT_RUNNING" })));
+      return this;
+    }
+    if (cb) this.closeCallbacks.push(cb);
+    netRuntime().tcp.unlisten(this.listener);
+    netRuntime().kick();
+    this.listener = null;
+    this.listening = false;
+    this.handle?.close();
+    this.maybeClosed();
+    return this;
+  }
+
+  private maybeClosed(): void {
+    if (this.listening || this.connections > 0 || this.handle === null) return;
+    this.handle = null;
+    const cbs = this.closeCallbacks.splice(0);
+    process.nextTick(() => { this.emit("close"); for (const c of cbs) c(); });
+  }
+
+  getConnections(cb: (err: Error | null, count: number) => void): this {
+    process.nextTick(() => cb(null, this.connections));
+    return this;
+  }
+
+  ref(): this { this.refed = true; this.handle?.ref(); return this; }
+  unref(): this { this.refed = false; this.handle?.unref(); return this; }
+}
+
+export function createServer(options?: ConstructorParameters<typeof Server>[0], listener?: (s: Socket) => void): Server {
+  return new Server(options, listener);
+}
+
+/** connect(port[, host][, cb]) / connect({ port, host, ... }[, cb]). */
+export function connect(...args: unknown[]): Socket {
+  const opts = typeof args[0] === "object" && args[0] !== null ? (args[0] as { allowHalfOpen?: boolean }) : {};
+  const s = new Socket(opts);
+  return s.connect(...args);
+}
+
+export const createConnection = connect;
+export { isIP, isIPv4, isIPv6 };
+
+export function getDefaultAutoSelectFamily(): boolean { return false; }
+export function setDefaultAutoSelectFamily(_v: boolean): void {}
+
+export default { Socket, Server, createServer, connect, createConnection, isIP, isIPv4, isIPv6,
+  getDefaultAutoSelectFamily, setDefaultAutoSelectFamily };

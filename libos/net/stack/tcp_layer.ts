@@ -1,0 +1,127 @@
+// libos/net/stack/tcp_layer.ts — TCP on an interface: demultiplexes segments to connections (by four-tuple) and
+// listeners, answers segments for nobody with RST, opens connections from ephemeral ports with RFC 6528-style
+// initial sequence numbers, and runs every connection's dispatch at its pollAt. Layer: libos/net/stack.
+
+import { chachaBlock } from "../../../kernel/entropy.ts";
+import { rstFor, TcpListener, TcpSocket, type TcpSocketOptions } from "../tcp/index.ts";
+import type { TcpRepr } from "../wire/index.ts";
+import type { NetInterface } from "./interface.ts";
+
+const key = (remote: number, remotePort: number, localPort: number) => `${remote}:${remotePort}:${localPort}`;
+
+export class TcpLayer {
+  private readonly conns = new Map<string, TcpSocket>();
+  private readonly listeners = new Map<number, TcpListener>();
+  private readonly secret: Uint32Array;
+  readonly stats = { resetsSent: 0, segmentsForNobody: 0 };
+  /** Options for new sockets (buffer sizes, MSS from the interface MTU). */
+  socketOptions: TcpSocketOptions;
+
+  constructor(private readonly ifc: NetInterface, private readonly clock: () => number, random32: () => number) {
+    this.secret = new Uint32Array(8).map(() => random32());
+    this.socketOptions = { mtu: ifc.mtu };
+    ifc.tcpHandler = (src, dst, seg) => this.receive(src, dst, seg);
+  }
+
+  /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. */
+  private iss = (now: number, src: number, srcPort: number, dst: number, dstPort: number): number => {
+    const block = new Uint8Array(64);
+    chachaBlock(this.secret, 0, new Uint32Array([src, dst, (srcPort << 16) | dstPort]), block);
+    return (new DataView(block.buffer).getUint32(0, true) + Math.floor(now * 250)) >>> 0;
+  };
+
+  private receive(src: number, dst: number, seg: TcpRepr): void {
+    const now = this.clock();
+    const conn = this.conns.get(key(src, seg.srcPort, seg.dstPort));
+    if (conn && conn.accepts(src, dst, seg)) {
+      conn.process(now, src, dst, seg);
+      return;
+    }
+    const l = this.listeners.get(seg.dstPort);
+    if (l && l.accepts(src, dst, seg)) {
+      l.process(now, src, dst, seg);
+      return;
+    }
+    this.stats.segmentsForNobody++;
+    const rst = rstFor(src, dst, seg);
+    if (rst) {
+      this.stats.resetsSent++;
+      this.ifc.sendTcp(dst, src, rst);
+    }
+  }
+
+  private portTaken = (p: number): boolean => {
+    if (this.listeners.has(p)) return true;
+    for (const k of this.conns.keys()) if (k.endsWith(`:${p}`)) return true;
+    return false;
+  };
+
+  private adopt(s: TcpSocket): void {
+    const k = key(s.remoteAddress, s.remotePort, s.localPort);
+    this.conns.set(k, s);
+    const userClose = s.onClose;
+    s.onClose = () => {
+      this.conns.delete(k);
+      userClose?.();
+    };
+  }
+
+  /** Opens a connection; the socket's hooks are the caller's (set them before the next kick). */
+  connect(remote: number, remotePort: number): TcpSocket {
+    const local = this.ifc.config?.address ?? 0;
+    const port = this.ifc.ephemeralPort(this.portTaken);
+    const s = new TcpSocket(this.socketOptions);
+    const now = this.clock();
+    s.connect({ addr: local, port }, { addr: remote, port: remotePort }, this.iss(now, local, port, remote, remotePort), now);
+    this.adopt(s);
+    return s;
+  }
+
+  /** Starts listening on `port` (0: ephemeral). Throws with code EADDRINUSE when taken. */
+  listen(port: number, backlog: number, onConnection: (s: TcpSocket) => void): TcpListener {
+    const p = port === 0 ? this.ifc.ephemeralPort(this.portTaken) : port;
+    if (this.listeners.has(p)) {
+      throw Object.assign(new Error(`listen EADDRINUSE: address already in use 0.0.0.0:${p}`),
+        { code: "EADDRINUSE", errno: -98, syscall: "listen", address: "0.0.0.0", port: p });
+    }
+    const l = new TcpListener({ addr: 0, port: p }, { iss: this.iss, backlog, socket: this.socketOptions });
+    l.onConnection = (s) => {
+      this.adopt(s);
+      onConnection(s);
+    };
+    this.listeners.set(p, l);
+    return l;
+  }
+
+  unlisten(l: TcpListener): void {
+    l.close();
+    // The listener stays registered until its aborted children have sent their RSTs (see poll).
+    this.closingListeners.add(l);
+    if (this.listeners.get(l.localPort) === l) this.listeners.delete(l.localPort);
+  }
+
+  private readonly closingListeners = new Set<TcpListener>();
+
+  private emit = (src: number, dst: number, seg: TcpRepr): boolean => this.ifc.sendTcp(src, dst, seg);
+
+  poll(now: number): void {
+    for (const l of this.listeners.values()) l.dispatch(now, this.emit);
+    for (const l of this.closingListeners) {
+      l.dispatch(now, this.emit);
+      if (l.pollAt(now) === Infinity) this.closingListeners.delete(l);
+    }
+    for (const s of [...this.conns.values()]) s.dispatch(now, this.emit);
+  }
+
+  pollAt(now: number): number {
+    let at = Infinity;
+    for (const l of this.listeners.values()) at = Math.min(at, l.pollAt(now));
+    for (const l of this.closingListeners) at = Math.min(at, l.pollAt(now));
+    for (const s of this.conns.values()) at = Math.min(at, s.pollAt(now));
+    return at;
+  }
+
+  get connections(): number {
+    return this.conns.size;
+  }
+}
