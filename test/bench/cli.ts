@@ -1,19 +1,23 @@
 // test/bench/cli.ts — `npm run bench -- <name> [--runs N]`. Benchmarks print figures; they never fail on timing.
 import { benchBoot } from "./boot.ts";
+import { benchDevices } from "./devices.ts";
 import { benchIdle } from "./idle.ts";
 import { benchTimers } from "./timers.ts";
 
-const BENCHES: Record<string, (runs: number) => Promise<void>> = { boot: benchBoot, idle: benchIdle, timers: benchTimers };
+/** Each bench gets the run count and every argument after its name (e.g. devices reads --linux). */
+const BENCHES: Record<string, (runs: number, args: string[]) => Promise<void>> = {
+  boot: benchBoot, idle: benchIdle, timers: benchTimers, devices: benchDevices,
+};
 
 const [name, ...rest] = process.argv.slice(2);
 const runsAt = rest.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 15;
 const bench = name ? BENCHES[name] : undefined;
 if (!bench || !Number.isInteger(runs) || runs < 1) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N]   (N ≥ 1, default 15)`);
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux]   (N ≥ 1, default 15; --linux: devices adds a Linux-guest baseline)`);
   process.exit(2);
 }
-bench(runs).then(() => process.exit(0), (e: unknown) => {
+bench(runs, rest).then(() => process.exit(0), (e: unknown) => {
   console.error(e instanceof Error ? e.stack : e);
   process.exit(1);
 });
