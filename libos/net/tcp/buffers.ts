@@ -1,0 +1,112 @@
+// libos/net/tcp/buffers.ts — the byte ring that backs a TCP socket's send and receive buffers: preallocated once,
+// bytes copied in and out, plus an "unallocated" area past the readable bytes where out-of-order data is parked
+// until the gap before it fills (see ./assembler.ts). Layer: libos/net/tcp. No dependencies.
+
+/**
+ * A fixed-capacity FIFO of bytes. Readable bytes run from the read position for `length` bytes; the `free` bytes
+ * after them form the unallocated area that `writeUnallocated` fills and `enqueueUnallocated` turns readable.
+ *
+ * @example
+ * const r = new RingBuffer(8); r.enqueue(bytes); const out = r.read(4); // a copy, removed from the ring
+ */
+export class RingBuffer {
+  /** Bytes the ring holds at most. */
+  readonly capacity: number;
+  private readonly buf: Uint8Array;
+  private head = 0;
+  private len = 0;
+
+  /** A ring of `capacity` bytes. Throws RangeError unless `capacity` is a positive integer. */
+  constructor(capacity: number) {
+    if (!(capacity >= 1) || capacity !== Math.floor(capacity)) {
+      throw new RangeError(`expected a ring buffer capacity that is a positive integer, found ${capacity}`);
+    }
+    this.capacity = capacity;
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Readable bytes. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** Bytes that can still be enqueued. */
+  get free(): number {
+    return this.capacity - this.len;
+  }
+
+  /** Copies as much of `data[start..end)` as fits after the readable bytes; returns the bytes taken. */
+  enqueue(data: Uint8Array, start = 0, end = data.length): number {
+    const n = Math.min(end - start, this.capacity - this.len);
+    if (n <= 0) return 0;
+    this.writeAt(this.len, data, start, n);
+    this.len += n;
+    return n;
+  }
+
+  /**
+   * Copies `data[start..end)` into the unallocated area `offset` bytes past the readable bytes, clipped to the
+   * free space; the bytes stay unreadable until `enqueueUnallocated`. Returns the bytes written.
+   */
+  writeUnallocated(offset: number, data: Uint8Array, start: number, end: number): number {
+    const n = Math.min(end - start, this.capacity - this.len - offset);
+    if (n <= 0) return 0;
+    this.writeAt(this.len + offset, data, start, n);
+    return n;
+  }
+
+  /** Makes the first `n` unallocated bytes readable (clipped to the free space); returns how many. */
+  enqueueUnallocated(n: number): number {
+    const k = Math.min(n, this.capacity - this.len);
+    this.len += k;
+    return k;
+  }
+
+  /** Removes up to `max` readable bytes and returns a copy of them (empty when none). */
+  read(max = this.len): Uint8Array {
+    const n = Math.max(0, Math.min(max, this.len));
+    const out = new Uint8Array(n);
+    this.copyOut(0, n, out, 0);
+    this.discard(n);
+    return out;
+  }
+
+  /**
+   * The `n` readable bytes from `offset` without removing them: a view into the ring when they are contiguous,
+   * else a copy into `scratch` (which must hold `n` bytes). Valid until the ring next changes.
+   */
+  peek(offset: number, n: number, scratch: Uint8Array): Uint8Array {
+    const at = (this.head + offset) % this.capacity;
+    if (at + n <= this.capacity) return this.buf.subarray(at, at + n);
+    this.copyOut(offset, n, scratch, 0);
+    return scratch.subarray(0, n);
+  }
+
+  /** Removes up to `n` readable bytes without copying them; returns how many. */
+  discard(n: number): number {
+    const k = Math.max(0, Math.min(n, this.len));
+    this.head = (this.head + k) % this.capacity;
+    this.len -= k; // the head stays put even when empty: the unallocated area may hold parked data
+    return k;
+  }
+
+  /** Empties the ring. */
+  clear(): void {
+    this.head = 0;
+    this.len = 0;
+  }
+
+  private writeAt(pos: number, data: Uint8Array, start: number, n: number): void {
+    const at = (this.head + pos) % this.capacity;
+    const first = Math.min(n, this.capacity - at);
+    this.buf.set(first === data.length && start === 0 ? data : data.subarray(start, start + first), at);
+    if (n > first) this.buf.set(data.subarray(start + first, start + n), 0);
+  }
+
+  private copyOut(offset: number, n: number, into: Uint8Array, at: number): void {
+    const from = (this.head + offset) % this.capacity;
+    const first = Math.min(n, this.capacity - from);
+    into.set(this.buf.subarray(from, from + first), at);
+    if (n > first) into.set(this.buf.subarray(0, n - first), at + first);
+  }
+}
