@@ -148,7 +148,7 @@ export class Socket extends Duplex {
       this.touch();
       if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) { this.paused = true; break; }
     }
-    netRuntime().kick();                              // the window opened: let an ACK/window update go out
+    this.kick();                                      // the window opened: let an ACK/window update go out
   }
 
   override _read(): void {
@@ -190,7 +190,14 @@ export class Socket extends Duplex {
       tcp.shutdownWrite();
       cb();
     }
-    netRuntime().kick();
+    this.kick();
+  }
+
+  /** Tells the stack this connection has work (sends, window updates, FIN) and runs it. */
+  private kick(): void {
+    const rt = netRuntime();
+    if (this.tcp) rt.tcp.touch(this.tcp);
+    rt.kick();
   }
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
@@ -199,7 +206,7 @@ export class Socket extends Duplex {
     if (tcp && tcp.state !== "CLOSED") {
       if (err || this.queue.length) tcp.abort();
       else tcp.close();
-      netRuntime().kick();
+      this.kick();
     }
     for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
     this.release();

@@ -11,6 +11,9 @@ const key = (remote: number, remotePort: number, localPort: number) => `${remote
 
 export class TcpLayer {
   private readonly conns = new Map<string, TcpSocket>();
+  /** Each connection's next deadline as of its last dispatch; connections touched since are in `dirty`. */
+  private readonly nextAt = new Map<TcpSocket, number>();
+  private readonly dirty = new Set<TcpSocket>();
   private readonly listeners = new Map<number, TcpListener>();
   private readonly secret: Uint32Array;
   readonly stats = { resetsSent: 0, segmentsForNobody: 0 };
@@ -19,7 +22,8 @@ export class TcpLayer {
 
   constructor(private readonly ifc: NetInterface, private readonly clock: () => number, random32: () => number) {
     this.secret = new Uint32Array(8).map(() => random32());
-    this.socketOptions = { mtu: ifc.mtu };
+    // 64 KiB each way per connection (the TCP default is 128 KiB): hundreds of connections fit a 128 MiB guest.
+    this.socketOptions = { mtu: ifc.mtu, rxBufferSize: 65536, txBufferSize: 65536 };
     ifc.tcpHandler = (src, dst, seg) => this.receive(src, dst, seg);
   }
 
@@ -35,6 +39,7 @@ export class TcpLayer {
     const conn = this.conns.get(key(src, seg.srcPort, seg.dstPort));
     if (conn && conn.accepts(src, dst, seg)) {
       conn.process(now, src, dst, seg);
+      this.dirty.add(conn);
       return;
     }
     const l = this.listeners.get(seg.dstPort);
@@ -59,9 +64,12 @@ export class TcpLayer {
   private adopt(s: TcpSocket): void {
     const k = key(s.remoteAddress, s.remotePort, s.localPort);
     this.conns.set(k, s);
+    this.dirty.add(s);
     const userClose = s.onClose;
     s.onClose = () => {
       this.conns.delete(k);
+      this.nextAt.delete(s);
+      this.dirty.delete(s);
       userClose?.();
     };
   }
@@ -93,6 +101,11 @@ export class TcpLayer {
     return l;
   }
 
+  /** Marks a connection whose user side changed (data queued or read, close): it is dispatched on the next poll. */
+  touch(s: TcpSocket): void {
+    this.dirty.add(s);
+  }
+
   unlisten(l: TcpListener): void {
     l.close();
     // The listener stays registered until its aborted children have sent their RSTs (see poll).
@@ -110,14 +123,25 @@ export class TcpLayer {
       l.dispatch(now, this.emit);
       if (l.pollAt(now) === Infinity) this.closingListeners.delete(l);
     }
-    for (const s of [...this.conns.values()]) s.dispatch(now, this.emit);
+    // Only connections that were touched or whose deadline has come: a frame for one connection must not cost a
+    // dispatch of every other one.
+    const due: TcpSocket[] = [];
+    for (const [s, at] of this.nextAt) if (at <= now) due.push(s);
+    for (const s of this.dirty) due.push(s);
+    this.dirty.clear();
+    for (const s of due) {
+      if (!this.nextAt.has(s) && !this.conns.has(key(s.remoteAddress, s.remotePort, s.localPort))) continue;
+      s.dispatch(now, this.emit);
+      if (this.conns.has(key(s.remoteAddress, s.remotePort, s.localPort))) this.nextAt.set(s, s.pollAt(now));
+    }
   }
 
   pollAt(now: number): number {
     let at = Infinity;
     for (const l of this.listeners.values()) at = Math.min(at, l.pollAt(now));
     for (const l of this.closingListeners) at = Math.min(at, l.pollAt(now));
-    for (const s of this.conns.values()) at = Math.min(at, s.pollAt(now));
+    if (this.dirty.size > 0) return now;
+    for (const t of this.nextAt.values()) if (t < at) at = t;
     return at;
   }
 
