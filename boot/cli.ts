@@ -11,14 +11,16 @@ import { readElf } from "./image/elf.ts";
 import { LAUNCH } from "./exit_codes.ts";
 import { bootImage, parseNetOption, type Accel, type Machine } from "./launch/qemu.ts";
 
-const DEFAULT_APP = "examples/hello";
+const DEFAULT_APP = "examples/http-server";
+/** `npm start` forwards this host port (on 127.0.0.1) to the example's port 8080. */
+const DEFAULT_HOST_PORT = 8080;
 
 const USAGE = `usage:
   npm run image -- <app entry or folder> [-o out.elf] [--env K=V]... [--arg A]... [--mem 128M] [--heap 64M]
                    [--ip 10.0.2.15/24 [--gateway 10.0.2.2] [--dns 10.0.2.3]...]   (static network instead of DHCP)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
-  npm start     (builds and boots ${DEFAULT_APP})`;
+  npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
 
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
@@ -145,8 +147,13 @@ async function main(argv: string[]): Promise<number> {
     case "boot":
       if (p.positional.length !== 1) throw new UsageError("boot takes one image or app");
       return boot(p, p.positional[0]);
-    case "start":
+    case "start": {
+      if (!p.flags.has("--net")) p.flags.set("--net", [`user,hostfwd=tcp:${DEFAULT_HOST_PORT}-:8080`]);
+      if (!p.positional[0]) {
+        process.stderr.write(`[unijs] booting ${DEFAULT_APP}: open http://127.0.0.1:${DEFAULT_HOST_PORT}/ (Ctrl-C stops it)\n`);
+      }
       return boot(p, p.positional[0] ?? DEFAULT_APP);
+    }
     default:
       throw new UsageError(`unknown command '${cmd}'`);
   }

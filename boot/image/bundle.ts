@@ -100,8 +100,8 @@ export async function bundleApp(entry: string, appName: string): Promise<Bundle>
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
       plugins: [builtinsPlugin],
-      // Node's global Buffer, only for images whose code mentions it.
-      inject: [join(ROOT, "libos/buffer/inject.ts")],
+      // Node's globals that the engine lacks, only for images whose code mentions them.
+      inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),
     });
   } catch (e) {
     const failure = e as esbuild.BuildFailure;

@@ -204,8 +204,8 @@ export class Socket extends Duplex {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const tcp = this.tcp;
     if (tcp && tcp.state !== "CLOSED") {
-      if (err || this.queue.length) tcp.abort();
-      else tcp.close();
+      // As when Node closes the fd: what TCP already accepted still goes out, then FIN (RST if input was unread).
+      tcp.close();
       this.kick();
     }
     for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
