@@ -21,7 +21,9 @@ static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst
             if (JS_VALUE_GET_PTR(rejections[i].promise) == JS_VALUE_GET_PTR(promise)) {
                 JS_FreeValue(ctx, rejections[i].promise);
                 JS_FreeValue(ctx, rejections[i].reason);
-                rejections[i] = rejections[--n_rejections];
+                /* Keep the order: unhandled rejections are reported in the order they happened, as in Node. */
+                memmove(&rejections[i], &rejections[i + 1], (n_rejections - i - 1) * sizeof *rejections);
+                n_rejections--;
                 return;
             }
         }

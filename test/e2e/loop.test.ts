@@ -18,9 +18,6 @@ const scripts = readdirSync(DIR).filter((f) => f.endsWith(".js")).sort();
  * tests are `it.fails`, so they start failing (and must be moved out of here) once the bug is fixed.
  */
 const KNOWN_BUGS: Record<string, string> = {
-  // The native rejection tracker (boot/native/engine.c) removes a handled rejection by moving the last entry into
-  // its slot, so the rejections still unhandled are reported out of order (d, b, c instead of b, c, d).
-  "unhandled-rejection-order.js": "unhandled rejections reported out of order after one is handled",
   // Handling a rejection after 'unhandledRejection' reported it emits no 'rejectionHandled' event.
   "rejection-handled.js": "no 'rejectionHandled' event",
 };
