@@ -1,12 +1,13 @@
 // test/bench/cli.ts — `npm run bench -- <name> [--runs N]`. Benchmarks print figures; they never fail on timing.
 import { benchBoot } from "./boot.ts";
 import { benchDevices } from "./devices.ts";
+import { benchHttp } from "./http.ts";
 import { benchIdle } from "./idle.ts";
 import { benchTimers } from "./timers.ts";
 
-/** Each bench gets the run count and every argument after its name (e.g. devices reads --linux). */
+/** Each bench gets the run count and every argument after its name (e.g. devices reads --linux, http --duration). */
 const BENCHES: Record<string, (runs: number, args: string[]) => Promise<void>> = {
-  boot: benchBoot, idle: benchIdle, timers: benchTimers, devices: benchDevices,
+  boot: benchBoot, idle: benchIdle, timers: benchTimers, devices: benchDevices, http: benchHttp,
 };
 
 const [name, ...rest] = process.argv.slice(2);
@@ -14,7 +15,7 @@ const runsAt = rest.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 15;
 const bench = name ? BENCHES[name] : undefined;
 if (!bench || !Number.isInteger(runs) || runs < 1) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux]   (N ≥ 1, default 15; --linux: devices adds a Linux-guest baseline)`);
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux] [--duration S]   (N ≥ 1, default 15 (http: 3); --linux: devices adds a Linux-guest baseline; --duration: seconds per http run, default 10)`);
   process.exit(2);
 }
 bench(runs, rest).then(() => process.exit(0), (e: unknown) => {
