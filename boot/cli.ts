@@ -131,6 +131,7 @@ async function boot(p: Parsed, target: string): Promise<number> {
   else if (r.outcome === "panic") process.stderr.write(`[unijs] kernel panic (${how}); exit ${LAUNCH.PANIC}\n`);
   else if (r.outcome === "reset") process.stderr.write(`[unijs] the guest reset itself (triple fault?) (${how}); exit ${LAUNCH.RESET}\n`);
   else if (r.outcome === "timeout") process.stderr.write(`[unijs] the guest was still running after ${timeoutMs} ms and was killed; exit ${LAUNCH.TIMEOUT}\n`);
+  else if (/terminating on signal/.test(r.stderr)) process.stderr.write(`[unijs] QEMU was stopped by a signal (${how}); exit ${LAUNCH.QEMU_ERROR}\n`);
   else process.stderr.write(`[unijs] QEMU failed: ${r.stderr.trim() || "no message"}; exit ${LAUNCH.QEMU_ERROR}\n`);
   return r.code;
 }

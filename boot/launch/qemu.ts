@@ -220,6 +220,8 @@ export function startGuest(o: BootOptions): Guest {
       pending = "";
       const wallMs = performance.now() - t0;
       let { outcome, code } = decodeQemuStatus(status);
+      // QEMU stopped by a signal (Ctrl-C, kill) exits 0 like a guest reset: tell them apart by what it printed.
+      if (outcome === "reset" && /terminating on signal/.test(stderr)) ({ outcome, code } = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR });
       if (timedOut) ({ outcome, code } = { outcome: "timeout", code: LAUNCH.TIMEOUT });
       resolveDone({ outcome, code, output, stderr, wallMs, accel });
     };
