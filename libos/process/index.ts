@@ -5,6 +5,7 @@
 import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { EventEmitter } from "../events/index.ts";
+import { utf8Decode } from "../util/utf8.ts";
 
 /** The image configuration the builder writes (boot/image/build.ts). */
 export interface ImageConfig {
@@ -24,29 +25,6 @@ export interface ImageConfig {
 /** The unijs version reported in process.versions.unijs. */
 export const UNIJS_VERSION = "0.1.0";
 
-/** UTF-8 decoding (TextDecoder is not in the engine). Invalid sequences become U+FFFD. */
-export function decodeUtf8(b: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < b.length;) {
-    const c = b[i++];
-    let cp = 0xfffd;
-    if (c < 0x80) cp = c;
-    else if (c >= 0xc2 && c < 0xe0 && i < b.length && (b[i] & 0xc0) === 0x80) cp = ((c & 0x1f) << 6) | (b[i++] & 0x3f);
-    else if (c >= 0xe0 && c < 0xf0 && i + 1 < b.length && (b[i] & 0xc0) === 0x80 && (b[i + 1] & 0xc0) === 0x80) {
-      cp = ((c & 0x0f) << 12) | ((b[i] & 0x3f) << 6) | (b[i + 1] & 0x3f);
-      i += 2;
-      if (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
-    } else if (c >= 0xf0 && c < 0xf5 && i + 2 < b.length && (b[i] & 0xc0) === 0x80 && (b[i + 1] & 0xc0) === 0x80 &&
-               (b[i + 2] & 0xc0) === 0x80) {
-      cp = ((c & 0x07) << 18) | ((b[i] & 0x3f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
-      i += 3;
-      if (cp < 0x10000 || cp > 0x10ffff) cp = 0xfffd;
-    }
-    out += String.fromCodePoint(cp);
-  }
-  return out;
-}
-
 /** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → true. */
 class OutputStream extends EventEmitter {
   readonly isTTY = false;
@@ -55,7 +33,7 @@ class OutputStream extends EventEmitter {
     super();
   }
   write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-    const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? decodeUtf8(chunk) : String(chunk);
+    const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? utf8Decode(chunk).text : String(chunk);
     platform().write(text);
     const done = typeof encoding === "function" ? encoding : cb;
     if (typeof done === "function") loop().nextTick(done as () => void);
