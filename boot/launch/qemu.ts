@@ -72,12 +72,12 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
   if (n?.kind === "user") {
     const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
     const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-tcp:127.0.0.1:${f.hostPort}`).join("");
-    args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0`);
+    args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "tap") {
-    args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0`);
+    args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "udp") {
     args.push("-netdev", `socket,id=net0,udp=127.0.0.1:${n.remotePort},localaddr=127.0.0.1:${n.localPort}`,
-      "-device", `${dev("net")},netdev=net0`);
+      "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   }
   if (o.rng ?? true) args.push("-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", `${dev("rng")},rng=rng0`);
   return args;

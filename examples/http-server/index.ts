@@ -52,4 +52,7 @@ const server = http.createServer((req, res) => {
   }
 });
 
+// Idle keep-alive connections stay open 30 s (Node's default is 5 s): under software emulation a burst of requests can
+// keep a client busy long enough that it would reuse a connection the server is just closing.
+server.keepAliveTimeout = 30_000;
 server.listen(port, () => console.log(`http-server listening on port ${port} (from the host: http://127.0.0.1:${port}/)`));

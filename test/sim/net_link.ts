@@ -2,6 +2,7 @@
 // joining two NetDevices, frames queued per direction and delivered by pump(), with seeded fault injection
 // (loss, duplication, reordering, truncation) and a frame log. Implements kernel/devices.ts NetDevice.
 import type { NetDevice, NetStats } from "../../kernel/devices.ts";
+import { mulberry32 } from "./prng.ts";
 
 export interface LinkFaults {
   loss?: number;
@@ -10,16 +11,10 @@ export interface LinkFaults {
   truncate?: number;
 }
 
-/** A small seeded PRNG (mulberry32) so fault patterns repeat run to run. */
+/** A seeded PRNG giving floats in [0, 1) so fault patterns repeat run to run. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 class LinkEnd implements NetDevice {

@@ -44,3 +44,15 @@ export class SeededRandom {
     }
   }
 }
+
+/** mulberry32: a deterministic stream of integers in [0, 2^32) (the wire-format fuzzers and link faults use it). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}

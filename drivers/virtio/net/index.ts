@@ -44,7 +44,7 @@ export class VirtioNet implements NetDevice {
     else this.mac.set([0x52, 0x54, 0x00, 0x12, 0x34, 0x56]);
     this.mtu = this.dev.has(F_MTU) ? c.getUint16(10, true) : 1500;
     this.slot = Math.ceil((NET_HDR + ETH_HDR + this.mtu) / 64) * 64;
-    this.rx = this.dev.createQueue<number>(0, 256);
+    this.rx = this.dev.createQueue<number>(0, 1024);           // bursts (many connections) without drops
     this.tx = this.dev.createQueue<number>(1, 256);
     const rxRegion = dmaAllocPages(this.rx.size * this.slot);
     const txRegion = dmaAllocPages(this.tx.size * this.slot);

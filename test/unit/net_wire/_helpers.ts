@@ -1,6 +1,7 @@
 // test/unit/net_wire/_helpers.ts — shared helpers of the wire-format tests: hex fixtures, 0xa5-filled buffers,
 // truncation sweeps and a seeded fuzzer that accepts only a Repr or a WireError.
 
+import { mulberry32 } from "../../sim/prng.ts";
 import { expect } from "vitest";
 import { WireError } from "../../../libos/net/wire/error.ts";
 
@@ -26,16 +27,7 @@ export function filled(n: number): Uint8Array {
 }
 
 /** A deterministic PRNG (mulberry32) giving integers in [0, 2^32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export const rng = mulberry32;
 
 /** Asserts that `fn` throws a WireError (of `kind` unless "any") with an "expected …, found …" message. */
 export function expectWireError(fn: () => unknown, kind: WireError["kind"] | "any" = "any"): WireError {
