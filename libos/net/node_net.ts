@@ -160,12 +160,6 @@ export class Socket extends Duplex {
     this.flush();
   }
 
-  /** Corked writes (http's header + chunk + CRLF) go to TCP as one piece, so they leave in one segment. */
-  override _writev(chunks: { chunk: Buffer; encoding: string }[], cb: (e?: Error | null) => void): void {
-    this.queue.push({ data: chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb });
-    this.flush();
-  }
-
   override _final(cb: (e?: Error | null) => void): void {
     this.finalCb = cb;
     this.flush();
