@@ -18,6 +18,7 @@ const DEFAULT_HOST_PORT = 8080;
 const USAGE = `usage:
   npm run image -- <app entry or folder> [-o out.elf] [--env K=V]... [--arg A]... [--mem 128M] [--heap 64M]
                    [--ip 10.0.2.15/24 [--gateway 10.0.2.2] [--dns 10.0.2.3]...]   (static network instead of DHCP)
+                   [--profile[=10s]]   (sample the JS; print a profile on the console every 10 s and at exit)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
@@ -39,7 +40,7 @@ function parseArgs(argv: string[]): Parsed {
     if (VALUE_FLAGS.has(a)) {
       value ??= argv[++i];
       if (value === undefined) throw new UsageError(`${a} needs a value`);
-    } else if (!["--kvm", "--tcg", "--test-hooks", "--no-rng", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
+    } else if (!["--kvm", "--tcg", "--test-hooks", "--profile", "--no-rng", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
     flags.set(a, [...(flags.get(a) ?? []), value ?? ""]);
   }
   return { positional, flags };
@@ -69,6 +70,7 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     memBytes: one("--mem") ? parseSize(one("--mem") as string) : undefined,
     heapBytes: one("--heap") ? parseSize(one("--heap") as string) : undefined,
     testHooks: p.flags.has("--test-hooks"),
+    profileMs: p.flags.has("--profile") ? parseDuration(one("--profile") || "10s") : undefined,
     ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };
 }

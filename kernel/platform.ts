@@ -106,6 +106,22 @@ export interface Platform {
   physical(address: number, length: number): ArrayBuffer;
   /** Fills `into` from the CPU's hardware random source (RDSEED/RDRAND); returns the bytes filled (0: none). */
   entropy(into: Uint8Array): number;
+  /** The Internet checksum's ones'-complement sum of bytes[start..end) as big-endian 16-bit words, folded to
+   *  0..0xffff (RFC 1071): checksum offload in software (libos/net/wire/checksum.ts uses it when present). */
+  onesSum?(bytes: Uint8Array, start: number, end: number): number;
+
+  /** Only in images built with --profile (boot/native/profiler.c): starts sampling every `periodTicks` TSC ticks. */
+  profileStart?(periodTicks: number): void;
+  /** Only in profiled images: the samples since the last call, aggregated by stack; starts a new interval. */
+  profileTake?(): ProfileSnapshot;
+}
+
+/** Sampled JS stacks: each row is [TSC ticks, ...frames innermost first]; a frame is [function name, definition
+ *  line in the bundle] (line -1: a native function). `ticks` is all time sampled, `lost` what did not fit the table. */
+export interface ProfileSnapshot {
+  ticks: number;
+  lost: number;
+  stacks: [number, ...[string, number][]][];
 }
 
 declare const hal: Platform | undefined;

@@ -15,7 +15,8 @@ export interface LineMap {
 
 let cached: LineMap | null | undefined;
 
-function loadLineMap(): LineMap | null {
+/** The image's line map, parsed once (null when the image has none). */
+export function loadLineMap(): LineMap | null {
   if (cached !== undefined) return cached;
   try {
     const text = platform().lineMap();

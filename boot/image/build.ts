@@ -28,6 +28,8 @@ export interface ImageOptions {
   testHooks?: boolean;
   /** Static IPv4 settings instead of DHCP: "10.0.2.15/24", gateway and DNS servers as dotted quads. */
   ip?: { cidr: string; gateway?: string; dns?: string[] };
+  /** Link the sampling profiler (engine-prof.a) and print a JS profile every this many ms and at exit. */
+  profileMs?: number;
 }
 
 export interface ImageResult {
@@ -66,7 +68,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const name = appNameOf(entry);
   const out = resolve(opts.out ?? join("build/images", `${name}.elf`));
   ensureNativeCore();
-  const bundle = await bundleApp(entry, name);
+  const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs });
   const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
   try {
     const bytecode = compileBytecode(work, bundle.code, bundle.bundleName);
@@ -77,6 +79,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       bundle: bundle.bundleName,
       esm: bundle.esm,
       ...(opts.ip ? { net: staticNet(opts.ip) } : {}),
+      ...(opts.profileMs ? { profile: { intervalMs: opts.profileMs } } : {}),
     };
     const blob = encodeAppBlob({
       bytecode,
@@ -85,7 +88,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       heapLimit: opts.heapBytes ?? 0,
       memHint: opts.memBytes ?? DEFAULT_MEM,
     });
-    const linked = linkImage(work, blob, opts.testHooks ?? false);
+    const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs);
     mkdirSync(dirname(out), { recursive: true });
     const tmpOut = join(dirname(out), `.${basename(out)}.tmp`);
     copyFileSync(linked.stripped, tmpOut);

@@ -71,7 +71,8 @@ function formatMessages(msgs: esbuild.Message[]): string {
   }).join("\n");
 }
 
-export async function bundleApp(entry: string, appName: string): Promise<Bundle> {
+/** `readableNames`: keep identifiers (function names in the bytecode, for --profile reports) at some size cost. */
+export async function bundleApp(entry: string, appName: string, opts: { readableNames?: boolean } = {}): Promise<Bundle> {
   const bundleName = `${appName}.bundle.js`;
   const appRel = "./" + relative(ROOT, entry).split("\\").join("/");
   const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => require(${JSON.stringify(appRel)}));\n`;
@@ -91,7 +92,7 @@ export async function bundleApp(entry: string, appName: string): Promise<Bundle>
       keepNames: true,
       treeShaking: true,
       minifySyntax: true,
-      minifyIdentifiers: true,
+      minifyIdentifiers: !opts.readableNames,
       sourcemap: "external",
       sourcesContent: false,
       legalComments: "none",

@@ -38,18 +38,19 @@ export function compileBytecode(workDir: string, code: string, bundleName: strin
 let libgcc: string | undefined;
 
 /** Links the image. `blob` is the encoded app blob; returns the unstripped and stripped ELF paths in workDir. */
-export function linkImage(workDir: string, blob: Buffer, testHooks: boolean): { full: string; stripped: string; symbols: string } {
+export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, profiler = false): { full: string; stripped: string; symbols: string } {
   writeFileSync(join(workDir, "app.bin"), blob);
   writeFileSync(join(workDir, "app.S"),
     '    .section .unijs.app, "a"\n    .balign 16\n    .global unijs_app\nunijs_app:\n    .incbin "app.bin"\n' +
     '    .section .note.GNU-stack, "", @progbits\n');
   run("as", ["--64", "-o", "app.o", "app.S"], workDir);
+  if (profiler) run("make", ["-C", NATIVE_SRC, "-s", "-j2", "prof"]);
   libgcc ??= run("gcc", ["-print-libgcc-file-name"]).trim();
   const objs = [join(NATIVE_BUILD, "core.o"), ...(testHooks ? [join(NATIVE_BUILD, "test_hooks.o")] : []), "app.o"];
   run("ld", [
     "-nostdlib", "-static", "-T", join(NATIVE_SRC, "kernel.ld"), "--gc-sections", "--build-id=none",
     "-z", "max-page-size=0x1000", "-z", "noexecstack", "--no-warn-rwx-segments", "-o", "image.full.elf",
-    ...objs, join(NATIVE_BUILD, "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
+    ...objs, join(NATIVE_BUILD, profiler ? "engine-prof.a" : "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
   ], workDir);
   run("objcopy", ["--strip-all", "image.full.elf", "image.elf"], workDir);
   const nm = run("nm", ["-n", "--defined-only", "image.full.elf"], workDir);

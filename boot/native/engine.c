@@ -127,6 +127,7 @@ int main(int argc, char **argv, char **envp) {
     JSValue hal = JS_NewObject(ctx);
     hal_install(ctx, hal);
     if (hal_install_test_hooks) hal_install_test_hooks(ctx, hal);
+    if (hal_install_profiler) hal_install_profiler(ctx, hal);
     JS_SetPropertyStr(ctx, global, "hal", hal);
     JS_FreeValue(ctx, global);
 

@@ -9,6 +9,7 @@ import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
 import { DhcpClient } from "./stack/dhcp_client.ts";
+import { useNativeOnesSum } from "./wire/checksum.ts";
 import { DnsResolver } from "./stack/dns_resolver.ts";
 import { NetInterface, type InterfaceConfig } from "./stack/interface.ts";
 import { TcpLayer } from "./stack/tcp_layer.ts";
@@ -33,6 +34,8 @@ export class NetRuntime {
 
   constructor(staticConfig: InterfaceConfig | null) {
     const now = () => platform().now();
+    const hal = platform();
+    if (hal.onesSum) useNativeOnesSum(hal.onesSum);
     const dev = openNetDevice();
     this.ifc = new NetInterface(dev, now);
     const random32 = () => new Uint32Array(entropyPool().fill(new Uint8Array(4)).buffer)[0];
@@ -76,8 +79,25 @@ export class NetRuntime {
     for (const cb of w) cb();
   }
 
-  /** Runs what is due now and re-arms the timer for the next deadline of any layer. */
+  /**
+   * Asks for the stack's work to run: once, at the end of the current JS turn (a microtask), so that everything one
+   * turn did — an HTTP head, body chunk and chunk trailer written one after another, a batch of received frames —
+   * is handled by one pass: one segment instead of several, one ACK for the batch (Linux's autocorking, in effect).
+   */
   kick(): void {
+    if (this.kickQueued) return;
+    this.kickQueued = true;
+    void Promise.resolve().then(this.runQueued);
+  }
+
+  private kickQueued = false;
+  private readonly runQueued = (): void => {
+    this.kickQueued = false;
+    this.run();
+  };
+
+  /** Runs what is due now and re-arms the timer for the next deadline of any layer. */
+  private run(): void {
     if (this.kicking) return;
     this.kicking = true;
     try {
@@ -103,7 +123,7 @@ export class NetRuntime {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      this.kick();
+      this.run();
     }, Math.max(1, at - now));
     this.timer.unref();
   }

@@ -20,6 +20,8 @@ export interface ImageConfig {
   esm?: boolean;
   /** Static IPv4 settings (addresses as numbers); absent: DHCP. */
   net?: { address: number; prefixLength: number; gateway: number; dns: number[] };
+  /** Built with --profile: print a profile of the JS every intervalMs (and at exit). */
+  profile?: { intervalMs: number };
 }
 
 /** The unijs version reported in process.versions.unijs. */

@@ -7,6 +7,7 @@
 import { entropyPool } from "../../kernel/entropy.ts";
 import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
+import { startProfiler, takeProfileReport } from "../../kernel/profile.ts";
 import { mapStack } from "../../kernel/stack_trace.ts";
 import { createConsole } from "../console/index.ts";
 import { inspect } from "../console/inspect.ts";
@@ -132,6 +133,11 @@ export function runMain(loadApp: () => unknown): never {
     now: () => hal.now(),
     toJSON: () => ({ timeOrigin }),
   });
+
+  if (config.profile && startProfiler()) {
+    setInterval(() => hal.write(takeProfileReport() ?? ""), config.profile.intervalMs).unref();
+    proc.on("exit", () => hal.write(takeProfileReport() ?? ""));
+  }
 
   if (config.esm) {
     // Node evaluates an ES module entry inside a promise job: its microtasks run before its nextTicks.

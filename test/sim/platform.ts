@@ -434,6 +434,18 @@ export class SimPlatform implements Platform {
     return into.length;
   }
 
+  /** The native checksum primitive, written the simplest way (byte pairs) so the stack's fast paths are checked
+   *  against it; a range outside the array throws a RangeError as the native one does. */
+  onesSum(bytes: Uint8Array, start: number, end: number): number {
+    if (!(start >= 0 && start <= end && end <= bytes.length)) throw new RangeError("onesSum: range outside the array");
+    let sum = 0;
+    let i = start;
+    for (; i < end - 1; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
+    if (i < end) sum += bytes[i] << 8;
+    while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+    return sum;
+  }
+
   // ---- internals ----
 
   /** Every guest call starts here: a stopped machine stays stopped, and MMIO devices see the guest's writes. */

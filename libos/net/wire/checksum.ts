@@ -11,27 +11,65 @@ export function fold(sum: number): number {
   return sum;
 }
 
+type SumFn = (bytes: Uint8Array, start: number, end: number) => number;
+let nativeSum: SumFn | null = null;
+
+/**
+ * Installs a native implementation of the folded sum (the platform's `hal.onesSum`: checksum offload in software,
+ * as MirageOS's tcpip does with a C stub); null restores the TypeScript one. libos/net/runtime.ts installs it.
+ */
+export function useNativeOnesSum(fn: SumFn | null): void {
+  nativeSum = fn;
+}
+
+/** Ones'-complement sum of bytes[start..end) as big-endian 16-bit words, byte by byte (short ranges, edges). */
+function sumBytes(bytes: Uint8Array, start: number, end: number): number {
+  let sum = 0;
+  let i = start;
+  for (; i < end - 1; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
+  if (i < end) sum += bytes[i] << 8;
+  return sum;                           // < 2^31 for the short ranges this is used on
+}
+
 /**
  * Ones'-complement sum of `bytes[start..end)` taken as big-endian 16-bit words (an odd last byte is padded with
  * zero), added to `initial`. `start` is taken to be at an even position of the checksummed data.
  *
+ * The bulk is summed 32 bits at a time through a Uint32Array over the same memory (four times fewer interpreter
+ * steps than byte pairs): the ones'-complement sum does not depend on byte order beyond one final swap (RFC 1071
+ * §2(B)), and a double holds the sum of 2^21 32-bit words exactly, so no carry handling is needed in the loop.
+ *
  * @example onesSum(new Uint8Array([0x45, 0x00, 0x00, 0x54])) === 0x4554
  */
 export function onesSum(bytes: Uint8Array, start = 0, end = bytes.length, initial = 0): number {
-  let sum = initial;
-  let i = start;
-  const pairsEnd = end - 1;
-  // 32768 words of at most 0xffff stay below 2^31; fold every 16 KiB to stay there for any length.
-  let budget = 0;
-  for (; i < pairsEnd; i += 2) {
-    sum += (bytes[i] << 8) | bytes[i + 1];
-    if (++budget === 8192) {
-      sum = fold(sum);
-      budget = 0;
-    }
+  if (nativeSum !== null && start >= 0 && start <= end && end <= bytes.length) return combine(initial, nativeSum(bytes, start, end));
+  if (end - start < 64) return fold(initial + fold(sumBytes(bytes, start, end)));
+  if (end - start > 0x800000) {          // beyond 8 MiB: in pieces (of even length), so the double below stays exact
+    return onesSum(bytes, start + 0x800000, end, onesSum(bytes, start, start + 0x800000, initial));
   }
-  if (i < end) sum += bytes[i] << 8;
-  return fold(sum);
+  // Head: bytes up to the first 4-aligned address. Its length decides whether the words below sit at an odd position.
+  const abs = bytes.byteOffset + start;
+  const head = (4 - (abs & 3)) & 3;
+  let sum = fold(sumBytes(bytes, start, start + head));
+  const words = (end - start - head) >>> 2;
+  const w = new Uint32Array(bytes.buffer, abs + head, words);
+  let acc = 0;
+  let k = 0;
+  const n4 = words - (words & 3);
+  for (; k < n4; k += 4) acc += w[k] + w[k + 1] + w[k + 2] + w[k + 3];
+  for (; k < words; k++) acc += w[k];
+  // acc sums little-endian 32-bit words: fold to 16 bits, then swap to the big-endian view of the memory...
+  let mid = swap16(fold(acc));
+  // ...and once more when the words begin at an odd position of the data.
+  if (head & 1) mid = swap16(mid);
+  sum = combine(sum, mid);
+  const tailStart = start + head + words * 4;
+  if (tailStart < end) {
+    let tail = fold(sumBytes(bytes, tailStart, end));
+    if ((tailStart - start) & 1) tail = swap16(tail);
+    sum = combine(sum, tail);
+  }
+  return combine(initial, sum);
 }
 
 /** Adds two ones'-complement sums. */

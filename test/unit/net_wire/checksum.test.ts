@@ -101,4 +101,37 @@ describe("checksum", () => {
       expect(inc === full || (inc ^ full) === 0xffff).toBe(true);
     }
   });
+
+  // onesSum sums the bulk 32 bits at a time through a Uint32Array; it must equal the byte-pair definition for every
+  // alignment of the view, start and end, odd lengths, initial sums, and ranges past the 8 MiB split.
+  const byPairs = (b: Uint8Array, s: number, e: number, init: number) => {
+    let sum = init;
+    let i = s;
+    for (; i < e - 1; i += 2) sum += (b[i] << 8) | b[i + 1];
+    if (i < e) sum += b[i] << 8;
+    return fold(sum);
+  };
+  it("word-at-a-time sum equals the byte-pair sum for 20,000 random ranges and alignments", () => {
+    const next = rng(0x5eed);
+    const r = () => next() / 2 ** 32;
+    const buf = new ArrayBuffer(70_000);
+    const all = new Uint8Array(buf);
+    for (let i = 0; i < all.length; i++) all[i] = Math.floor(r() * 256);
+    for (let t = 0; t < 20_000; t++) {
+      const off = Math.floor(r() * 64);
+      const len = Math.floor(r() * (t % 10 === 0 ? 69_000 - off : 2000));
+      const b = new Uint8Array(buf, off, len);
+      const s = Math.floor(r() * Math.max(1, len));
+      const e = s + Math.floor(r() * (len - s + 1));
+      const init = Math.floor(r() * 0x10000);
+      expect(onesSum(b, s, e, init)).toBe(byPairs(b, s, e, init));
+    }
+    const ones = new Uint8Array(66_000).fill(0xff);
+    expect(onesSum(ones)).toBe(byPairs(ones, 0, ones.length, 0));
+  });
+  it("sums ranges over 8 MiB in pieces without losing precision", () => {
+    const b = new Uint8Array(20 * 1024 * 1024 + 7);
+    for (let i = 0; i < b.length; i++) b[i] = (i * 7919) >>> 3;
+    for (const s of [0, 1, 2, 3]) expect(onesSum(b, s)).toBe(byPairs(b, s, b.length, 0));
+  });
 });
