@@ -160,6 +160,12 @@ export class Socket extends Duplex {
     this.flush();
   }
 
+  /** Corked writes (http's head + chunk + CRLF) reach TCP as one piece. */
+  override _writev(chunks: { chunk: Buffer; encoding: string }[], cb: (e?: Error | null) => void): void {
+    this.queue.push({ data: chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb });
+    this.flush();
+  }
+
   override _final(cb: (e?: Error | null) => void): void {
     this.finalCb = cb;
     this.flush();
