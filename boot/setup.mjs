@@ -19,6 +19,10 @@ const DEBIAN = [
   { pkg: "make", file: "/usr/bin/make" },
   { pkg: "gcc", file: "/usr/bin/gcc" },
   { pkg: "libc6-dev", file: "/usr/include/stdio.h" },
+  // The tests' and benchmarks' peers: curl and wrk against the guest, ip for private network namespaces.
+  { pkg: "curl", file: "/usr/bin/curl" },
+  { pkg: "wrk", file: "/usr/bin/wrk" },
+  { pkg: "iproute2", file: "/usr/bin/ip" },
 ];
 
 /** The engine: QuickJS 2021-03-27 C sources inside the npm package qjsc@0.3.0 (see DESIGN.md). */

@@ -38,7 +38,7 @@ export type NetBackend =
       guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[] }
   | { kind: "udp"; localPort: number; remotePort: number }
   /** A tap device inside a network namespace the caller created (tests); QEMU is started inside it. */
-  | { kind: "tap"; netns: string; ifname: string };
+  | { kind: "tap"; netns: string; ifname: string; /** The device's MTU (virtio-net host_mtu; match the tap's). */ mtu?: number };
 
 /**
  * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]..." (QEMU user networking, restrict=on) or
@@ -74,7 +74,8 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
     const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-tcp:127.0.0.1:${f.hostPort}`).join("");
     args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "tap") {
-    args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
+    const mtu = n.mtu ? `,host_mtu=${n.mtu}` : "";
+    args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024${mtu}`);
   } else if (n?.kind === "udp") {
     args.push("-netdev", `socket,id=net0,udp=127.0.0.1:${n.remotePort},localaddr=127.0.0.1:${n.localPort}`,
       "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
