@@ -110,6 +110,17 @@ export interface Platform {
    *  0..0xffff (RFC 1071): checksum offload in software (libos/net/wire/checksum.ts uses it when present). */
   onesSum?(bytes: Uint8Array, start: number, end: number): number;
 
+  // Text conversions (boot/native/text.c), the engine's fast paths for Buffer and TextEncoder/TextDecoder.
+  // Modes: 0 UTF-8, 1 Latin-1 (each UTF-16 unit's low byte), 2 ASCII (decode: byte & 0x7f; encode as Latin-1).
+  /** The bytes of `s` (UTF-8: lone surrogates become U+FFFD). */
+  textEncode?(s: string, mode: number): ArrayBuffer;
+  /** Encodes whole characters of `s` into dest[start..end); returns the bytes written. */
+  textEncodeInto?(s: string, dest: Uint8Array, start: number, end: number, mode: number): number;
+  /** The UTF-8 length of `s` in bytes. */
+  textLength?(s: string): number;
+  /** The string bytes[start..end) encode (UTF-8: WHATWG decoding, each maximal invalid subsequence → U+FFFD). */
+  textDecode?(bytes: Uint8Array, start: number, end: number, mode: number): string;
+
   /** Only in images built with --profile (boot/native/profiler.c): starts sampling every `periodTicks` TSC ticks. */
   profileStart?(periodTicks: number): void;
   /** Only in profiled images: the samples since the last call, aggregated by stack; starts a new interval. */
@@ -131,6 +142,12 @@ let current: Platform | undefined;
 /** Installs the platform (the simulated one in tests; the native one is found by itself). */
 export function setPlatform(p: Platform): void {
   current = p;
+}
+
+/** The platform if there is one (inside an image, or installed by a test), else null: never throws. */
+export function platformOrNull(): Platform | null {
+  if (current) return current;
+  return typeof hal !== "undefined" ? (current = hal) : null;
 }
 
 /** The platform: the native `hal` inside an image, or what setPlatform installed. Throws when neither exists. */

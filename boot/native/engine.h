@@ -4,6 +4,8 @@
 #include "quickjs.h"
 
 void hal_install(JSContext *ctx, JSValue hal);
+/* text.c: hal.textEncode/textEncodeInto/textLength/textDecode. */
+void hal_install_text(JSContext *ctx, JSValue hal);
 /* Defined only in images built with test hooks (test_hooks.c); absent otherwise. */
 void hal_install_test_hooks(JSContext *ctx, JSValue hal) __attribute__((weak));
 /* Defined only in images built with --profile (profiler.c, inside engine-prof.a); absent otherwise. */

@@ -47,11 +47,65 @@ const includesCredentials = (u: UrlRecord) => u.username !== "" || u.password !=
 export const emptyUrl = (): UrlRecord => ({ scheme: "", username: "", password: "", host: null, port: null, path: [], query: null, fragment: null });
 
 /**
+ * The basic parser's result for the commonest input of all, a server's `new URL(req.url, "http://host")`: a
+ * path-absolute reference ("/a/b?q#f") against a special, non-file base with a host. Returns null (the state
+ * machine decides) unless every character is printable ASCII outside every percent-encode set and the backslash,
+ * and no segment is a dot segment — then the machine would copy the base's authority, split the path at "/" and
+ * take query and fragment verbatim, which is what this does.
+ */
+function pathAbsoluteFast(input: string, base: UrlRecord): UrlRecord | null {
+  if (base.host === null || base.scheme === "file" || typeof base.path === "string" || !isSpecial(base.scheme)) return null;
+  const n = input.length;
+  if (n === 0 || input.charCodeAt(0) !== 0x2f) return null;
+  if (n > 1 && (input.charCodeAt(1) === 0x2f || input.charCodeAt(1) === 0x5c)) return null;
+  let q = -1, h = -1, dot = false;
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x27 || c === 0x3c || c === 0x3e || c === 0x5c || c === 0x60 ||
+        c === 0x7b || c === 0x7d) return null;
+    if (c === 0x23) { h = i; break; }
+    if (c === 0x3f && q < 0) q = i;
+    if (c === 0x2e || c === 0x25) dot = dot || q < 0;       // "." or "%2e" in the path: check the segments
+  }
+  const pathEnd = q >= 0 ? q : h >= 0 ? h : n;
+  const path = input.slice(1, pathEnd).split("/");
+  if (dot) for (const seg of path) if (isSingleDot(seg) || isDoubleDot(seg)) return null;
+  if (h >= 0) {
+    for (let i = h + 1; i < n; i++) {
+      const c = input.charCodeAt(i);
+      if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x3c || c === 0x3e || c === 0x60) return null;
+    }
+  }
+  return {
+    scheme: base.scheme, username: base.username, password: base.password, host: base.host, port: base.port, path,
+    query: q >= 0 ? input.slice(q + 1, h >= 0 ? h : n) : null,
+    fragment: h >= 0 ? input.slice(h + 1) : null,
+  };
+}
+
+/** Recently parsed bases (`new URL(path, base)` parses the same base string on every call). Never mutated. */
+const bases = new Map<string, UrlRecord | null>();
+
+/** basicParse(input) for use as a base only (the record is shared: callers must not change it). */
+export function parseBase(input: string): UrlRecord | null {
+  const hit = bases.get(input);
+  if (hit !== undefined) return hit;
+  const rec = basicParse(input);
+  if (bases.size >= 32) bases.delete(bases.keys().next().value as string);
+  bases.set(input, rec);
+  return rec;
+}
+
+/**
  * The basic URL parser. Without `url`, parses `input` (against `base`) into a new record, or returns null.
  * With `url` and `override`, updates that record in place (the URL setters); returns null on failure.
  */
 export function basicParse(input: string, base?: UrlRecord | null, url?: UrlRecord, override?: S): UrlRecord | null {
   if (!url) {
+    if (base) {
+      const fast = pathAbsoluteFast(input, base);
+      if (fast) return fast;
+    }
     url = emptyUrl();
     input = input.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
   }

@@ -5,7 +5,7 @@
 import { domainToAscii, domainToUnicode } from "./host.ts";
 import { percentEncode, USERINFO } from "./percent.ts";
 import { URLSearchParams, type QueryOwner } from "./search_params.ts";
-import { basicParse, isSpecial, S, serializePath, serializeUrl, SPECIAL, type UrlRecord } from "./url_record.ts";
+import { basicParse, isSpecial, parseBase, S, serializePath, serializeUrl, SPECIAL, type UrlRecord } from "./url_record.ts";
 
 function invalidUrl(input: string, base?: string): TypeError {
   const e = Object.assign(new TypeError("Invalid URL"), { code: "ERR_INVALID_URL", input });
@@ -29,7 +29,7 @@ export class URL implements QueryOwner {
     const s = String(input);
     let baseRecord: UrlRecord | null = null;
     if (base !== undefined) {
-      baseRecord = basicParse(String(base));
+      baseRecord = parseBase(String(base));
       if (!baseRecord) throw invalidUrl(s, String(base));
     }
     const rec = basicParse(s, baseRecord);

@@ -43,3 +43,12 @@ describe("interrupts", () => {
     expect(r.output).toContain("unexpected 0\n");
   });
 });
+
+describe("the engine's native fast paths", () => {
+  it("hal.onesSum and the text conversions (Buffer from/write/toString/byteLength) equal their TypeScript definitions", async () => {
+    const r = await run("native-primitives");
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("onesSum: ok 2000\n");
+    expect(r.output).toContain("text: ok 2000\n");
+  });
+});
