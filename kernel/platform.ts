@@ -127,12 +127,14 @@ export interface Platform {
   profileTake?(): ProfileSnapshot;
 }
 
-/** Sampled JS stacks: each row is [TSC ticks, ...frames innermost first]; a frame is [function name, definition
- *  line in the bundle] (line -1: a native function). `ticks` is all time sampled, `lost` what did not fit the table. */
+/** Sampled JS stacks: `functions` are [name, definition line in the bundle] (line -1: a native function); each
+ *  stack row is [TSC ticks, ...indexes into `functions`, innermost first]. `ticks` is all time sampled, `lost`
+ *  what did not fit the table. */
 export interface ProfileSnapshot {
   ticks: number;
   lost: number;
-  stacks: [number, ...[string, number][]][];
+  functions: [string, number][];
+  stacks: number[][];
 }
 
 declare const hal: Platform | undefined;

@@ -31,46 +31,42 @@ export function takeProfileReport(top = 25): string | null {
 /** Formats one interval: busy time, then functions by self time and by inclusive time, then source files. */
 export function formatProfile(snap: ProfileSnapshot, tscHz: number, map: LineMap | null, top = 25): string {
   const ms = (ticks: number) => (ticks * 1000) / tscHz;
-  const labels = new Map<string, string>();
-  const label = (name: string, line: number): string => {
-    const k = `${name}\0${line}`;
-    let l = labels.get(k);
-    if (l === undefined) {
-      const where = line < 0 ? "native" : ((map ? mapLine(map, line) : null) ?? `${map?.bundle ?? "bundle"}:${line}`);
-      labels.set(k, (l = `${name} (${where})`));
-    }
-    return l;
-  };
+  const label = (name: string, line: number): string =>
+    `${name} (${line < 0 ? "native" : ((map ? mapLine(map, line) : null) ?? `${map?.bundle ?? "bundle"}:${line}`)})`;
   const fileOf = (line: number): string => {
-    const l = label("", line);
-    return line < 0 ? "(native)" : l.includes(".js:") || l.includes(".ts:") ? l.slice(2, l.lastIndexOf(":")) : "(bundle)";
+    if (line < 0) return "(native)";
+    const where = map ? mapLine(map, line) : null;
+    return where ? where.slice(0, where.lastIndexOf(":")) : "(bundle)";
   };
+  const labels = snap.functions.map(([name, line]) => label(name, line));
+  const files = snap.functions.map(([, line]) => fileOf(line));
   const fns = new Map<string, Row>();
-  const files = new Map<string, number>();
+  const byFile = new Map<string, number>();
   const row = (key: string): Row => {
     let r = fns.get(key);
     if (!r) fns.set(key, (r = { name: key, self: 0, total: 0 }));
     return r;
   };
-  for (const [ticks, ...frames] of snap.stacks) {
-    if (frames.length === 0) {
+  for (const stack of snap.stacks) {
+    const ticks = stack[0];
+    if (stack.length === 1) {
       row("(outside any JS function)").self += ticks;
       continue;
     }
-    const seen = new Set<string>();
-    frames.forEach(([name, line], i) => {
-      const key = label(name, line);
-      const r = row(key);
-      if (i === 0) r.self += ticks;
-      if (!seen.has(key)) {
-        seen.add(key);
+    const seen = new Set<number>();
+    for (let i = 1; i < stack.length; i++) {
+      const fn = stack[i];
+      const r = row(labels[fn]);
+      if (i === 1) r.self += ticks;
+      if (!seen.has(fn)) {
+        seen.add(fn);
         r.total += ticks;
       }
-    });
+    }
     // A file's self time: the innermost frame that is JS (a native function is charged to the file calling it).
-    const js = frames.find(([, line]) => line >= 0) ?? frames[0];
-    const file = fileOf(js[1]);
-    files.set(file, (files.get(file) ?? 0) + ticks);
+    let js = stack[1];
+    for (let i = 1; i < stack.length; i++) if (snap.functions[stack[i]][1] >= 0) { js = stack[i]; break; }
+    byFile.set(files[js], (byFile.get(files[js]) ?? 0) + ticks);
   }
   const total = snap.ticks || 1;
   const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
@@ -85,7 +81,7 @@ export function formatProfile(snap: ProfileSnapshot, tscHz: number, map: LineMap
   const byTotal = [...fns.values()].sort((a, b) => b.total - a.total).slice(0, top);
   for (const r of byTotal) lines.push(`[profile] ${ms(r.total).toFixed(1).padStart(7)} ${pct(r.total)} ${pct(r.self)}  ${r.name}`);
   lines.push("[profile] self ms    self  source file");
-  for (const [file, t] of [...files].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [file, t] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     lines.push(`[profile] ${ms(t).toFixed(1).padStart(7)} ${pct(t)}  ${file}`);
   }
   return lines.join("\n") + "\n";

@@ -93,7 +93,8 @@ static int prof_interrupt(JSRuntime *rt, void *opaque) {
     return 0;
 }
 
-static JSValue prof_frame_value(JSContext *ctx, const struct prof_frame *f) {
+/* [name, definition line] of a sampled function (line -1: a native function). */
+static JSValue prof_function_value(JSContext *ctx, const struct prof_frame *f) {
     JSValue arr = JS_NewArray(ctx);
     const char *name;
     int line = 0;
@@ -110,22 +111,41 @@ static JSValue prof_frame_value(JSContext *ctx, const struct prof_frame *f) {
     return arr;
 }
 
-/* hal.profileTake() → { ticks, lost, stacks: [[ticks, [name, line], ...innermost first], ...] }; resets. */
+/* hal.profileTake() → { ticks, lost, functions: [[name, line], ...], stacks: [[ticks, fn index, ...innermost
+ * first], ...] }; starts a new interval. Each function is described once, however many stacks it is in. */
 static JSValue hal_profile_take(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
     JSValue out = JS_NewObject(ctx);
     JSValue stacks = JS_NewArray(ctx);
-    uint32_t k = 0;
+    JSValue functions = JS_NewArray(ctx);
+    /* function key → index, open addressing over a table the size of the pinned-key table */
+    void **seen = js_mallocz(ctx, PROF_KEYS * sizeof *seen);          /* quickjs.c forbids plain malloc/free here */
+    uint32_t *index = js_mallocz(ctx, PROF_KEYS * sizeof *index);
+    if (!seen || !index) { js_free(ctx, seen); js_free(ctx, index); return JS_EXCEPTION; }
+    uint32_t k = 0, nfun = 0;
     for (int i = 0; i < PROF_STACKS; i++) {
         struct prof_stack *s = &prof_stacks[i];
         if (!s->nframes) continue;
         JSValue row = JS_NewArray(ctx);
         JS_SetPropertyUint32(ctx, row, 0, JS_NewFloat64(ctx, (double)s->ticks));
-        for (int f = 0; f < s->nframes; f++) JS_SetPropertyUint32(ctx, row, (uint32_t)f + 1, prof_frame_value(ctx, &s->frames[f]));
+        for (int f = 0; f < s->nframes; f++) {
+            void *key = s->frames[f].key;
+            uint32_t h = (uint32_t)(((uintptr_t)key >> 4) * 2654435761u) & (PROF_KEYS - 1);
+            while (seen[h] && seen[h] != key) h = (h + 1) & (PROF_KEYS - 1);
+            if (!seen[h]) {
+                seen[h] = key;
+                index[h] = nfun;
+                JS_SetPropertyUint32(ctx, functions, nfun++, prof_function_value(ctx, &s->frames[f]));
+            }
+            JS_SetPropertyUint32(ctx, row, (uint32_t)f + 1, JS_NewInt32(ctx, (int32_t)index[h]));
+        }
         JS_SetPropertyUint32(ctx, stacks, k++, row);
     }
+    js_free(ctx, seen);
+    js_free(ctx, index);
     JS_SetPropertyStr(ctx, out, "ticks", JS_NewFloat64(ctx, (double)prof_total));
     JS_SetPropertyStr(ctx, out, "lost", JS_NewFloat64(ctx, (double)prof_lost));
+    JS_SetPropertyStr(ctx, out, "functions", functions);
     JS_SetPropertyStr(ctx, out, "stacks", stacks);
     memset(prof_stacks, 0, sizeof *prof_stacks * PROF_STACKS);
     prof_total = prof_lost = 0;
