@@ -66,13 +66,16 @@ function trimEnd(s: string): string {
   return s.slice(0, e);
 }
 
+const indexOfByte = Uint8Array.prototype.indexOf as (this: Uint8Array, byte: number, from: number) => number;
+
 /** http-parser-js's prototype with our line states: the prototype of every parser we make. */
 export const Strict = Object.create(Base.prototype) as RawParser & Record<string, unknown>;
 
 Strict.consumeLine = function (this: RawParser): string | undefined {
   const chunk = this.chunk;
-  for (let i = this.offset; i < this.end; i++) {
-    if (chunk[i] !== 0x0a) continue;
+  // The engine's indexOf finds the LF (a JS loop costs ~1 µs per byte under TCG); one pass at most.
+  const i = indexOfByte.call(chunk, 0x0a, this.offset);
+  if (i !== -1 && i < this.end) {
     const line = this.line + chunk.toString("latin1", this.offset, i);
     this.line = "";
     this.offset = i + 1;
