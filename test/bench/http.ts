@@ -1,25 +1,37 @@
 // test/bench/http.ts — HTTP throughput and latency of examples/http-server, GET / with keep-alive, measured by wrk
-// the same way against (a) the unijs guest (QEMU TCG microvm, user networking with restrict=on, a hostfwd from a
-// free 127.0.0.1 port to the guest's 8080) and (b) the same server code run by the host's Node (node --import tsx,
-// PORT set to a free port). Medians over several wrk runs per target, and the guest/host ratios. Prints figures;
-// never asserts on them. `npm run bench -- http [--runs N] [--duration S]` (default 3 runs of 10 s).
+// the same way against three servers of the same code: (a) the unijs guest (QEMU TCG microvm), (b) Node inside a
+// Linux guest in the same QEMU (a Debian cloud kernel, the host's Node binary and the app bundled by esbuild in its
+// initramfs; test/bench/linux/node_http.ts), (c) the host's Node (node --import tsx, PORT set). The network: as root,
+// a private network namespace per server with a tap device (test/helpers/netns.ts): a guest is 10.0.3.2 on the tap,
+// host Node listens inside its namespace, and wrk runs inside the namespace too. Otherwise QEMU user networking
+// (slirp, restrict=on, a hostfwd from a free 127.0.0.1 port); its hostfwd socket listens with a backlog of 1, so
+// bursts of connects overflow it. The header says which was used. Medians over several wrk runs per server, ratios
+// against the baselines measured in the same run; a baseline that cannot be run is skipped with its reason. Prints
+// figures; never asserts on them. Layer: bench (host only).
+// `npm run bench -- http [--runs N] [--duration S] [--warmup S] [--connections N] [--slirp]` (default 3 runs of 10 s
+// after a 15 s warm-up, 64 connections; --slirp: user networking even where a namespace could be made).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { request } from "node:http";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
-import { buildImage } from "../../boot/image/build.ts";
-import { startGuest, type Guest } from "../../boot/launch/qemu.ts";
+import { buildImage, DEFAULT_MEM } from "../../boot/image/build.ts";
+import { startGuest, type Guest, type NetBackend } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
+import { createNetns, GUEST_IP, HOST_IP, netnsUnavailable, type Netns } from "../helpers/netns.ts";
 import { freeTcpPort } from "../helpers/ports.ts";
+import { LINUX_NODE_MEM, prepareLinuxNodeGuest, startLinuxNodeGuest, type LinuxNodeGuest } from "./linux/node_http.ts";
 import { median, table } from "./stats.ts";
 
 const APP = join(ROOT, "examples/http-server");
 const GUEST_PORT = 8080;
-const THREADS = 1;
-const CONNECTIONS = 16;
-const WARMUP_S = 2;
-/** wrk drops a request after this and leaves it out of the latencies (its default, 2 s, is near the guest's p99). */
-const WRK_TIMEOUT_S = 10;
+const THREADS = 2;
+const DEFAULT_CONNECTIONS = 64;
+/**
+ * The discarded load before the measured runs. V8 in the Linux guest needs about 15 s of load under TCG before its
+ * optimised code is in place (it served ~100 req/s for the first 12 s, then ~450-550); QuickJS has no JIT.
+ */
+const DEFAULT_WARMUP_S = 15;
+/** wrk drops a request after this and leaves it out of the latencies: long enough that slow answers still count. */
+const WRK_TIMEOUT_S = 30;
 const READY_TIMEOUT_MS = 120_000;
 const DEFAULT_RUNS = 3;
 const DEFAULT_DURATION_S = 10;
@@ -37,27 +49,72 @@ interface WrkFigures {
   non2xx: number;
 }
 
+/** How clients reach a server: the command prefix that runs them where the server is reachable, and its URL. */
+interface Place {
+  /** ["ip", "netns", "exec", NAME] inside a namespace; [] on the host. */
+  prefix: string[];
+  url: string;
+}
+
+/** The private namespace, or slirp with the reason the namespace cannot be had. */
+type Network = { kind: "netns" } | { kind: "slirp"; why: string };
+
 // ------------------------------------------------------------------------------------------- children ----
 
-/** Every child (QEMU, Node, wrk) started here and not yet seen exit: killed by PID on the way out. */
+/** Every QEMU and child started here and every namespace made, not yet seen gone: removed on the way out. */
 const guests = new Set<Guest>();
 const children = new Set<ChildProcess>();
+const namespaces = new Set<Netns>();
 
 function killAll(): void {
   for (const g of guests) g.kill();
   guests.clear();
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null && c.pid) {
-      try { process.kill(c.pid, "SIGKILL"); } catch { /* already gone */ }
-    }
-  }
+  for (const c of children) stopChild(c);
   children.clear();
+  for (const ns of namespaces) ns.cleanup();
+  namespaces.clear();
 }
 
-function trackChild(c: ChildProcess): ChildProcess {
+function stopChild(c: ChildProcess): void {
+  if (c.exitCode === null && c.signalCode === null && c.pid) {
+    try { process.kill(c.pid, "SIGKILL"); } catch { /* already gone */ }
+  }
+}
+
+/** Spawns `argv` (`ip netns exec` execs its command, so the PID is the command's own) and tracks it. */
+function startChild(argv: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+  const c = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
   children.add(c);
   c.once("exit", () => children.delete(c));
   return c;
+}
+
+function trackGuest(g: Guest): Guest {
+  guests.add(g);
+  void g.done.then(() => guests.delete(g));
+  return g;
+}
+
+function newNamespace(): Netns {
+  const ns = createNetns();
+  namespaces.add(ns);
+  return ns;
+}
+
+function dropNamespace(ns: Netns): void {
+  ns.cleanup();
+  namespaces.delete(ns);
+}
+
+/** Resolves with everything `c` printed once it has exited. */
+function exited(c: ChildProcess, what: string): Promise<{ code: number | null; text: string }> {
+  let text = "";
+  c.stdout!.setEncoding("utf8").on("data", (t: string) => (text += t));
+  c.stderr!.setEncoding("utf8").on("data", (t: string) => (text += t));
+  return new Promise((resolve) => {
+    c.once("error", (e) => resolve({ code: -1, text: `${what}: ${e.message}` }));
+    c.once("close", (code, sig) => resolve({ code: code ?? (sig ? -1 : null), text }));
+  });
 }
 
 // ------------------------------------------------------------------------------------------------ wrk ----
@@ -109,105 +166,107 @@ export function parseWrk(out: string): WrkFigures {
   };
 }
 
-/** One wrk run against http://127.0.0.1:port/ for `seconds`. */
-function wrk(port: number, seconds: number): Promise<WrkFigures> {
-  return new Promise((resolve, reject) => {
-    const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`, `http://127.0.0.1:${port}/`];
-    const c = trackChild(spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] }));
-    let out = "";
-    c.stdout!.setEncoding("utf8").on("data", (t: string) => (out += t));
-    c.stderr!.setEncoding("utf8").on("data", (t: string) => (out += t));
-    const guard = setTimeout(() => { if (c.pid) try { process.kill(c.pid, "SIGKILL"); } catch { /* gone */ } }, (seconds + 30) * 1000);
-    c.once("error", (e) => { clearTimeout(guard); reject(e); });
-    c.once("close", (code) => {
-      clearTimeout(guard);
-      if (code !== 0) return reject(new Error(`wrk ${args.join(" ")} exited ${code}:\n${out}`));
-      try { resolve(parseWrk(out)); } catch (e) { reject(e); }
-    });
-  });
+/** One wrk run (keep-alive, THREADS threads, `connections` connections) against `at` for `seconds`. */
+async function wrk(at: Place, seconds: number, connections: number): Promise<WrkFigures> {
+  const args = [`-t${Math.min(THREADS, connections)}`, `-c${connections}`, `-d${seconds}s`, "--latency", "--timeout", `${WRK_TIMEOUT_S}s`, at.url];
+  const c = startChild([...at.prefix, "wrk", ...args]);
+  const guard = setTimeout(() => stopChild(c), (seconds + WRK_TIMEOUT_S + 30) * 1000);
+  const r = await exited(c, "wrk");
+  clearTimeout(guard);
+  if (r.code !== 0) throw new Error(`wrk ${args.join(" ")} exited ${r.code}:\n${r.text}`);
+  return parseWrk(r.text);
 }
 
 // ------------------------------------------------------------------------------------------- servers ----
 
-/** One GET / with a fresh connection: the status code, or an error. */
-function getOnce(port: number, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: "/", method: "GET", agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.once("end", () => resolve(res.statusCode ?? 0));
-      res.once("error", reject);
-    });
-    req.once("timeout", () => req.destroy(new Error("timeout")));
-    req.once("error", reject);
-    req.end();
-  });
-}
-
 /**
- * Retries GET / until it answers 200 (slirp accepts on the host side before the guest listens, so a connection
- * alone proves nothing). Rejects when `gone` settles first (the server exited) or after READY_TIMEOUT_MS.
+ * GET `at.url` until it answers 200, from where the clients run (slirp accepts on the host side before the guest
+ * listens, so a connection alone proves nothing). Rejects when `gone` settles first (the server ended; it gives
+ * the reason) or after READY_TIMEOUT_MS.
  */
-async function waitReady(port: number, gone: Promise<string>, what: string): Promise<number> {
-  const t0 = performance.now();
-  let exited: string | undefined;
-  void gone.then((why) => (exited = why));
-  let last = "";
-  while (performance.now() - t0 < READY_TIMEOUT_MS) {
-    if (exited !== undefined) throw new Error(`${what} exited before it answered:\n${exited}`);
-    try {
-      const status = await getOnce(port, 3000);
-      if (status === 200) return performance.now() - t0;
-      last = `status ${status}`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not answer GET / with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last})`);
+async function waitReady(at: Place, gone: Promise<string>, what: string): Promise<void> {
+  const probe = `
+    const http = require("http");
+    const [url, limit] = [process.argv[1], Number(process.argv[2])];
+    const t0 = Date.now();
+    let last = "no answer";
+    const again = () => (Date.now() - t0 > limit ? (console.log(last), process.exit(1)) : setTimeout(poll, 200));
+    const poll = () => {
+      const req = http.get(url, { agent: false, timeout: 3000 }, (r) => {
+        r.resume();
+        r.on("end", () => (r.statusCode === 200 ? process.exit(0) : ((last = "status " + r.statusCode), again())));
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", (e) => ((last = e.message), again()));
+    };
+    poll();`;
+  const c = startChild([...at.prefix, process.execPath, "-e", probe, at.url, String(READY_TIMEOUT_MS)]);
+  // Both settle with a reason to fail, or null, and never reject: the loser settles later with nobody listening.
+  const answered = exited(c, "the readiness probe").then((r) => r.code === 0 ? null
+    : `${what} did not answer GET ${at.url} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${r.text.trim()})`);
+  const ended = gone.then((why) => `${what} ended before it answered:\n${why}`);
+  const failure = await Promise.race([answered, ended]);
+  stopChild(c);
+  if (failure) throw new Error(failure);
 }
 
-interface Target { name: string; port: number; readyMs: number; stop(): void }
+interface Target { name: string; at: Place; readyMs: number; stop(): void }
 
-async function startUnijs(image: string): Promise<Target> {
-  const port = await freeTcpPort();
-  const g = startGuest({ image, accel: "tcg", machine: "microvm",
-    net: { kind: "user", hostfwd: [{ proto: "tcp", hostPort: port, guestPort: GUEST_PORT }] } });
-  guests.add(g);
-  void g.done.then(() => guests.delete(g));
-  const gone = g.done.then((r) => `QEMU ended (${r.outcome} ${r.code}):\n${r.output}${r.stderr}`);
+/** Waits for the server to answer; on failure stops it (and drops its namespace) before rethrowing. */
+async function ready(name: string, at: Place, t0: number, gone: Promise<string>, stop: () => void): Promise<Target> {
   try {
-    const readyMs = await waitReady(port, gone, "the unijs guest");
-    return { name: "unijs guest (TCG microvm)", port, readyMs, stop: () => g.kill() };
-  } catch (e) {
-    g.kill();
-    throw e;
-  }
-}
-
-async function startHostNode(): Promise<Target> {
-  const port = await freeTcpPort();
-  const c = trackChild(spawn(process.execPath, ["--import", "tsx", join(APP, "index.ts")], {
-    cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"],
-  }));
-  let out = "";
-  c.stdout!.setEncoding("utf8").on("data", (t: string) => (out += t));
-  c.stderr!.setEncoding("utf8").on("data", (t: string) => (out += t));
-  const gone = new Promise<string>((r) => c.once("exit", (code, sig) => r(`node exited (${code ?? sig}):\n${out}`)));
-  const stop = () => { if (c.exitCode === null && c.signalCode === null && c.pid) try { process.kill(c.pid, "SIGKILL"); } catch { /* gone */ } };
-  try {
-    const readyMs = await waitReady(port, gone, "host Node");
-    return { name: `host Node ${process.version}`, port, readyMs, stop };
+    await waitReady(at, gone, name);
+    return { name, at, readyMs: performance.now() - t0, stop };
   } catch (e) {
     stop();
     throw e;
   }
 }
 
-/** A warm-up run (discarded), then `runs` measured runs. */
-async function measure(t: Target, runs: number, seconds: number): Promise<WrkFigures[]> {
-  await wrk(t.port, WARMUP_S);
+/** A guest's link: a tap in a fresh namespace (the guest at GUEST_IP), or slirp with a hostfwd from a free port. */
+async function guestLink(network: Network): Promise<{ net: NetBackend; cidr: string; at: Place; drop(): void }> {
+  if (network.kind === "netns") {
+    const ns = newNamespace();
+    return { net: { kind: "tap", netns: ns.name, ifname: ns.ifname }, cidr: `${GUEST_IP}/24`,
+      at: { prefix: ["ip", "netns", "exec", ns.name], url: `http://${GUEST_IP}:${GUEST_PORT}/` }, drop: () => dropNamespace(ns) };
+  }
+  const port = await freeTcpPort();
+  return { net: { kind: "user", hostfwd: [{ proto: "tcp", hostPort: port, guestPort: GUEST_PORT }] }, cidr: "10.0.2.15/24",
+    at: { prefix: [], url: `http://127.0.0.1:${port}/` }, drop: () => undefined };
+}
+
+async function startUnijs(image: string, network: Network): Promise<Target> {
+  const t0 = performance.now();
+  const link = await guestLink(network);
+  const g = trackGuest(startGuest({ image, accel: "tcg", machine: "microvm", net: link.net }));
+  const gone = g.done.then((r) => `QEMU ended (${r.outcome} ${r.code}):\n${r.output.slice(-3000)}${r.stderr}`);
+  return ready("unijs guest", link.at, t0, gone, () => { g.kill(); link.drop(); });
+}
+
+async function startLinuxNode(linux: LinuxNodeGuest, network: Network): Promise<Target> {
+  const t0 = performance.now();
+  const link = await guestLink(network);
+  const g = trackGuest(startLinuxNodeGuest(linux, link.net, link.cidr, GUEST_PORT));
+  const gone = g.done.then((r) => `QEMU ended (${r.outcome} ${r.code}):\n${r.output.slice(-3000)}${r.stderr}`);
+  return ready("Node in Linux guest", link.at, t0, gone, () => { g.kill(); link.drop(); });
+}
+
+/** Host Node: inside a namespace of its own (on its loopback, where wrk runs too), or on a free host port. */
+async function startHostNode(network: Network): Promise<Target> {
+  const t0 = performance.now();
+  const ns = network.kind === "netns" ? newNamespace() : undefined;
+  const port = ns ? GUEST_PORT : await freeTcpPort();
+  const at: Place = { prefix: ns ? ["ip", "netns", "exec", ns.name] : [], url: `http://127.0.0.1:${port}/` };
+  const c = startChild([...at.prefix, process.execPath, "--import", "tsx", join(APP, "index.ts")], { ...process.env, PORT: String(port) });
+  const gone = exited(c, "node").then((r) => `node exited (${r.code}):\n${r.text}`);
+  return ready("host Node", at, t0, gone, () => { stopChild(c); if (ns) dropNamespace(ns); });
+}
+
+/** A warm-up run (discarded; none for 0 s), then `runs` measured runs. */
+async function measure(t: Target, runs: number, seconds: number, connections: number, warmup: number): Promise<WrkFigures[]> {
+  if (warmup > 0) await wrk(t.at, warmup, connections);
   const out: WrkFigures[] = [];
-  for (let i = 0; i < runs; i++) out.push(await wrk(t.port, seconds));
+  for (let i = 0; i < runs; i++) out.push(await wrk(t.at, seconds, connections));
   return out;
 }
 
@@ -218,57 +277,108 @@ function option(args: string[], name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
+function wholeOption(args: string[], name: string, fallback: number, least: number): number {
+  const raw = option(args, name);
+  const n = raw === undefined ? fallback : Number(raw.replace(/s$/, ""));
+  if (!Number.isInteger(n) || n < least) throw new Error(`${name} takes a whole number ≥ ${least}, not '${raw}'`);
+  return n;
+}
+
+/** Milliseconds with three significant digits (0.412, 4.12, 41.2, 412). */
+function ms(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
+}
+
+interface Result { name: string; readyMs: number; runs: WrkFigures[] }
+
+const med = (r: WrkFigures[], k: "rps" | "p50" | "p99") => median(r.map((x) => x[k]));
+
+function ratios(a: Result, b: Result): string {
+  const x = (k: "rps" | "p50" | "p99") => (med(a.runs, k) / med(b.runs, k));
+  const rps = x("rps");
+  return `req/s ×${rps < 1 ? rps.toPrecision(2) : rps.toFixed(2)} ` +
+    `(${rps < 1 ? `${b.name} serves ${(1 / rps).toFixed(1)}` : `${a.name} serves ${rps.toFixed(1)}`}× as many), ` +
+    `p50 latency ×${x("p50").toFixed(1)}, p99 latency ×${x("p99").toFixed(1)}`;
+}
+
 export async function benchHttp(cliRuns: number, args: string[] = []): Promise<void> {
   const runs = option(args, "--runs") !== undefined ? cliRuns : DEFAULT_RUNS;
-  const durRaw = option(args, "--duration");
-  const seconds = durRaw === undefined ? DEFAULT_DURATION_S : Number(durRaw.replace(/s$/, ""));
-  if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`--duration takes whole seconds ≥ 1, not '${durRaw}'`);
+  const seconds = wholeOption(args, "--duration", DEFAULT_DURATION_S, 1);
+  const warmup = wholeOption(args, "--warmup", DEFAULT_WARMUP_S, 0);
+  const connections = wholeOption(args, "--connections", DEFAULT_CONNECTIONS, 1);
 
   const w = ensureWrk();
   if ("skip" in w) {
     console.log(`http benchmark skipped: ${w.skip}`);
     return;
   }
+  const why = args.includes("--slirp") ? "--slirp given" : netnsUnavailable();
+  const network: Network = why ? { kind: "slirp", why } : { kind: "netns" };
 
   const onSignal = () => { killAll(); process.exit(130); };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const img = await buildImage({ app: APP, out: join(ROOT, "build/bench/http-server.elf") });
+    const img = await buildImage(network.kind === "netns"
+      ? { app: APP, out: join(ROOT, "build/bench/http-server-tap.elf"), ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP } }
+      : { app: APP, out: join(ROOT, "build/bench/http-server.elf") });
+    const linux = await prepareLinuxNodeGuest(join(ROOT, "build/bench/linux"), join(APP, "index.ts"));
+
     const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+    const threads = Math.min(THREADS, connections);
     console.log(`http benchmark: GET / of examples/http-server, keep-alive, measured by ${w.version.split(" ").slice(0, 2).join(" ")}: ` +
-      `wrk -t${THREADS} -c${CONNECTIONS} -d${seconds}s --latency --timeout ${WRK_TIMEOUT_S}s, ${runs} runs per target after a ${WARMUP_S} s warm-up; medians`);
-    console.log(`  (a) unijs guest: QEMU TCG (no KVM) microvm, 1 vCPU, 128 MiB, user networking (slirp, restrict=on), ` +
-      `hostfwd 127.0.0.1:<free port> -> guest :${GUEST_PORT}`);
-    console.log(`  (b) host Node: the same examples/http-server/index.ts under node --import tsx, PORT=<free port>`);
-    console.log(`  same machine: ${availableParallelism()} CPUs (${cpu}); wrk, QEMU (vCPU + slirp) and the server share them, ` +
+      `wrk -t${threads} -c${connections} -d${seconds}s --latency --timeout ${WRK_TIMEOUT_S}s, ${runs} runs per server after a ${warmup} s warm-up at the same load; medians`);
+    console.log(network.kind === "netns"
+      ? `  network: a private network namespace per server with a tap device (host side ${HOST_IP}/24); a guest is ` +
+        `${GUEST_IP}:${GUEST_PORT} on the tap (virtio-net, MTU 1500); wrk runs inside the namespace`
+      : `  network: QEMU user networking (slirp, restrict=on), hostfwd 127.0.0.1:<free port> -> guest :${GUEST_PORT}; ` +
+        `its listen backlog is 1, so connection bursts can fail (no private namespace: ${network.why})`);
+    console.log(`  unijs guest: QEMU TCG (no KVM) microvm, 1 vCPU, ${DEFAULT_MEM / 2 ** 20} MiB`);
+    console.log("skip" in linux
+      ? `  Node in Linux guest: skipped (${linux.skip})`
+      : `  Node in Linux guest: Linux ${linux.version} (Debian cloud kernel) in the same QEMU TCG microvm, 1 vCPU, ` +
+        `${LINUX_NODE_MEM / 2 ** 20} MiB; the host's Node ${linux.node} binary and the app bundled by esbuild in a ` +
+        `${(linux.initrdBytes / 2 ** 20).toFixed(0)} MiB initramfs; busybox ip, virtio-net module`);
+    console.log(`  host Node: the same examples/http-server/index.ts under node ${process.version} --import tsx` +
+      (network.kind === "netns" ? `, listening inside its own namespace (wrk to 127.0.0.1:${GUEST_PORT} there)` : ", PORT=<free port>"));
+    console.log(`  same machine: ${availableParallelism()} CPUs (${cpu}); wrk, QEMU and the server share them, ` +
       `so figures are relative, not absolute`);
 
-    const results: { name: string; readyMs: number; runs: WrkFigures[] }[] = [];
-    for (const start of [() => startUnijs(img.path), startHostNode]) {
+    const results: Result[] = [];
+    const skipped: string[] = [];
+    const run = async (start: () => Promise<Target>) => {
       const t = await start();
       try {
-        results.push({ name: t.name, readyMs: t.readyMs, runs: await measure(t, runs, seconds) });
+        results.push({ name: t.name, readyMs: t.readyMs, runs: await measure(t, runs, seconds, connections, warmup) });
       } finally {
         t.stop();
       }
+    };
+    await run(() => startUnijs(img.path, network));
+    if (!("skip" in linux)) {
+      try {
+        await run(() => startLinuxNode(linux, network));
+      } catch (e) {
+        skipped.push(`Node in Linux guest skipped: ${(e as Error).message.split("\n")[0]}`);
+      }
     }
+    await run(() => startHostNode(network));
 
     console.log("");
-    const med = (r: WrkFigures[], k: "rps" | "p50" | "p99") => median(r.map((x) => x[k]));
     table(results.map((r) => {
       const rps = r.runs.map((x) => x.rps);
       const err = r.runs.reduce((a, x) => a + x.errors.connect + x.errors.read + x.errors.write + x.errors.timeout, 0);
       const to = r.runs.reduce((a, x) => a + x.errors.timeout, 0);
-      return [r.name, med(r.runs, "rps"), Math.min(...rps), Math.max(...rps), med(r.runs, "p50"), med(r.runs, "p99"),
-        String(r.runs.reduce((a, x) => a + x.requests, 0)), `${err} (${to} timeout)`, String(r.runs.reduce((a, x) => a + x.non2xx, 0))];
-    }), ["", "req/s", "min", "max", "p50 ms", "p99 ms", "requests", "socket errors", "non-2xx/3xx"]);
-    const [g, h] = results.map((r) => r.runs);
-    console.log(`\n  guest / host: req/s ×${(med(g, "rps") / med(h, "rps")).toFixed(3)} ` +
-      `(host Node serves ${(med(h, "rps") / med(g, "rps")).toFixed(1)}× as many), ` +
-      `p50 latency ×${(med(g, "p50") / med(h, "p50")).toFixed(1)}, p99 latency ×${(med(g, "p99") / med(h, "p99")).toFixed(1)}`);
-    console.log(`  (time from start to the first 200: guest ${(results[0].readyMs / 1000).toFixed(1)} s, ` +
-      `host Node ${(results[1].readyMs / 1000).toFixed(1)} s; socket errors and non-2xx/3xx are totals over the measured runs)`);
+      return [r.name, med(r.runs, "rps"), Math.min(...rps), Math.max(...rps), ms(med(r.runs, "p50")), ms(med(r.runs, "p99")),
+        String(r.runs.reduce((a, x) => a + x.requests, 0)), `${err} (${to} timeout)`, String(r.runs.reduce((a, x) => a + x.non2xx, 0)),
+        (r.readyMs / 1000).toFixed(1)];
+    }), ["", "req/s", "min", "max", "p50 ms", "p99 ms", "requests", "socket errors", "non-2xx/3xx", "ready s"]);
+    for (const s of skipped) console.log(`  (${s})`);
+    const [unijs, ...bases] = results;
+    console.log("");
+    for (const b of bases) console.log(`  unijs / ${b.name}: ${ratios(unijs, b)}`);
+    console.log("  (req/s, p50 and p99 are medians over the measured runs; socket errors and non-2xx/3xx are totals over " +
+      "them; ready s: from starting the server to its first 200)");
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

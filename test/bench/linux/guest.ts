@@ -1,9 +1,10 @@
-// test/bench/linux/guest.ts — the Linux baseline for `npm run bench -- devices --linux`: a Debian cloud kernel and
-// a busybox initramfs booted in the same QEMU (TCG microvm) with the same disk, measuring sequential disk throughput
-// with busybox dd. Everything comes from Debian's registry at run time (apt-get download, dpkg-deb -x) into
-// build/bench/linux/<package>/ (ignored by git; only the kernel, busybox and four modules are kept there, and reused
-// by later runs; nothing but this script is committed). Any step that cannot be done
-// (no apt, no network, not root) gives a reason to skip instead of failing the benchmark.
+// test/bench/linux/guest.ts — the Linux baselines' shared base and the disk baseline for `npm run bench -- devices
+// --linux`: a Debian cloud kernel and a busybox initramfs booted in the same QEMU (TCG microvm) with the same disk,
+// measuring sequential disk throughput with busybox dd. Everything comes from Debian's registry at run time
+// (apt-get download, dpkg-deb -x) into build/bench/linux/<package>/ (ignored by git; only the kernel, busybox and the
+// virtio block and net modules are kept there, and reused by later runs; nothing but these scripts is committed).
+// node_http.ts builds the HTTP baseline (Node in the same kernel) on the same download. Any step that cannot be done
+// (no apt, no network, not root) gives a reason to skip instead of failing the benchmark. Layer: bench (host only).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,23 @@ export interface LinuxGuest { kernel: string; initrd: string; version: string }
 export interface LinuxBlkFigures { readMBs: number; writeMBs: number; writeFlushMBs: number }
 
 const MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko", "drivers/virtio/virtio_mmio.ko", "drivers/block/virtio_blk.ko"];
+/** virtio-net and what it depends on (`modinfo -F depends`: virtio_ring, virtio, net_failover → failover). */
+export const NET_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko", "drivers/virtio/virtio_mmio.ko",
+  "net/core/failover.ko", "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko"];
+/** Every module kept from the kernel package, by its path under lib/modules/<version>/kernel/. */
+const KEPT_MODULES = [...new Set([...MODULES, ...NET_MODULES])];
+
+/** What the kernel package and busybox-static gave, unpacked under build/bench/linux/<package>/. */
+export interface DebianKernel {
+  /** build/bench/linux/<package>/ */
+  dir: string;
+  kernel: string;
+  busybox: string;
+  /** The kernel's release, e.g. 6.1.0-56-cloud-amd64. */
+  version: string;
+  /** The kept module file for a path under lib/modules/<version>/kernel/ (one of NET_MODULES or the disk ones). */
+  module(path: string): string;
+}
 
 /**
  * /init: load the virtio modules, wait for /dev/vda, time dd over the whole disk (1 MiB blocks, O_DIRECT), power
@@ -40,7 +58,7 @@ poweroff -f
 }
 
 /** An uncompressed cpio archive in the "newc" format the kernel unpacks as its initramfs. */
-function cpio(entries: { name: string; mode: number; data?: Buffer }[]): Buffer {
+export function cpio(entries: { name: string; mode: number; data?: Buffer }[]): Buffer {
   const parts: Buffer[] = [];
   const pad4 = (n: number) => Buffer.alloc((4 - (n % 4)) % 4);
   const hex = (n: number) => n.toString(16).padStart(8, "0");
@@ -65,10 +83,10 @@ function kernelPackage(): string | undefined {
 }
 
 /**
- * Downloads and unpacks the kernel and busybox-static into `out` (reused when already there) and builds the
- * initramfs. Returns the paths, or { skip } with the reason it could not.
+ * Downloads and unpacks the kernel package and busybox-static into `out`/<package>/, keeping the kernel, busybox and
+ * the virtio block and net modules (reused when already there). Returns them, or { skip } with the reason it could not.
  */
-export async function prepareLinuxGuest(out: string, diskBytes: number): Promise<LinuxGuest | { skip: string }> {
+export function debianKernel(out: string): DebianKernel | { skip: string } {
   try {
     run("apt-get", ["--version"]);
     run("dpkg-deb", ["--version"]);
@@ -84,9 +102,10 @@ export async function prepareLinuxGuest(out: string, diskBytes: number): Promise
     if (!pkg) return { skip: "apt knows no linux-image-cloud-amd64 (run apt-get update as root, or add Debian's main archive)" };
     const dir = join(out, pkg);
     const kernel = join(dir, "vmlinuz"), busybox = join(dir, "busybox"), modDir = join(dir, "modules");
-    const kept = [kernel, busybox, join(dir, "version"), ...MODULES.map((m) => join(modDir, m.split("/").pop()!))];
+    const module = (m: string) => join(modDir, m.split("/").pop()!);
+    const kept = [kernel, busybox, join(dir, "version"), ...KEPT_MODULES.map(module)];
     if (!kept.every((f) => existsSync(f))) {
-      // Unpack both packages into a scratch tree, keep the kernel, busybox and the four modules, drop the rest.
+      // Unpack both packages into a scratch tree, keep the kernel, busybox and the modules, drop the rest.
       rmSync(dir, { recursive: true, force: true });
       const debs = join(dir, "debs"), root = join(dir, "root");
       mkdirSync(debs, { recursive: true });
@@ -97,27 +116,33 @@ export async function prepareLinuxGuest(out: string, diskBytes: number): Promise
       const kernels = readdirSync(join(root, "boot")).filter((f) => f.startsWith("vmlinuz-"));
       if (kernels.length !== 1) return { skip: `expected one kernel in ${pkg}, found ${kernels.length}` };
       const v = kernels[0].slice("vmlinuz-".length);
-      for (const m of MODULES) copyFileSync(join(root, "lib/modules", v, "kernel", m), join(modDir, m.split("/").pop()!));
+      for (const m of KEPT_MODULES) copyFileSync(join(root, "lib/modules", v, "kernel", m), module(m));
       copyFileSync(join(root, "bin/busybox"), busybox);
       copyFileSync(join(root, "boot", kernels[0]), kernel);
       writeFileSync(join(dir, "version"), v);
       rmSync(debs, { recursive: true, force: true });
       rmSync(root, { recursive: true, force: true });
     }
-    const version = readFileSync(join(dir, "version"), "utf8").trim();
-    const entries: { name: string; mode: number; data?: Buffer }[] = [
-      ...["bin", "dev", "proc", "sys", "lib"].map((d) => ({ name: d, mode: 0o40755 })),
-      { name: "bin/busybox", mode: 0o100755, data: readFileSync(busybox) },
-      { name: "init", mode: 0o100755, data: Buffer.from(initScript(Math.floor(diskBytes / (1024 * 1024)))) },
-      ...MODULES.map((m) => m.split("/").pop()!).map((m) => ({ name: "lib/" + m, mode: 0o100644, data: readFileSync(join(modDir, m)) })),
-    ];
-    const initrd = join(dir, "initrd.cpio");
-    writeFileSync(initrd, cpio(entries));
-    return { kernel, initrd, version };
+    return { dir, kernel, busybox, version: readFileSync(join(dir, "version"), "utf8").trim(), module };
   } catch (e) {
     const err = e as { stderr?: string; message?: string };
     return { skip: `could not get the Debian packages: ${(err.stderr || err.message || String(e)).trim().split("\n").slice(-2).join(" ")}` };
   }
+}
+
+/** The kernel, and an initramfs whose /init runs the disk benchmark over a disk of `diskBytes`; or { skip }. */
+export async function prepareLinuxGuest(out: string, diskBytes: number): Promise<LinuxGuest | { skip: string }> {
+  const k = debianKernel(out);
+  if ("skip" in k) return k;
+  const entries: { name: string; mode: number; data?: Buffer }[] = [
+    ...["bin", "dev", "proc", "sys", "lib"].map((d) => ({ name: d, mode: 0o40755 })),
+    { name: "bin/busybox", mode: 0o100755, data: readFileSync(k.busybox) },
+    { name: "init", mode: 0o100755, data: Buffer.from(initScript(Math.floor(diskBytes / (1024 * 1024)))) },
+    ...MODULES.map((m) => ({ name: "lib/" + m.split("/").pop()!, mode: 0o100644, data: readFileSync(k.module(m)) })),
+  ];
+  const initrd = join(k.dir, "initrd.cpio");
+  writeFileSync(initrd, cpio(entries));
+  return { kernel: k.kernel, initrd, version: k.version };
 }
 
 /** "linux-bench LABEL bytes B ns T" → MiB/s. */
@@ -132,10 +157,16 @@ function ddRate(output: string, label: string): number {
  * timer; the PIT check races the emulation) and then hangs setting up its timers. The host's TSC rate from
  * /proc/cpuinfo avoids that, and with tsc=reliable the clock the timings use is the TSC (ns resolution).
  */
-function tscArgs(): string {
+export function tscArgs(): string {
   const mhz = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
   return mhz ? `tsc_early_khz=${Math.round(Number(mhz[1]) * 1000)} tsc=reliable` : "";
 }
+
+/**
+ * The same microvm, plus what Linux needs there: the option ROMs that load a bzImage kernel (unijs images are PVH
+ * ELFs and run without them) and the PIT/PIC it calibrates its clocks against under TCG.
+ */
+export const LINUX_MICROVM_ARGS = ["-M", "microvm,x-option-roms=on,pit=on,pic=on"];
 
 /** One boot of the Linux guest over `disk`: sequential read, write, write + fsync, each 1 MiB blocks, O_DIRECT. */
 export async function linuxBlkRun(g: LinuxGuest, disk: string, track: (g: Guest) => Guest): Promise<LinuxBlkFigures> {
@@ -144,9 +175,7 @@ export async function linuxBlkRun(g: LinuxGuest, disk: string, track: (g: Guest)
     image: g.kernel, accel: "tcg", machine: "microvm", memBytes: 256 * 1024 * 1024, timeoutMs: 60_000, rng: false,
     disks: [{ path: disk }],
     cmdline: `console=ttyS0 quiet panic=-1 rdinit=/init ${tscArgs()}`,
-    // The same microvm, plus what Linux needs there: the option ROMs that load a bzImage kernel (unijs images are
-    // PVH ELFs and run without them) and the PIT/PIC it calibrates its clocks against under TCG.
-    extraArgs: ["-M", "microvm,x-option-roms=on,pit=on,pic=on", "-initrd", g.initrd],
+    extraArgs: [...LINUX_MICROVM_ARGS, "-initrd", g.initrd],
     onOutput: (t) => {
       seen += t;
       if (!ending && seen.includes("linux-bench done")) {
