@@ -29,6 +29,8 @@ export interface LoopHooks {
   uncaught(error: unknown, origin: "uncaughtException" | "unhandledRejection", promise?: unknown): void;
   /** Rejections nobody handled after the microtask queue drained: return true if any was dispatched. */
   unhandledRejections?(pairs: unknown[]): boolean;
+  /** A rejection reported unhandled got a handler later ('rejectionHandled'). */
+  rejectionHandled?(promise: unknown): void;
   /** The loop ran dry; emit 'beforeExit'. Work scheduled here keeps the loop going. */
   beforeExit(): void;
 }
@@ -204,8 +206,17 @@ export class EventLoop {
   }
 
   private processRejections(): boolean {
+    // As Node's processPromiseRejections: rejections handled late first, then the new unhandled ones.
+    const late = this.p.takeHandledRejections?.() ?? [];
+    for (const promise of late) {
+      try {
+        this.hooks.rejectionHandled?.(promise);
+      } catch (e) {
+        this.hooks.uncaught(e, "uncaughtException");
+      }
+    }
     const pairs = this.p.takeRejections();
-    if (pairs.length === 0) return false;
+    if (pairs.length === 0) return late.length > 0;
     if (this.hooks.unhandledRejections) return this.hooks.unhandledRejections(pairs);
     for (let i = 0; i < pairs.length; i += 2) this.hooks.uncaught(pairs[i + 1], "unhandledRejection", pairs[i]);
     return true;

@@ -54,6 +54,9 @@ export interface Platform {
   runJobs(): number;
   /** Promises rejected with no handler since the last call, as a flat list [promise, reason, ...]. */
   takeRejections(): unknown[];
+  /** Promises takeRejections reported that have a handler now (Node's 'rejectionHandled'), in order. Optional:
+   *  a platform without it never reports one. */
+  takeHandledRejections?(): unknown[];
   /** The image's configuration (JSON text written by the image builder). */
   config(): string;
   /** The kernel command line from the boot loader (QEMU microvm lists its virtio-mmio devices there). */

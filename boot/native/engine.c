@@ -12,6 +12,21 @@
 struct rejection { JSValue promise, reason; };
 static struct rejection *rejections;
 static size_t n_rejections, cap_rejections;
+/* Promises handed to JS as unhandled (engine_take_rejections) that got a handler afterwards: Node's
+ * 'rejectionHandled'. QuickJS calls the tracker with is_handled only for rejections it reported unhandled. */
+static JSValue *handled_late;
+static size_t n_handled_late, cap_handled_late;
+
+static void note_handled_late(JSContext *ctx, JSValueConst promise) {
+    if (n_handled_late == cap_handled_late) {
+        size_t cap = cap_handled_late ? cap_handled_late * 2 : 8;
+        JSValue *r = js_realloc(ctx, handled_late, cap * sizeof *r);
+        if (!r) return;                 /* out of memory: the event goes unreported, nothing breaks */
+        handled_late = r;
+        cap_handled_late = cap;
+    }
+    handled_late[n_handled_late++] = JS_DupValue(ctx, promise);
+}
 
 static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst reason, JS_BOOL is_handled,
                               void *opaque) {
@@ -27,6 +42,7 @@ static void rejection_tracker(JSContext *ctx, JSValueConst promise, JSValueConst
                 return;
             }
         }
+        note_handled_late(ctx, promise);  /* not pending: it was reported already */
         return;
     }
     if (n_rejections == cap_rejections) {
@@ -47,6 +63,14 @@ JSValue engine_take_rejections(JSContext *ctx) {
         JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * i + 1), rejections[i].reason);
     }
     n_rejections = 0;
+    return arr;
+}
+
+JSValue engine_take_handled_rejections(JSContext *ctx) {
+    JSValue arr = JS_NewArray(ctx);
+    if (JS_IsException(arr)) return arr;
+    for (size_t i = 0; i < n_handled_late; i++) JS_SetPropertyUint32(ctx, arr, (uint32_t)i, handled_late[i]);
+    n_handled_late = 0;
     return arr;
 }
 

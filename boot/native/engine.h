@@ -15,5 +15,7 @@ void profiler_idle_end(void) __attribute__((weak));
 void engine_report_exception(JSContext *ctx, JSValue exc);
 /* Hands the rejections QuickJS still considers unhandled to JS: a flat array [promise, reason, ...]. */
 JSValue engine_take_rejections(JSContext *ctx);
+/* Promises reported unhandled earlier that have a handler now (Node's 'rejectionHandled'), in order. */
+JSValue engine_take_handled_rejections(JSContext *ctx);
 
 #endif

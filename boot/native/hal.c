@@ -45,6 +45,11 @@ static JSValue hal_take_rejections(JSContext *ctx, JSValueConst this_val, int ar
     return engine_take_rejections(ctx);
 }
 
+static JSValue hal_take_handled_rejections(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    return engine_take_handled_rejections(ctx);
+}
+
 static JSValue app_string(JSContext *ctx, uint32_t off, uint32_t len) {
     if ((uint64_t)off + len > app_header()->total_len) return JS_ThrowRangeError(ctx, "app image section out of range");
     return JS_NewStringLen(ctx, (const char *)unijs_app + off, len);
@@ -366,6 +371,7 @@ static const JSCFunctionListEntry hal_functions[] = {
     JS_CFUNC_DEF("exit", 1, hal_exit),
     JS_CFUNC_DEF("runJobs", 0, hal_run_jobs),
     JS_CFUNC_DEF("takeRejections", 0, hal_take_rejections),
+    JS_CFUNC_DEF("takeHandledRejections", 0, hal_take_handled_rejections),
     JS_CFUNC_DEF("config", 0, hal_config),
     JS_CFUNC_DEF("lineMap", 0, hal_line_map),
     JS_CFUNC_DEF("memoryUsage", 0, hal_memory_usage),

@@ -86,8 +86,12 @@ export function runMain(loadApp: () => unknown): never {
     hal.write(text + "\n");
     return proc.exit(1);
   };
+  // Node numbers unhandled rejections ("rejection id") and names the number again when one is handled late.
+  const rejectionIds = new WeakMap<object, number>();
+  let lastRejectionId = 0;
   events.hooks = {
     uncaught(err, origin, promise) {
+      if (origin === "unhandledRejection" && typeof promise === "object" && promise !== null) rejectionIds.set(promise, ++lastRejectionId);
       if (origin === "unhandledRejection" && proc.listenerCount("unhandledRejection") > 0) {
         proc.emit("unhandledRejection", err, promise);
         return;
@@ -104,6 +108,12 @@ export function runMain(loadApp: () => unknown): never {
     },
     beforeExit() {
       proc.emit("beforeExit", proc.exitCode ?? 0);
+    },
+    rejectionHandled(promise) {
+      const id = typeof promise === "object" && promise !== null ? rejectionIds.get(promise) : undefined;
+      if (!proc.emit("rejectionHandled", promise)) {
+        proc.emitWarning(`Promise rejection was handled asynchronously (rejection id: ${id})`, "PromiseRejectionHandledWarning");
+      }
     },
   };
 

@@ -17,10 +17,7 @@ const scripts = readdirSync(DIR).filter((f) => f.endsWith(".js")).sort();
  * Scripts whose guest output still differs from Node's because of a known runtime bug: script → the bug. Their
  * tests are `it.fails`, so they start failing (and must be moved out of here) once the bug is fixed.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  // Handling a rejection after 'unhandledRejection' reported it emits no 'rejectionHandled' event.
-  "rejection-handled.js": "no 'rejectionHandled' event",
-};
+const KNOWN_BUGS: Record<string, string> = {};
 
 interface NodeRun {
   stdout: string;

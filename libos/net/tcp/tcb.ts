@@ -274,8 +274,9 @@ export class Tcb {
     const cur = Math.max(0, Seq.sub(this.rcvAdv, this.rcvNxt));
     const free = this.rxClosed ? this.rx.capacity : this.rx.free;
     const w = free - cur >= this.swsThreshold ? free : cur;
-    let field = Math.floor(w / Math.pow(2, shift));
-    if (field * Math.pow(2, shift) < cur) field = Math.ceil(cur / Math.pow(2, shift));
+    const unit = 2 ** shift;                              // shift ≤ 14 (RFC 7323)
+    let field = Math.floor(w / unit);
+    if (field * unit < cur) field = Math.ceil(cur / unit);
     return Math.min(field, 65535);
   }
 

@@ -200,7 +200,7 @@ function commit(t: Tcb, now: number, p: SegmentPlan): void {
     default:
       break;
   }
-  acked(t, t.out.windowLen * Math.pow(2, t.rcvShift));
+  acked(t, t.out.windowLen * 2 ** t.rcvShift);
 }
 
 /** Bookkeeping for a segment that carried our ACK and a window of `window` bytes. */

@@ -7,7 +7,7 @@
 
 /** Folds a non-negative integer sum of 16-bit words into 16 bits with end-around carry. */
 export function fold(sum: number): number {
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  while (sum > 0xffff) sum = sum <= 0x7fffffff ? (sum & 0xffff) + (sum >>> 16) : (sum % 0x10000) + Math.floor(sum / 0x10000);
   return sum;
 }
 
