@@ -47,7 +47,7 @@ export class TcpLayer {
     const now = this.clock();
     const conn = this.conns.get(key(src, seg.srcPort, seg.dstPort));
     if (conn && conn.accepts(src, dst, seg)) {
-      conn.process(now, src, dst, seg);
+      conn.process(now, src, dst, seg, true);            // its hooks run in the dispatch this poll makes
       this.dirty.add(conn);
       return;
     }

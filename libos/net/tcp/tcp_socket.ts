@@ -307,13 +307,15 @@ export class TcpSocket {
 
   /**
    * Handles one incoming segment at `now` (ignored unless `accepts`). Replies are queued for `dispatch`;
-   * `seg.payload` is copied, so the caller may reuse its buffer afterwards. Hooks fire before it returns.
+   * `seg.payload` is copied, so the caller may reuse its buffer afterwards. Hooks fire before it returns, unless
+   * `deferHooks`: then they fire in the next `dispatch` (pollAt says `now` while any are pending), so a batch of
+   * segments makes one 'readable' with all their data instead of one per segment.
    */
-  process(now: number, src: number, dst: number, seg: TcpRepr): void {
+  process(now: number, src: number, dst: number, seg: TcpRepr, deferHooks = false): void {
     if (!this.accepts(src, dst, seg)) return;
     tcpInput(this.t, now, seg);
     armTimers(this.t, now);
-    this.flush();
+    if (!deferHooks) this.flush();
   }
 
   /**

@@ -266,20 +266,21 @@ export const TcpRepr = {
     if (packet.length < need) throw noRoom("a TCP segment", need, packet.length);
     const b = packet.bytes;
     const o = packet.offset;
-    packet.srcPort = repr.srcPort;
-    packet.dstPort = repr.dstPort;
-    packet.seqNumber = repr.seqNumber;
-    packet.ackNumber = repr.ackNumber;
-    b[o + 12] = 0;
-    packet.headerLength = headerLength;
-    packet.flags = repr.flags;
-    packet.windowLen = repr.windowLen;
-    packet.urgentPointer = repr.urgentPointer;
-    emitTcpOptions(repr, b, o + TCP_HEADER_LENGTH);
+    // The fixed header written directly (the packet's setters, inlined: this runs for every segment sent).
+    set16(b, o, repr.srcPort);
+    set16(b, o + 2, repr.dstPort);
+    set32(b, o + 4, repr.seqNumber);
+    set32(b, o + 8, repr.ackNumber);
+    b[o + 12] = ((headerLength >>> 2) << 4) | ((repr.flags >>> 8) & 1);
+    b[o + 13] = repr.flags;
+    set16(b, o + 14, repr.windowLen);
+    b[o + 16] = 0;
+    b[o + 17] = 0;
+    set16(b, o + 18, repr.urgentPointer);
+    if (headerLength > TCP_HEADER_LENGTH) emitTcpOptions(repr, b, o + TCP_HEADER_LENGTH);
     const at = o + headerLength;
     if (repr.payload.buffer !== b.buffer || repr.payload.byteOffset !== b.byteOffset + at) b.set(repr.payload, at);
-    packet.checksum = 0;
-    packet.checksum = finish(segmentSum(b, o, need, src, dst));
+    set16(b, o + 16, finish(segmentSum(b, o, need, src, dst)));
   },
   /** Bytes the segment takes: 20 + options + payload. */
   bufferLength(repr: TcpRepr): number {
