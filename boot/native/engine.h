@@ -4,6 +4,9 @@
 #include "quickjs.h"
 
 void hal_install(JSContext *ctx, JSValue hal);
+/* The bytes of a typed array (any element type; offset and length in bytes), borrowed: NULL with an exception
+ * pending when `v` is not one. */
+uint8_t *hal_typed_bytes(JSContext *ctx, JSValueConst v, size_t *len);
 /* text.c: hal.textEncode/textEncodeInto/textLength/textDecode. */
 void hal_install_text(JSContext *ctx, JSValue hal);
 /* Defined only in images built with test hooks (test_hooks.c); absent otherwise. */

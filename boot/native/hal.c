@@ -270,6 +270,17 @@ static JSValue hal_physical(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_NewArrayBuffer(ctx, (uint8_t *)(uintptr_t)(uint64_t)addr, (size_t)len, NULL, NULL, 0);
 }
 
+uint8_t *hal_typed_bytes(JSContext *ctx, JSValueConst v, size_t *len) {
+    size_t off, elt, size;
+    JSValue ab = JS_GetTypedArrayBuffer(ctx, v, &off, len, &elt);
+    if (JS_IsException(ab)) return NULL;
+    uint8_t *base = JS_GetArrayBuffer(ctx, &size, ab);
+    JS_FreeValue(ctx, ab);
+    if (!base) return NULL;
+    if (off + *len > size) { JS_ThrowRangeError(ctx, "typed array outside its buffer"); return NULL; }
+    return base + off;
+}
+
 /* --- entropy --- */
 static int cpu_has_rdrand(void) { uint32_t r[4]; cpuid(1, 0, r); return (r[2] >> 30) & 1; }
 static int cpu_has_rdseed(void) { uint32_t r[4]; cpuid(0, 0, r); if (r[0] < 7) return 0; cpuid(7, 0, r); return (r[1] >> 18) & 1; }
@@ -277,16 +288,11 @@ static int cpu_has_rdseed(void) { uint32_t r[4]; cpuid(0, 0, r); if (r[0] < 7) r
 /* hal.entropy(u8) fills the array from RDSEED (or RDRAND) and returns the bytes filled: 0 without either. */
 static JSValue hal_entropy(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
-    size_t off, len, elt;
-    JSValue ab = JS_GetTypedArrayBuffer(ctx, argv[0], &off, &len, &elt);
-    if (JS_IsException(ab)) return ab;
-    size_t size;
-    uint8_t *base = JS_GetArrayBuffer(ctx, &size, ab);
-    JS_FreeValue(ctx, ab);
-    if (!base) return JS_EXCEPTION;
+    size_t len;
+    uint8_t *p = hal_typed_bytes(ctx, argv[0], &len);
+    if (!p) return JS_EXCEPTION;
     int seed = cpu_has_rdseed(), rand = cpu_has_rdrand();
     if (!seed && !rand) return JS_NewInt32(ctx, 0);
-    uint8_t *p = base + off;
     for (size_t i = 0; i < len; i += 8) {
         uint64_t v = 0;
         unsigned char ok = 0;
@@ -321,17 +327,13 @@ static uint32_t ones_sum(const uint8_t *p, size_t len) {
 /* hal.onesSum(bytes, start, end) → the folded 16-bit sum of bytes[start..end) as big-endian words (0..0xffff). */
 static JSValue hal_ones_sum(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
-    size_t off, len, elt;
-    JSValue ab = JS_GetTypedArrayBuffer(ctx, argv[0], &off, &len, &elt);
-    if (JS_IsException(ab)) return ab;
-    size_t size;
-    uint8_t *base = JS_GetArrayBuffer(ctx, &size, ab);
-    JS_FreeValue(ctx, ab);
-    if (!base) return JS_EXCEPTION;
-    int64_t start, end;
+    int64_t start, end;                 /* converted first: valueOf could detach the buffer borrowed below */
     if (JS_ToInt64(ctx, &start, argv[1]) || JS_ToInt64(ctx, &end, argv[2])) return JS_EXCEPTION;
-    if (start < 0 || end < start || (uint64_t)end > len || off + len > size) return JS_ThrowRangeError(ctx, "onesSum: range outside the array");
-    return JS_NewInt32(ctx, (int32_t)ones_sum(base + off + start, (size_t)(end - start)));
+    size_t len;
+    const uint8_t *p = hal_typed_bytes(ctx, argv[0], &len);
+    if (!p) return JS_EXCEPTION;
+    if (start < 0 || end < start || (uint64_t)end > len) return JS_ThrowRangeError(ctx, "onesSum: range outside the array");
+    return JS_NewInt32(ctx, (int32_t)ones_sum(p + start, (size_t)(end - start)));
 }
 
 /* The kernel command line the loader passed (QEMU microvm appends virtio_mmio.device=SIZE@BASE:IRQ entries). */

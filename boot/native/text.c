@@ -65,18 +65,6 @@ static int get_mode(JSContext *ctx, JSValueConst v, int *mode) {
     return 0;
 }
 
-/* Borrows the bytes of a typed array (any element type; offsets in bytes). */
-static uint8_t *typed_bytes(JSContext *ctx, JSValueConst v, size_t *len) {
-    size_t off, elt, size;
-    JSValue ab = JS_GetTypedArrayBuffer(ctx, v, &off, len, &elt);
-    if (JS_IsException(ab)) return NULL;
-    uint8_t *base = JS_GetArrayBuffer(ctx, &size, ab);
-    JS_FreeValue(ctx, ab);
-    if (!base) return NULL;
-    if (off + *len > size) { JS_ThrowRangeError(ctx, "typed array outside its buffer"); return NULL; }
-    return base + off;
-}
-
 /* hal.textEncode(string, mode) → ArrayBuffer with the encoded bytes. */
 static JSValue hal_text_encode(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
@@ -106,14 +94,18 @@ static JSValue hal_text_encode_into(JSContext *ctx, JSValueConst this_val, int a
     (void)this_val; (void)argc;
     int mode;
     int64_t start, end;
-    size_t dlen;
-    uint8_t *dest = typed_bytes(ctx, argv[1], &dlen);
-    if (!dest) return JS_EXCEPTION;
+    /* Every conversion (which could run user code and detach the buffer) before the bytes are borrowed. */
     if (JS_ToInt64(ctx, &start, argv[2]) || JS_ToInt64(ctx, &end, argv[3]) || get_mode(ctx, argv[4], &mode)) return JS_EXCEPTION;
-    if (start < 0 || end < start || (uint64_t)end > dlen) return JS_ThrowRangeError(ctx, "textEncodeInto: range outside the array");
     size_t len;
     const char *u = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!u) return JS_EXCEPTION;
+    size_t dlen;
+    uint8_t *dest = hal_typed_bytes(ctx, argv[1], &dlen);
+    if (!dest) { JS_FreeCString(ctx, u); return JS_EXCEPTION; }
+    if (start < 0 || end < start || (uint64_t)end > dlen) {
+        JS_FreeCString(ctx, u);
+        return JS_ThrowRangeError(ctx, "textEncodeInto: range outside the array");
+    }
     size_t w = encode((const uint8_t *)u, len, mode, dest + start, (size_t)(end - start));
     JS_FreeCString(ctx, u);
     return JS_NewInt64(ctx, (int64_t)w);
@@ -158,10 +150,10 @@ static JSValue hal_text_decode(JSContext *ctx, JSValueConst this_val, int argc, 
     (void)this_val; (void)argc;
     int mode;
     int64_t start, end;
-    size_t len;
-    const uint8_t *src = typed_bytes(ctx, argv[0], &len);
-    if (!src) return JS_EXCEPTION;
     if (JS_ToInt64(ctx, &start, argv[1]) || JS_ToInt64(ctx, &end, argv[2]) || get_mode(ctx, argv[3], &mode)) return JS_EXCEPTION;
+    size_t len;
+    const uint8_t *src = hal_typed_bytes(ctx, argv[0], &len);      /* borrowed after the conversions above */
+    if (!src) return JS_EXCEPTION;
     if (start < 0 || end < start || (uint64_t)end > len) return JS_ThrowRangeError(ctx, "textDecode: range outside the array");
     const uint8_t *p = src + start;
     size_t n = (size_t)(end - start), i = 0;
