@@ -8,6 +8,7 @@ import { benchTimers } from "./timers.ts";
 /** Each bench gets the run count and every argument after its name (e.g. devices reads --linux, http --duration). */
 const BENCHES: Record<string, (runs: number, args: string[]) => Promise<void>> = {
   boot: benchBoot, idle: benchIdle, timers: benchTimers, devices: benchDevices, http: benchHttp,
+  transfer: (runs, args) => import("./transfer.ts").then((m) => m.benchTransfer(runs, args)), // [--runs N (3)] [--mb MiB per transfer (20)] [--warmup S (10)]
 };
 
 const [name, ...rest] = process.argv.slice(2);
