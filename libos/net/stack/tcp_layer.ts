@@ -25,7 +25,7 @@ export class TcpLayer {
   private dirty = new Set<TcpSocket>();
   private readonly listeners = new Map<number, TcpListener>();
   private readonly secret: Uint32Array;
-  readonly stats = { resetsSent: 0, segmentsForNobody: 0 };
+  readonly stats = { resetsSent: 0, segmentsForNobody: 0, notUnicastToUs: 0 };
   /** Options for new sockets (buffer sizes, MSS from the interface MTU). */
   socketOptions: TcpSocketOptions;
 
@@ -44,6 +44,13 @@ export class TcpLayer {
   };
 
   private receive(src: number, dst: number, seg: TcpRepr): void {
+    // TCP is unicast: a segment to a broadcast or multicast address (or to no address of ours) is dropped without
+    // an answer (RFC 1122 §4.2.3.10), not reset from an address that is not ours.
+    const me = this.ifc.config?.address;
+    if (me === undefined || dst >>> 0 !== me >>> 0) {
+      this.stats.notUnicastToUs++;
+      return;
+    }
     const now = this.clock();
     const conn = this.conns.get(key(src, seg.srcPort, seg.dstPort));
     if (conn && conn.accepts(src, dst, seg)) {
@@ -75,14 +82,14 @@ export class TcpLayer {
     this.conns.set(k, s);
     this.deadlines.set(s, { socket: s, expiry: Infinity, seq: 0, heapIndex: -1 });
     this.dirty.add(s);
-    const userClose = s.onClose;
-    s.onClose = () => {
+    // Not through onClose: node:net sets the user hooks after this and would replace a wrapper there (it did:
+    // every closed connection stayed in these tables with its buffers, ~145 KB each).
+    s.onRelease = () => {
       this.conns.delete(k);
       const d = this.deadlines.get(s);
       if (d) this.heap.remove(d);
       this.deadlines.delete(s);
       this.dirty.delete(s);
-      userClose?.();
     };
   }
 
@@ -171,5 +178,12 @@ export class TcpLayer {
 
   get connections(): number {
     return this.conns.size;
+  }
+
+  /** Buffer memory of every connection in the table (TIME-WAIT ones hold none). */
+  get bufferMemory(): number {
+    let n = 0;
+    for (const s of this.conns.values()) n += s.bufferMemory;
+    return n;
   }
 }

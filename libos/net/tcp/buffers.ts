@@ -1,6 +1,10 @@
 // libos/net/tcp/buffers.ts — the byte ring that backs a TCP socket's send and receive buffers: preallocated once,
 // bytes copied in and out, plus an "unallocated" area past the readable bytes where out-of-order data is parked
-// until the gap before it fills (see ./assembler.ts). Layer: libos/net/tcp. No dependencies.
+// until the gap before it fills (see ./assembler.ts). The memory itself is allocated on first write and can be
+// handed back when the ring is empty for good (`release`): a half-open connection or one lingering in TIME-WAIT
+// holds no buffers. Layer: libos/net/tcp. No dependencies.
+
+const UNALLOCATED = new Uint8Array(0);
 
 /**
  * A fixed-capacity FIFO of bytes. Readable bytes run from the read position for `length` bytes; the `free` bytes
@@ -12,7 +16,7 @@
 export class RingBuffer {
   /** Bytes the ring holds at most. */
   readonly capacity: number;
-  private readonly buf: Uint8Array;
+  private buf: Uint8Array = UNALLOCATED;
   private head = 0;
   private len = 0;
 
@@ -22,7 +26,23 @@ export class RingBuffer {
       throw new RangeError(`expected a ring buffer capacity that is a positive integer, found ${capacity}`);
     }
     this.capacity = capacity;
-    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes of memory the ring holds now (0 before the first write and after `release`). */
+  get allocated(): number {
+    return this.buf.length;
+  }
+
+  /** Hands the memory back when the ring is empty (nothing readable; the caller knows nothing is parked). */
+  release(): void {
+    if (this.len !== 0) return;
+    this.buf = UNALLOCATED;
+    this.head = 0;
+  }
+
+  private mem(): Uint8Array {
+    if (this.buf === UNALLOCATED) this.buf = new Uint8Array(this.capacity);
+    return this.buf;
   }
 
   /** Readable bytes. */
@@ -58,6 +78,7 @@ export class RingBuffer {
   /** Makes the first `n` unallocated bytes readable (clipped to the free space); returns how many. */
   enqueueUnallocated(n: number): number {
     const k = Math.min(n, this.capacity - this.len);
+    if (k > 0) this.mem();
     this.len += k;
     return k;
   }
@@ -97,10 +118,11 @@ export class RingBuffer {
   }
 
   private writeAt(pos: number, data: Uint8Array, start: number, n: number): void {
+    const buf = this.mem();
     const at = (this.head + pos) % this.capacity;
     const first = Math.min(n, this.capacity - at);
-    this.buf.set(first === data.length && start === 0 ? data : data.subarray(start, start + first), at);
-    if (n > first) this.buf.set(data.subarray(start + first, start + n), 0);
+    buf.set(first === data.length && start === 0 ? data : data.subarray(start, start + first), at);
+    if (n > first) buf.set(data.subarray(start + first, start + n), 0);
   }
 
   private copyOut(offset: number, n: number, into: Uint8Array, at: number): void {

@@ -85,11 +85,21 @@ export class TcpSocket {
   onClose: (() => void) | null = null;
   /** The connection failed: ECONNREFUSED (RST to our SYN), ECONNRESET, ETIMEDOUT. `onClose` follows. */
   onError: ((code: TcpErrorCode) => void) | null = null;
+  /**
+   * For the stack that owns the socket (the TCP layer's connection table): called when it is fully closed, just
+   * before `onClose`. Separate from the user hooks above, which their owner (node:net) replaces freely.
+   */
+  onRelease: (() => void) | null = null;
   private readonly t: Tcb;
 
   /** A closed socket; see TcpSocketOptions for the options and their defaults. Throws RangeError for bad ones. */
   constructor(opts?: TcpSocketOptions) {
     this.t = new Tcb(resolveTcpConfig(opts));
+  }
+
+  /** Bytes of buffer memory the socket holds now (its rings are allocated on first use and handed back when done). */
+  get bufferMemory(): number {
+    return this.t.rx.allocated + this.t.tx.allocated;
   }
 
   /** The RFC 9293 state. */
@@ -233,6 +243,7 @@ export class TcpSocket {
       t.endSignalled = true;
       t.events |= EV_END; // fired after the hook that called recv returns, else by the next dispatch
     }
+    t.releaseIdleBuffers();
     return out;
   }
 
@@ -342,7 +353,9 @@ export class TcpSocket {
       if (ev & EV_WRITABLE && this.onWritable) this.onWritable();
       if (ev & EV_END && this.onEnd) this.onEnd();
       if (ev & EV_ERROR && this.onError && t.error !== null) this.onError(t.error);
+      if (ev & EV_CLOSE && this.onRelease) this.onRelease();
       if (ev & EV_CLOSE && this.onClose) this.onClose();
     }
+    t.releaseIdleBuffers();
   }
 }
