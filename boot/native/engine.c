@@ -1,13 +1,68 @@
 /* boot/native/engine.c — the QuickJS embedding: one runtime and context, the heap limit, the hal global, the
  * app's precompiled bytecode (JS_ReadObject), and the last-resort error report. musl calls main() here.
  * Layer: native core; the runtime's own logic (event loop, console, process) is TypeScript in the bundle. */
+#include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "app_image.h"
 #include "engine.h"
 #include "kernel.h"
 
 #define JS_STACK_LIMIT (1024 * 1024)    /* the main stack is 2 MiB (kernel.ld); keep room for C below JS */
+
+/* --- the engine's allocator ---
+ * QuickJS's default one (every block counted against the heap limit), plus a grace area. QuickJS 2021 builds its
+ * "out of memory" error — an object and a backtrace — with the allocator that just failed; when those allocations
+ * fail too, build_backtrace dereferences NULL: a kernel panic instead of a catchable InternalError (found by the
+ * robustness fuzz). So the first allocation past the limit fails, and then up to OOM_GRACE bytes past the limit
+ * are granted, enough to build and throw the error; the grace re-arms once an allocation fits under the limit. */
+#define OOM_GRACE       (256 * 1024)
+#define MALLOC_OVERHEAD 8               /* as quickjs.c counts a block's bookkeeping */
+static int oom_failed;                  /* an allocation failed at the limit: the grace area is open */
+
+static int may_grow(JSMallocState *s, size_t grow) {
+    if (s->malloc_limit == (size_t)-1 || s->malloc_size + grow <= s->malloc_limit) {
+        oom_failed = 0;
+        return 1;
+    }
+    if (!oom_failed) {
+        oom_failed = 1;                 /* this failure raises the error; what builds it may use the grace */
+        return 0;
+    }
+    return s->malloc_size + grow <= s->malloc_limit + OOM_GRACE;
+}
+
+static void *eng_malloc(JSMallocState *s, size_t size) {
+    if (!may_grow(s, size)) return NULL;
+    void *p = malloc(size);
+    if (!p) return NULL;
+    s->malloc_count++;
+    s->malloc_size += malloc_usable_size(p) + MALLOC_OVERHEAD;
+    return p;
+}
+
+static void eng_free(JSMallocState *s, void *p) {
+    if (!p) return;
+    s->malloc_count--;
+    s->malloc_size -= malloc_usable_size(p) + MALLOC_OVERHEAD;
+    free(p);
+}
+
+static void *eng_realloc(JSMallocState *s, void *p, size_t size) {
+    if (!p) return size ? eng_malloc(s, size) : NULL;
+    size_t old = malloc_usable_size(p);
+    if (size == 0) { eng_free(s, p); return NULL; }
+    if (size > old && !may_grow(s, size - old)) return NULL;
+    void *q = realloc(p, size);
+    if (!q) return NULL;
+    s->malloc_size += malloc_usable_size(q) - old;
+    return q;
+}
+
+static const JSMallocFunctions engine_malloc = {
+    eng_malloc, eng_free, eng_realloc, (size_t (*)(const void *))malloc_usable_size,
+};
 
 struct rejection { JSValue promise, reason; };
 static struct rejection *rejections;
@@ -139,7 +194,7 @@ int main(int argc, char **argv, char **envp) {
         heap = ram > (32u << 20) ? ram - (16u << 20) : ram / 2;       /* automatic: RAM less a reserve */
     }
 
-    JSRuntime *rt = JS_NewRuntime();
+    JSRuntime *rt = JS_NewRuntime2(&engine_malloc, NULL);
     if (!rt) { kputs("[unijs] out of memory creating the JS runtime\n"); kernel_exit(1); }
     JS_SetMemoryLimit(rt, heap);
     JS_SetMaxStackSize(rt, JS_STACK_LIMIT);

@@ -138,6 +138,14 @@ describe("memory limits", () => {
     expect(r.output).toMatch(/caught: out of memory after \d+ chunks\n/);
   });
 
+  it("a heap filled by tiny objects still gets a catchable error each time, then a clean report (no panic)", async () => {
+    const r = await run("oom", { heapBytes: 8 << 20, args: ["small"] });
+    expect(r.outcome).toBe("exit");
+    expect(r.code).toBe(1);
+    for (const round of [0, 1, 2]) expect(r.output).toMatch(new RegExp(`round ${round}: caught out of memory after \\d+ objects\n`));
+    expect(r.output).toContain("Uncaught InternalError: out of memory\n");
+  });
+
   it("a heap limit larger than RAM ends in the same clean report when RAM runs out", async () => {
     const r = await run("oom", { heapBytes: 1 << 30 }, { memBytes: 48 << 20 });
     expect(r.code).toBe(1);
