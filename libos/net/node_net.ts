@@ -8,7 +8,7 @@ import { Buffer } from "../buffer/index.ts";
 import { lookup } from "../dns/index.ts";
 import { EventEmitter } from "../events/index.ts";
 import { Duplex } from "../stream/index.ts";
-import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
+import { clearTimeout, setImmediate, setTimeout, type Timeout } from "../timers/index.ts";
 import { isIP, isIPv4, isIPv6 } from "./ip.ts";
 import { netRuntime } from "./runtime.ts";
 import type { TcpListener, TcpSocket } from "./tcp/index.ts";
@@ -33,6 +33,9 @@ export class Socket extends Duplex {
   private queue: { data: Uint8Array; cb: (e?: Error | null) => void }[] = [];
   private finalCb: ((e?: Error | null) => void) | null = null;
   private paused = false;
+  /** The peer sent FIN (onEnd); EOF is pushed once the receive buffer is drained. */
+  private peerEnded = false;
+  private eofQueued = false;
   private handle: IoHandle | null = null;
   private refed = true;
   private idleMs = 0;
@@ -127,7 +130,10 @@ export class Socket extends Duplex {
     };
     tcp.onReadable = () => this.pull();
     tcp.onWritable = () => this.flush();
-    tcp.onEnd = () => { this.pull(); this.push(null); };
+    // The peer's FIN is delivered as its own callback, after the ticks and promise jobs of the data before it, as
+    // libuv delivers EOF in a read callback of its own: an HTTP response piped from that data (corked until the
+    // next tick) must reach TCP before 'end' lets the server close the connection.
+    tcp.onEnd = () => { this.peerEnded = true; this.pull(); };
     tcp.onError = (code) => {
       const r = this.remote;
       const syscall = this.connecting ? "connect" : code === "EPIPE" ? "write" : "read";
@@ -147,6 +153,14 @@ export class Socket extends Duplex {
       this.bytesRead += chunk.length;
       this.touch();
       if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) { this.paused = true; break; }
+    }
+    if (this.peerEnded && !this.eofQueued && this.tcp.recvAvailable === 0) {
+      // EOF only once everything before it was pushed (a paused stream drains first), and as a callback of its
+      // own, after the ticks and promise jobs of that data, as libuv delivers EOF in a read callback of its own:
+      // an HTTP response piped from the data (corked until the next tick) reaches TCP before 'end' lets the
+      // server close the connection.
+      this.eofQueued = true;
+      setImmediate(() => this.push(null));
     }
     this.kick();                                      // the window opened: let an ACK/window update go out
   }

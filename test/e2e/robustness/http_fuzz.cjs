@@ -162,8 +162,9 @@ async function main({ host, port, seed = 1, count = 2000, concurrency = 16, time
       if (++finished % 100 === 0) console.log(`progress ${finished} cases in ${(Date.now() - t0) / 1000} s`);
     }
   }));
-  console.log(JSON.stringify({ seed, count, seconds: (Date.now() - t0) / 1000, results }));
-  process.exit(0);
+  // The summary is ~0.5 MB: exit only once it is all written (process.exit right after a large write to a pipe
+  // cut it short).
+  process.stdout.write(JSON.stringify({ seed, count, seconds: (Date.now() - t0) / 1000, results }) + "\n", () => process.exit(0));
 }
 
 module.exports = { main, makeCases };
