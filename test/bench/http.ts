@@ -10,15 +10,16 @@
 // figures; never asserts on them. Layer: bench (host only).
 // `npm run bench -- http [--runs N] [--duration S] [--warmup S] [--connections N] [--slirp]` (default 3 runs of 10 s
 // after a 15 s warm-up, 64 connections; --slirp: user networking even where a namespace could be made).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { buildImage, DEFAULT_MEM } from "../../boot/image/build.ts";
-import { startGuest, type Guest, type NetBackend } from "../../boot/launch/qemu.ts";
+import { startGuest, type NetBackend } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
-import { createNetns, GUEST_IP, HOST_IP, netnsUnavailable, type Netns } from "../helpers/netns.ts";
+import { GUEST_IP, HOST_IP, netnsUnavailable } from "../helpers/netns.ts";
 import { freeTcpPort } from "../helpers/ports.ts";
 import { LINUX_NODE_MEM, prepareLinuxNodeGuest, startLinuxNodeGuest, type LinuxNodeGuest } from "./linux/node_http.ts";
+import { dropNamespace, exited, killAll, newNamespace, probeReady, startChild, stopChild, trackGuest } from "./procs.ts";
 import { median, table } from "./stats.ts";
 
 const APP = join(ROOT, "examples/http-server");
@@ -58,64 +59,6 @@ interface Place {
 
 /** The private namespace, or slirp with the reason the namespace cannot be had. */
 type Network = { kind: "netns" } | { kind: "slirp"; why: string };
-
-// ------------------------------------------------------------------------------------------- children ----
-
-/** Every QEMU and child started here and every namespace made, not yet seen gone: removed on the way out. */
-const guests = new Set<Guest>();
-const children = new Set<ChildProcess>();
-const namespaces = new Set<Netns>();
-
-function killAll(): void {
-  for (const g of guests) g.kill();
-  guests.clear();
-  for (const c of children) stopChild(c);
-  children.clear();
-  for (const ns of namespaces) ns.cleanup();
-  namespaces.clear();
-}
-
-function stopChild(c: ChildProcess): void {
-  if (c.exitCode === null && c.signalCode === null && c.pid) {
-    try { process.kill(c.pid, "SIGKILL"); } catch { /* already gone */ }
-  }
-}
-
-/** Spawns `argv` (`ip netns exec` execs its command, so the PID is the command's own) and tracks it. */
-function startChild(argv: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  const c = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(c);
-  c.once("exit", () => children.delete(c));
-  return c;
-}
-
-function trackGuest(g: Guest): Guest {
-  guests.add(g);
-  void g.done.then(() => guests.delete(g));
-  return g;
-}
-
-function newNamespace(): Netns {
-  const ns = createNetns();
-  namespaces.add(ns);
-  return ns;
-}
-
-function dropNamespace(ns: Netns): void {
-  ns.cleanup();
-  namespaces.delete(ns);
-}
-
-/** Resolves with everything `c` printed once it has exited. */
-function exited(c: ChildProcess, what: string): Promise<{ code: number | null; text: string }> {
-  let text = "";
-  c.stdout!.setEncoding("utf8").on("data", (t: string) => (text += t));
-  c.stderr!.setEncoding("utf8").on("data", (t: string) => (text += t));
-  return new Promise((resolve) => {
-    c.once("error", (e) => resolve({ code: -1, text: `${what}: ${e.message}` }));
-    c.once("close", (code, sig) => resolve({ code: code ?? (sig ? -1 : null), text }));
-  });
-}
 
 // ------------------------------------------------------------------------------------------------ wrk ----
 
@@ -179,35 +122,10 @@ async function wrk(at: Place, seconds: number, connections: number): Promise<Wrk
 
 // ------------------------------------------------------------------------------------------- servers ----
 
-/**
- * GET `at.url` until it answers 200, from where the clients run (slirp accepts on the host side before the guest
- * listens, so a connection alone proves nothing). Rejects when `gone` settles first (the server ended; it gives
- * the reason) or after READY_TIMEOUT_MS.
- */
+/** GETs `at.url` until it answers 200 (see probeReady); throws with the reason when it does not. */
 async function waitReady(at: Place, gone: Promise<string>, what: string): Promise<void> {
-  const probe = `
-    const http = require("http");
-    const [url, limit] = [process.argv[1], Number(process.argv[2])];
-    const t0 = Date.now();
-    let last = "no answer";
-    const again = () => (Date.now() - t0 > limit ? (console.log(last), process.exit(1)) : setTimeout(poll, 200));
-    const poll = () => {
-      const req = http.get(url, { agent: false, timeout: 3000 }, (r) => {
-        r.resume();
-        r.on("end", () => (r.statusCode === 200 ? process.exit(0) : ((last = "status " + r.statusCode), again())));
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", (e) => ((last = e.message), again()));
-    };
-    poll();`;
-  const c = startChild([...at.prefix, process.execPath, "-e", probe, at.url, String(READY_TIMEOUT_MS)]);
-  // Both settle with a reason to fail, or null, and never reject: the loser settles later with nobody listening.
-  const answered = exited(c, "the readiness probe").then((r) => r.code === 0 ? null
-    : `${what} did not answer GET ${at.url} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${r.text.trim()})`);
-  const ended = gone.then((why) => `${what} ended before it answered:\n${why}`);
-  const failure = await Promise.race([answered, ended]);
-  stopChild(c);
-  if (failure) throw new Error(failure);
+  const failure = await probeReady(at.prefix, at.url, READY_TIMEOUT_MS, gone);
+  if (failure) throw new Error(`${what} ${failure}`);
 }
 
 interface Target { name: string; at: Place; readyMs: number; stop(): void }

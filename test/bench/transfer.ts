@@ -20,15 +20,16 @@
 //
 // http.ts exports none of its plumbing, so the small part needed here (tracking children, guests and namespaces
 // to remove them on the way out, the readiness probe) is written again below in its minimal form.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { buildImage, DEFAULT_MEM } from "../../boot/image/build.ts";
 import { startGuest, type Guest } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
-import { createNetns, GUEST_IP, HOST_IP, netnsUnavailable, type Netns } from "../helpers/netns.ts";
+import { GUEST_IP, HOST_IP, netnsUnavailable, type Netns } from "../helpers/netns.ts";
 import { LINUX_MICROVM_ARGS, tscArgs } from "./linux/guest.ts";
 import { LINUX_NODE_MEM, prepareLinuxNodeGuest, startLinuxNodeGuest, type LinuxNodeGuest } from "./linux/node_http.ts";
+import { dropNamespace, exited, killAll, newNamespace, probeReady, startChild, stopChild, trackGuest } from "./procs.ts";
 import { median, table } from "./stats.ts";
 
 const APP = join(ROOT, "examples/http-server");
@@ -48,57 +49,7 @@ const READY_TIMEOUT_MS = 120_000;
 /** A transfer is abandoned after 30 s plus its size at 100 kB/s (a hang guard, far below any expected rate). */
 const limitMs = (bytes: number) => 30_000 + bytes / 100;
 
-// ------------------------------------------------------------------------- plumbing (as in http.ts) ----
-
-/** Every QEMU, child and namespace started here and not yet seen gone: removed on the way out. */
-const guests = new Set<Guest>();
-const children = new Set<ChildProcess>();
-const namespaces = new Set<Netns>();
-
-function killAll(): void {
-  for (const g of guests) g.kill();
-  guests.clear();
-  for (const c of children) stopChild(c);
-  children.clear();
-  for (const ns of namespaces) ns.cleanup();
-  namespaces.clear();
-}
-
-function stopChild(c: ChildProcess): void {
-  if (c.exitCode === null && c.signalCode === null && c.pid) {
-    try { process.kill(c.pid, "SIGKILL"); } catch { /* already gone */ }
-  }
-}
-
-/** Spawns `argv` (`ip netns exec` execs its command, so the PID is the command's own), tracked until it exits. */
-function startChild(argv: string[], env?: NodeJS.ProcessEnv): ChildProcess {
-  const c = spawn(argv[0], argv.slice(1), { cwd: ROOT, env: env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(c);
-  c.once("exit", () => children.delete(c));
-  return c;
-}
-
-/** Resolves with everything `c` printed once it has exited (never rejects). */
-function exited(c: ChildProcess): Promise<{ code: number | null; stdout: string; text: string }> {
-  let stdout = "", text = "";
-  c.stdout!.setEncoding("utf8").on("data", (t: string) => { stdout += t; text += t; });
-  c.stderr!.setEncoding("utf8").on("data", (t: string) => (text += t));
-  return new Promise((resolve) => {
-    c.once("error", (e) => resolve({ code: -1, stdout, text: e.message }));
-    c.once("close", (code, sig) => resolve({ code: code ?? (sig ? -1 : null), stdout, text }));
-  });
-}
-
-function newNamespace(): Netns {
-  const ns = createNetns();
-  namespaces.add(ns);
-  return ns;
-}
-
-function dropNamespace(ns: Netns): void {
-  ns.cleanup();
-  namespaces.delete(ns);
-}
+// ------------------------------------------------------------------------------------- namespaces ----
 
 const inNs = (ns: Netns) => ["ip", "netns", "exec", ns.name];
 
@@ -117,30 +68,9 @@ function mtuOf(ns: Netns, ifname: string): number {
 /** A running server: where clients reach it (inside `ns`), the interface its traffic crosses, how to stop it. */
 interface Target { name: string; ns: Netns; host: string; ifname: string; mtu: number; readyMs: number; stop(): void }
 
-/** GETs / from inside the namespace until it answers 200; rejects when `gone` settles first or after the limit. */
+/** GETs / from inside the namespace until it answers 200 (see probeReady); throws with the reason when not. */
 async function waitReady(ns: Netns, host: string, gone: Promise<string>, what: string): Promise<void> {
-  const probe = `
-    const http = require("http");
-    const [url, limit] = [process.argv[1], Number(process.argv[2])];
-    const t0 = Date.now();
-    let last = "no answer";
-    const again = () => (Date.now() - t0 > limit ? (console.log(last), process.exit(1)) : setTimeout(poll, 200));
-    const poll = () => {
-      const req = http.get(url, { agent: false, timeout: 3000 }, (r) => {
-        r.resume();
-        r.on("end", () => (r.statusCode === 200 ? process.exit(0) : ((last = "status " + r.statusCode), again())));
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", (e) => ((last = e.message), again()));
-    };
-    poll();`;
-  const url = `http://${host}:${PORT}/`;
-  const c = startChild([...inNs(ns), process.execPath, "-e", probe, url, String(READY_TIMEOUT_MS)]);
-  const answered = exited(c).then((r) => r.code === 0 ? null
-    : `did not answer GET ${url} with 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${r.text.trim()})`);
-  const ended = gone.then((why) => `ended before it answered: ${why.trim().split("\n").slice(-3).join(" | ")}`);
-  const failure = await Promise.race([answered, ended]);
-  stopChild(c);
+  const failure = await probeReady(inNs(ns), `http://${host}:${PORT}/`, READY_TIMEOUT_MS, gone);
   if (failure) throw new Error(`${what} ${failure}`);
 }
 
@@ -152,8 +82,7 @@ function tapNamespace(): Netns {
 }
 
 async function startGuestServer(name: string, ns: Netns, g: Guest, t0: number): Promise<Target> {
-  guests.add(g);
-  void g.done.then(() => guests.delete(g));
+  trackGuest(g);
   const stop = () => { g.kill(); dropNamespace(ns); };
   const gone = g.done.then((r) => `QEMU ended (${r.outcome} ${r.code}): ${r.output.slice(-2000)}${r.stderr}`);
   try {
@@ -202,7 +131,7 @@ async function startHostNode(): Promise<Target> {
   const c = startChild([...inNs(ns), process.execPath, "--import", "tsx", join(APP, "index.ts")], { ...process.env, PORT: String(PORT) });
   const stop = () => { stopChild(c); dropNamespace(ns); };
   try {
-    await waitReady(ns, "127.0.0.1", exited(c).then((r) => `node exited (${r.code}): ${r.text}`), "host Node");
+    await waitReady(ns, "127.0.0.1", exited(c, "node").then((r) => `node exited (${r.code}): ${r.text}`), "host Node");
   } catch (e) {
     stop();
     throw e;
@@ -284,7 +213,7 @@ type Outcome = { mbs: number; counters: Counters } | { error: string };
 async function transfer(t: Target, mode: Mode, bytes: number): Promise<Outcome> {
   const c = startChild([...inNs(t.ns), process.execPath, "-e", CLIENT, mode, `http://${t.host}:${PORT}/`, String(bytes),
     t.ifname, String(limitMs(bytes))]);
-  const r = await exited(c);
+  const r = await exited(c, "the client");
   let o: { ms?: number; ok?: boolean; status?: number; bytes?: number; sha?: string; error?: string; counters?: Counters };
   try {
     o = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
