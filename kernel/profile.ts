@@ -31,15 +31,14 @@ export function takeProfileReport(top = 25): string | null {
 /** Formats one interval: busy time, then functions by self time and by inclusive time, then source files. */
 export function formatProfile(snap: ProfileSnapshot, tscHz: number, map: LineMap | null, top = 25): string {
   const ms = (ticks: number) => (ticks * 1000) / tscHz;
-  const label = (name: string, line: number): string =>
-    `${name} (${line < 0 ? "native" : ((map ? mapLine(map, line) : null) ?? `${map?.bundle ?? "bundle"}:${line}`)})`;
-  const fileOf = (line: number): string => {
-    if (line < 0) return "(native)";
-    const where = map ? mapLine(map, line) : null;
-    return where ? where.slice(0, where.lastIndexOf(":")) : "(bundle)";
-  };
-  const labels = snap.functions.map(([name, line]) => label(name, line));
-  const files = snap.functions.map(([, line]) => fileOf(line));
+  // Each function's label and source file, from one line-map lookup.
+  const labels: string[] = [];
+  const files: string[] = [];
+  for (const [name, line] of snap.functions) {
+    const where = line < 0 || !map ? null : mapLine(map, line);
+    labels.push(`${name} (${line < 0 ? "native" : (where ?? `${map?.bundle ?? "bundle"}:${line}`)})`);
+    files.push(line < 0 ? "(native)" : where ? where.slice(0, where.lastIndexOf(":")) : "(bundle)");
+  }
   const fns = new Map<string, Row>();
   const byFile = new Map<string, number>();
   const row = (key: string): Row => {

@@ -24,31 +24,30 @@ static void replace_lone_surrogates(uint8_t *p, size_t len) {
 }
 
 /* Encodes the UTF-8 text `u` (len bytes, from QuickJS) into `out` (capacity cap) as `mode`, whole characters only.
- * Returns the bytes written; with out == NULL only counts. */
+ * Returns the bytes written. */
 static size_t encode(const uint8_t *u, size_t len, int mode, uint8_t *out, size_t cap) {
     size_t w = 0;
     for (size_t i = 0; i < len;) {
         size_t n = seq_len(u[i]);
         if (i + n > len) break;
         if (mode == MODE_UTF8) {
-            if (out && w + n > cap) break;
-            if (out) {
-                memcpy(out + w, u + i, n);
-                if (n == 3 && u[i] == 0xed && u[i + 1] >= 0xa0) { out[w] = 0xef; out[w + 1] = 0xbf; out[w + 2] = 0xbd; }
-            }
+            if (w + n > cap) break;
+            memcpy(out + w, u + i, n);
+            if (n == 3 && u[i] == 0xed && u[i + 1] >= 0xa0) { out[w] = 0xef; out[w + 1] = 0xbf; out[w + 2] = 0xbd; }
             w += n;
         } else {
             uint32_t c = n == 1 ? u[i] : n == 2 ? (uint32_t)(u[i] & 0x1f) << 6 | (u[i + 1] & 0x3f)
                        : n == 3 ? (uint32_t)(u[i] & 0x0f) << 12 | (uint32_t)(u[i + 1] & 0x3f) << 6 | (u[i + 2] & 0x3f)
                        : (uint32_t)(u[i] & 0x07) << 18 | (uint32_t)(u[i + 1] & 0x3f) << 12 | (uint32_t)(u[i + 2] & 0x3f) << 6 | (u[i + 3] & 0x3f);
             if (c >= 0x10000) {                     /* two UTF-16 code units: each one's low byte */
-                if (out && w + 2 > cap) break;
+                if (w + 2 > cap) break;
                 c -= 0x10000;
-                if (out) { out[w] = (uint8_t)(0xd800 + (c >> 10)); out[w + 1] = (uint8_t)(0xdc00 + (c & 0x3ff)); }
+                out[w] = (uint8_t)(0xd800 + (c >> 10));
+                out[w + 1] = (uint8_t)(0xdc00 + (c & 0x3ff));
                 w += 2;
             } else {
-                if (out && w + 1 > cap) break;
-                if (out) out[w] = (uint8_t)c;
+                if (w + 1 > cap) break;
+                out[w] = (uint8_t)c;
                 w += 1;
             }
         }
@@ -78,10 +77,10 @@ static JSValue hal_text_encode(JSContext *ctx, JSValueConst this_val, int argc, 
         replace_lone_surrogates((uint8_t *)u, len);     /* our own copy: QuickJS allocated it for us */
         ab = JS_NewArrayBufferCopy(ctx, (const uint8_t *)u, len);
     } else {
-        size_t n = encode((const uint8_t *)u, len, mode, NULL, 0);
-        uint8_t *tmp = malloc(n ? n : 1);
+        /* One pass: a UTF-8 sequence of k bytes gives at most k Latin-1 bytes (1, 1, 1 or 2 for k = 1..4). */
+        uint8_t *tmp = malloc(len ? len : 1);
         if (!tmp) { JS_FreeCString(ctx, u); return JS_ThrowOutOfMemory(ctx); }
-        encode((const uint8_t *)u, len, mode, tmp, n);
+        size_t n = encode((const uint8_t *)u, len, mode, tmp, len);
         ab = JS_NewArrayBufferCopy(ctx, tmp, n);
         free(tmp);
     }
