@@ -46,6 +46,8 @@ export interface InterruptStats {
  * pollInterrupts(): JS code is never interrupted.
  */
 export interface Platform {
+  /** The QuickJS release the image runs (e.g. "2025-04-26"); absent on platforms that are not an image. */
+  readonly engineVersion?: string;
   /** Writes text to the console (serial port). Never throws for ordinary strings. */
   write(text: string): void;
   /** Leaves the VM with an exit code (0–126; larger codes are clamped with a note). Never returns. */
@@ -64,6 +66,8 @@ export interface Platform {
   /** The bundle's line map (JSON text; see boot/image/linemap.ts), read only when a stack trace is printed. */
   lineMap(): string;
   memoryUsage(): PlatformMemoryUsage;
+  /** Runs a full garbage collection now (Node's `gc()` with --expose-gc). Optional: simulated platforms lack it. */
+  gc?(): void;
   /** Monotonic milliseconds since boot, fractional (TSC). */
   now(): number;
   /** Wall-clock milliseconds since the epoch (RTC at boot + TSC). */

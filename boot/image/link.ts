@@ -25,12 +25,17 @@ export function ensureNativeCore(): void {
   nativeChecked = true;
 }
 
-/** Compiles a script to QuickJS bytecode. A syntax error becomes a BuildError naming the bundle line. */
-export function compileBytecode(workDir: string, code: string, bundleName: string): Buffer {
+/** Compiles a script (or, with `module`, an ES module) to QuickJS bytecode. A syntax error becomes a BuildError
+ *  naming the bundle line. `keepSource`: functions keep their source text (Function.prototype.toString), at ~4x
+ *  the bytecode size. */
+export function compileBytecode(workDir: string, code: string, bundleName: string,
+                                opts: { keepSource?: boolean; module?: boolean } = {}): Buffer {
   const src = join(workDir, bundleName);
   const out = join(workDir, "app.qbc");
   writeFileSync(src, code);
-  const r = spawnSync(join(NATIVE_BUILD, "host/unijs-qjsc"), ["-o", out, "-n", bundleName, src], { encoding: "utf8" });
+  const args = ["-o", out, "-n", bundleName, ...(opts.keepSource ? ["--keep-source"] : []),
+    ...(opts.module ? ["--module"] : []), src];
+  const r = spawnSync(join(NATIVE_BUILD, "host/unijs-qjsc"), args, { encoding: "utf8" });
   if (r.status !== 0) throw new BuildError(`the engine rejected the bundle: ${r.stderr.trim() || r.error}`);
   return readFileSync(out);
 }

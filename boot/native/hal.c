@@ -78,6 +78,13 @@ static JSValue hal_memory_usage(JSContext *ctx, JSValueConst this_val, int argc,
     return o;
 }
 
+/* hal.gc(): a full garbage collection now (Node's gc() under --expose-gc). */
+static JSValue hal_gc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    JS_RunGC(JS_GetRuntime(ctx));
+    return JS_UNDEFINED;
+}
+
 /* Monotonic milliseconds since boot (fractional), from the calibrated TSC. */
 static JSValue hal_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
@@ -377,8 +384,10 @@ static const JSCFunctionListEntry hal_functions[] = {
     JS_CFUNC_DEF("config", 0, hal_config),
     JS_CFUNC_DEF("lineMap", 0, hal_line_map),
     JS_CFUNC_DEF("memoryUsage", 0, hal_memory_usage),
+    JS_CFUNC_DEF("gc", 0, hal_gc),
     JS_CFUNC_DEF("now", 0, hal_now),
     JS_CFUNC_DEF("wallClock", 0, hal_wall_clock),
+    JS_PROP_STRING_DEF("engineVersion", CONFIG_VERSION, JS_PROP_ENUMERABLE),
 };
 
 void hal_install(JSContext *ctx, JSValue hal) {

@@ -101,7 +101,8 @@ static JSValue prof_function_value(JSContext *ctx, const struct prof_frame *f) {
     if (f->is_bytecode) {
         JSFunctionBytecode *b = f->key;
         name = JS_AtomToCString(ctx, b->func_name);
-        if (b->has_debug) line = b->debug.line_num;
+        int col;
+        if (b->has_debug) line = find_line_num(ctx, b, (uint32_t)-1, &col);   /* -1: the definition's line */
     } else {
         name = get_func_name(ctx, JS_MKPTR(JS_TAG_OBJECT, f->key));
     }

@@ -3,7 +3,7 @@
 // Layer: libos. Depends on kernel (platform, event loop) and libos/events.
 
 import { loop } from "../../kernel/event_loop.ts";
-import { platform } from "../../kernel/platform.ts";
+import { platform, platformOrNull } from "../../kernel/platform.ts";
 import { EventEmitter } from "../events/index.ts";
 import { utf8Decode } from "../util/utf8.ts";
 
@@ -22,6 +22,8 @@ export interface ImageConfig {
   net?: { address: number; prefixLength: number; gateway: number; dns: number[] };
   /** Built with --profile: print a profile of the JS every intervalMs (and at exit). */
   profile?: { intervalMs: number };
+  /** Built with --expose-gc: a global gc() runs a full collection, as Node's flag of that name gives. */
+  exposeGc?: boolean;
 }
 
 /** The unijs version reported in process.versions.unijs. */
@@ -74,7 +76,9 @@ export class Process extends EventEmitter {
   readonly platform = "linux" as const;
   readonly arch = "x64" as const;
   readonly version = "v20.0.0";
-  readonly versions: Record<string, string> = { node: "20.0.0", unijs: UNIJS_VERSION, quickjs: "2021-03-27" };
+  readonly versions: Record<string, string> = {
+    node: "20.0.0", unijs: UNIJS_VERSION, quickjs: platformOrNull()?.engineVersion ?? "unknown",
+  };
   readonly release = { name: "unijs" };
   readonly pid = 1;
   readonly ppid = 0;

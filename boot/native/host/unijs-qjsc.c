@@ -1,6 +1,11 @@
 /* boot/native/host/unijs-qjsc.c — the host bytecode compiler: compiles a bundled script with the same engine
  * source and feature flags as the kernel and writes JS_WriteObject bytecode for JS_ReadObject at boot.
- * Usage: unijs-qjsc -o OUT [-n NAME] INPUT.js   (NAME: the file name recorded for stack traces)
+ * Usage: unijs-qjsc -o OUT [-n NAME] [--module] [--keep-source] INPUT.js
+ * NAME: the file name recorded for stack traces. --module: compile as an ES module (bundles whose graph uses
+ * top-level await), else as a classic script. 
+ * Functions' source text is left out unless --keep-source (as qjsc does): Function.prototype.toString then gives
+ * "[native code]" bodies, and the bytecode is ~4x smaller (every nested function would carry its own copy).
+ * Line and column numbers are always kept (stack traces). 
  * Layer: build tool (runs on the host, never in the image). */
 #include <errno.h>
 #include <stdio.h>
@@ -23,18 +28,22 @@ static char *read_file(const char *path, size_t *len) {
 
 int main(int argc, char **argv) {
     const char *out = NULL, *name = NULL, *in = NULL;
+    int keep_source = 0, module = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--keep-source")) keep_source = 1;
+        else if (!strcmp(argv[i], "--module")) module = 1;
         else if (!strcmp(argv[i], "-n") && i + 1 < argc) name = argv[++i];
         else in = argv[i];
     }
-    if (!out || !in) { fprintf(stderr, "usage: unijs-qjsc -o OUT [-n NAME] INPUT.js\n"); return 2; }
+    if (!out || !in) { fprintf(stderr, "usage: unijs-qjsc -o OUT [-n NAME] [--module] [--keep-source] INPUT.js\n"); return 2; }
     size_t len;
     char *src = read_file(in, &len);
     if (!src) { fprintf(stderr, "unijs-qjsc: cannot read %s: %s\n", in, strerror(errno)); return 2; }
     JSRuntime *rt = JS_NewRuntime();
+    JS_SetStripInfo(rt, keep_source ? 0 : JS_STRIP_SOURCE);
     JSContext *ctx = JS_NewContext(rt);
-    JSValue fn = JS_Eval(ctx, src, len, name ? name : in, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+    JSValue fn = JS_Eval(ctx, src, len, name ? name : in, (module ? JS_EVAL_TYPE_MODULE : JS_EVAL_TYPE_GLOBAL) | JS_EVAL_FLAG_COMPILE_ONLY);
     if (JS_IsException(fn)) {
         JSValue exc = JS_GetException(ctx);
         JSValue line = JS_GetPropertyStr(ctx, exc, "lineNumber");
