@@ -11,6 +11,10 @@ export interface LineMap {
   sources: string[];
   /** Flat runs: [bundleLine, sourceIndex, sourceLine, count, ...], bundleLine ascending, 1-based lines. */
   runs: number[];
+  /** Per bundle line (index = line - 1), its source-map segments as Base64 VLQ: [bundleColumn, sourceIndex,
+   *  sourceLine, sourceColumn] (0-based), the first absolute, each next one relative to the one before; "" or
+   *  past the end: none. Used to map "line:column" locations exactly. */
+  columns?: string[];
 }
 
 let cached: LineMap | null | undefined;
@@ -46,7 +50,50 @@ export function mapLine(map: LineMap, line: number): string | null {
   return `${map.sources[src]}:${srcLine + (line - start)}`;
 }
 
-/** Rewrites "(bundle.js:LINE)" and "at bundle.js:LINE" locations in a stack string; other text is kept. */
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Decodes a line's VLQ segments into absolute [bundleColumn, sourceIndex, sourceLine, sourceColumn] tuples. */
+function lineSegments(encoded: string): number[][] {
+  const out: number[][] = [];
+  let field: number[] = [];
+  let prev = [0, 0, 0, 0];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded.charCodeAt(i);
+    if (c === 44 /* , */) continue;
+    const digit = B64.indexOf(encoded[i]);
+    if (digit < 0) return out;                  // malformed: what was decoded so far
+    value += (digit & 31) * 2 ** shift;
+    if (digit & 32) { shift += 5; continue; }
+    field.push(value % 2 === 1 ? -(value - 1) / 2 : value / 2);
+    value = 0;
+    shift = 0;
+    if (field.length === 4) {
+      prev = field.map((v, k) => v + prev[k]);
+      out.push(prev);
+      field = [];
+    }
+  }
+  return out;
+}
+
+/** Maps a 1-based bundle line and column to "source:line:column" (1-based), or null without a segment there. */
+export function mapLineColumn(map: LineMap, line: number, column: number): string | null {
+  const encoded = map.columns?.[line - 1];
+  if (!encoded) return null;
+  let best: number[] | undefined;
+  for (const seg of lineSegments(encoded)) {
+    if (seg[0] <= column - 1) best = seg;
+    else break;
+  }
+  best ??= lineSegments(encoded)[0];          // before the first segment (indentation): the line's first one
+  if (!best || !map.sources[best[1]]) return null;
+  return `${map.sources[best[1]]}:${best[2] + 1}:${best[3] + 1}`;
+}
+
+/** Rewrites "(bundle.js:LINE[:COL])" and "at bundle.js:LINE[:COL]" locations in a stack string; other text is
+ *  kept. With a column and the map's column segments, the source column is exact; otherwise only the line maps. */
 export function mapStack(stack: string, map: LineMap | null = loadLineMap()): string {
   if (!map) return stack;
   const bundle = map.bundle;
@@ -55,10 +102,13 @@ export function mapStack(stack: string, map: LineMap | null = loadLineMap()): st
     .map((frame) => {
       const at = frame.lastIndexOf(bundle + ":");
       if (at < 0) return frame;
-      const m = /^(\d+)/.exec(frame.slice(at + bundle.length + 1));
+      const m = /^(\d+)(?::(\d+))?/.exec(frame.slice(at + bundle.length + 1));
       if (!m) return frame;
+      const rest = frame.slice(at + bundle.length + 1 + m[0].length);
+      const exact = m[2] !== undefined ? mapLineColumn(map, Number(m[1]), Number(m[2])) : null;
+      if (exact) return frame.slice(0, at) + exact + rest;
       const mapped = mapLine(map, Number(m[1]));
-      return mapped ? frame.slice(0, at) + mapped + frame.slice(at + bundle.length + 1 + m[1].length) : frame;
+      return mapped ? frame.slice(0, at) + mapped + rest : frame;
     })
     .join("\n");
 }

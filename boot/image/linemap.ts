@@ -31,26 +31,54 @@ interface SourceMapV3 {
   mappings: string;
 }
 
+/** Encodes signed integers as Base64 VLQ (the inverse of decodeVlq). */
+export function encodeVlq(values: number[]): string {
+  let out = "";
+  for (const v of values) {
+    let n = v < 0 ? -v * 2 + 1 : v * 2;
+    do {
+      let digit = n % 32;
+      n = Math.floor(n / 32);
+      if (n > 0) digit |= 32;
+      out += B64[digit];
+    } while (n > 0);
+  }
+  return out;
+}
+
 /**
  * For each generated line, takes the first segment that names a source, and groups consecutive lines that map
- * to consecutive lines of one source into runs. `bundle` is the file name the bytecode records.
+ * to consecutive lines of one source into runs. `bundle` is the file name the bytecode records. `columns` keeps
+ * every segment, re-encoded per line (the first segment absolute, the others relative to the one before on the
+ * same line), so one line can be mapped to a source line and column without decoding the lines before it.
  */
 export function buildLineMap(map: SourceMapV3, bundle: string): LineMap {
   const runs: number[] = [];
+  const columns: string[] = [];
   let src = 0;
   let srcLine = 0;
+  let srcCol = 0;
   const lines = map.mappings.split(";");
   for (let gen = 0; gen < lines.length; gen++) {
     let first: [number, number] | null = null;
+    let genCol = 0;
+    let encoded = "";
+    let prev = [0, 0, 0, 0];
     for (const seg of lines[gen].split(",")) {
       if (!seg) continue;
       const f = decodeVlq(seg);
+      genCol += f[0];
       if (f.length >= 4) {
         src += f[1];
         srcLine += f[2];
+        srcCol += f[3];
         if (!first) first = [src, srcLine];
+        const abs = [genCol, src, srcLine, srcCol];
+        encoded += (encoded ? "," : "") + encodeVlq(abs.map((v, i) => v - prev[i]));
+        prev = abs;
       }
     }
+    columns.push(encoded);
     if (!first) continue;
     const [s, l] = first;
     const n = runs.length;
@@ -58,5 +86,6 @@ export function buildLineMap(map: SourceMapV3, bundle: string): LineMap {
       runs[n - 1]++;
     } else runs.push(gen + 1, s, l + 1, 1);
   }
-  return { bundle, sources: map.sources, runs };
+  while (columns.length && !columns[columns.length - 1]) columns.pop();
+  return { bundle, sources: map.sources, runs, columns };
 }

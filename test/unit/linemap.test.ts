@@ -44,3 +44,45 @@ describe("buildLineMap", () => {
     expect(mapStack(stack, lm)).toBe("    at f (b.ts:11)\n    at g (x.bundle.js:3)\n    at h (native)\n    at a.ts:2");
   });
 });
+
+describe("columns", () => {
+  it("encodeVlq is decodeVlq's inverse", async () => {
+    const { encodeVlq } = await import("../../boot/image/linemap.ts");
+    for (const v of [[0], [1, -1, 15, -16, 16, 1000, -123456], [0, 0, 0, 0]]) expect(decodeVlq(encodeVlq(v))).toEqual(v);
+  });
+
+  it("maps an engine location (bundle line:column) to the same token in the source", async () => {
+    const esbuild = await import("esbuild");
+    const source = [
+      "// a comment line",
+      "export function parse(text: string): number {",
+      "  const n: number = Number(text);",
+      '  if (Number.isNaN(n)) throw new TypeError(`not a number: ${text}`);',
+      "  return n * 2;",
+      "}",
+      "parse(process.argv[2] as string);",
+    ].join("\n");
+    const out = await esbuild.build({
+      stdin: { contents: source, sourcefile: "app.ts", loader: "ts" }, bundle: true, write: false, format: "iife",
+      outfile: "x.bundle.js", sourcemap: "external", minifySyntax: true, keepNames: true, logLevel: "silent",
+    });
+    const js = out.outputFiles.find((f) => f.path.endsWith(".js"))!.text.split("\n");
+    const lm = buildLineMap(JSON.parse(out.outputFiles.find((f) => f.path.endsWith(".map"))!.text), "x.bundle.js");
+    const src = source.split("\n");
+    for (const token of ["TypeError", "Number(text)", "n * 2", "parse(process"]) {
+      const genLine = js.findIndex((l) => l.includes(token));
+      const genCol = js[genLine].indexOf(token);
+      const srcLine = src.findIndex((l) => l.includes(token));
+      const frame = `    at f (x.bundle.js:${genLine + 1}:${genCol + 1})`;
+      expect(mapStack(frame, lm)).toBe(`    at f (app.ts:${srcLine + 1}:${src[srcLine].indexOf(token) + 1})`);
+    }
+  });
+
+  it("a frame with a column past the line's segments maps to the last one; without column data, lines only", () => {
+    const lm = buildLineMap({ sources: ["a.ts"], mappings: "AAAA,IAAI" }, "x.bundle.js");
+    expect(mapStack("at g (x.bundle.js:1:99)", lm)).toBe("at g (a.ts:1:5)");
+    expect(mapStack("at g (x.bundle.js:1:2)", lm)).toBe("at g (a.ts:1:1)");
+    const old = { ...lm, columns: undefined };
+    expect(mapStack("at g (x.bundle.js:1:99)", old)).toBe("at g (a.ts:1)");
+  });
+});
