@@ -12,33 +12,44 @@
 #define JS_STACK_LIMIT (1024 * 1024)    /* the main stack is 2 MiB (kernel.ld); keep room for C below JS */
 
 /* --- the engine's allocator ---
- * QuickJS's default one (every block counted against the heap limit), plus a grace area. QuickJS 2021 builds its
- * "out of memory" error — an object and a backtrace — with the allocator that just failed; when those allocations
- * fail too, build_backtrace dereferences NULL: a kernel panic instead of a catchable InternalError (found by the
- * robustness fuzz). So the first allocation past the limit fails, and then up to OOM_GRACE bytes past the limit
- * are granted, enough to build and throw the error; the grace re-arms once an allocation fits under the limit. */
+ * QuickJS's default one (every block counted against the heap limit), plus a grace area for out of memory.
+ * QuickJS builds its "out of memory" error — an object and a backtrace — with the allocator that just failed; when
+ * that fails too it throws null (a catch receives null, the report says "Uncaught null"). So the allocation that
+ * fails opens a grace state in which what follows (building the error) may go up to OOM_GRACE bytes past the heap
+ * limit and may use the kernel's emergency reserve of RAM (memory.c: when RAM runs out before the limit — a limit
+ * above RAM, or malloc's own overhead — it is RAM, not the limit, that is short). The grace state ends once an
+ * allocation fits under the limit again with the RAM reserve refilled (the app has let go of memory). */
 #define OOM_GRACE       (256 * 1024)
 #define MALLOC_OVERHEAD 8               /* as quickjs.c counts a block's bookkeeping */
-static int oom_failed;                  /* an allocation failed at the limit: the grace area is open */
+static int oom_grace;                   /* an allocation failed: what builds the error may use the grace */
 
+static void *alloc_failed(void) {
+    oom_grace = 1;
+    memory_reserve_set_open(1);
+    return NULL;
+}
+
+/* May the heap grow by `grow` bytes? Outside the grace state: only under the limit. */
 static int may_grow(JSMallocState *s, size_t grow) {
-    if (s->malloc_limit == (size_t)-1 || s->malloc_size + grow <= s->malloc_limit) {
-        oom_failed = 0;
-        return 1;
+    if (s->malloc_limit == (size_t)-1 || s->malloc_size + grow <= s->malloc_limit) return 1;
+    return oom_grace && s->malloc_size + grow <= s->malloc_limit + OOM_GRACE;
+}
+
+/* After a successful allocation: leave the grace state when both the limit and RAM have room again. */
+static void after_alloc(JSMallocState *s) {
+    if (oom_grace && (s->malloc_limit == (size_t)-1 || s->malloc_size <= s->malloc_limit) && memory_reserve_refilled()) {
+        oom_grace = 0;
+        memory_reserve_set_open(0);
     }
-    if (!oom_failed) {
-        oom_failed = 1;                 /* this failure raises the error; what builds it may use the grace */
-        return 0;
-    }
-    return s->malloc_size + grow <= s->malloc_limit + OOM_GRACE;
 }
 
 static void *eng_malloc(JSMallocState *s, size_t size) {
-    if (!may_grow(s, size)) return NULL;
+    if (!may_grow(s, size)) return alloc_failed();
     void *p = malloc(size);
-    if (!p) return NULL;
+    if (!p) return alloc_failed();
     s->malloc_count++;
     s->malloc_size += malloc_usable_size(p) + MALLOC_OVERHEAD;
+    after_alloc(s);
     return p;
 }
 
@@ -53,10 +64,11 @@ static void *eng_realloc(JSMallocState *s, void *p, size_t size) {
     if (!p) return size ? eng_malloc(s, size) : NULL;
     size_t old = malloc_usable_size(p);
     if (size == 0) { eng_free(s, p); return NULL; }
-    if (size > old && !may_grow(s, size - old)) return NULL;
+    if (size > old && !may_grow(s, size - old)) return alloc_failed();
     void *q = realloc(p, size);
-    if (!q) return NULL;
+    if (!q) return alloc_failed();
     s->malloc_size += malloc_usable_size(q) - old;
+    after_alloc(s);
     return q;
 }
 
@@ -213,8 +225,16 @@ int main(int argc, char **argv, char **envp) {
     const uint8_t *base = unijs_app;
     JSValue fn = JS_ReadObject(ctx, base + app->bytecode_off, app->bytecode_len, JS_READ_OBJ_BYTECODE);
     if (JS_IsException(fn)) fail(ctx, "the app's bytecode could not be loaded (built by another engine build?)");
+    /* A bundle with top-level await is one ES module (no imports: everything is bundled); evaluating it returns a
+     * promise, which the runtime never lets settle normally (runMain exits the machine). */
+    int is_module = JS_VALUE_GET_TAG(fn) == JS_TAG_MODULE;
+    if (is_module && JS_ResolveModule(ctx, fn) < 0) fail(ctx, "the app's module could not be linked");
     JSValue ret = JS_EvalFunction(ctx, fn);
     if (JS_IsException(ret)) fail(ctx, "the runtime stopped on an exception");
+    if (is_module && JS_PromiseState(ctx, ret) == JS_PROMISE_REJECTED) {
+        JS_Throw(ctx, JS_PromiseResult(ctx, ret));
+        fail(ctx, "the runtime stopped on an exception");
+    }
     JS_FreeValue(ctx, ret);
     /* The runtime (kernel/main.ts) normally exits through hal.exit; reaching here means it returned. */
     kernel_exit(0);

@@ -36,6 +36,11 @@ struct hvm_start_info;
 void memory_init(const struct hvm_start_info *si);
 void *pages_alloc(size_t npages);           /* zeroed, identity-mapped; NULL when out of memory */
 void pages_free(void *p, size_t npages);
+/* For the heap (mmap/mremap): as pages_alloc, but leaves the emergency reserve free unless it is open. */
+void *pages_alloc_heap(size_t npages);
+void memory_reserve_set_open(int open);
+/* True when at least twice the reserve is free again (the heap has recovered from running out of RAM). */
+int memory_reserve_refilled(void);
 uint64_t memory_total_bytes(void);
 uint64_t memory_used_bytes(void);
 int memory_range_is_mapped(uint64_t addr, uint64_t len);

@@ -64,6 +64,25 @@ void pages_free(void *p, size_t npages) {
     if (f < search_hint) search_hint = f;
 }
 
+/* --- the heap's emergency reserve ---
+ * mmap/mremap (musl's malloc: the JS heap) leave RESERVE_PAGES free unless the reserve is open. When RAM runs out
+ * before the JS heap limit (a limit above RAM, or the allocator's own overhead), the allocation that fails raises
+ * QuickJS's "out of memory" error, and building that error needs memory too: engine.c opens the reserve for it. */
+#define RESERVE_PAGES 256               /* 1 MiB */
+static int reserve_open;
+static uint64_t brk_window_pages;
+
+static uint64_t free_pages(void) { return total_pages - used_pages - brk_window_pages; }
+
+void *pages_alloc_heap(size_t npages) {
+    if (!reserve_open && free_pages() < npages + RESERVE_PAGES) return 0;
+    return pages_alloc(npages);
+}
+
+void memory_reserve_set_open(int open) { reserve_open = open; }
+
+int memory_reserve_refilled(void) { return free_pages() >= 2 * RESERVE_PAGES; }
+
 uint64_t memory_total_bytes(void) { return total_pages * PAGE_SIZE; }
 uint64_t memory_used_bytes(void) { return (used_pages + (kernel_brk_cur - kernel_brk_start) / PAGE_SIZE) * PAGE_SIZE; }
 
@@ -171,6 +190,7 @@ void memory_init(const struct hvm_start_info *si) {
     void *brk = pages_alloc(brk_pages);
     if (!brk) panic("no memory for the brk window");
     used_pages -= brk_pages;
+    brk_window_pages = brk_pages;
     kernel_brk_start = kernel_brk_cur = (uint64_t)brk;
     kernel_brk_end = kernel_brk_start + brk_pages * PAGE_SIZE;
 

@@ -12,6 +12,7 @@ enum {
     SYS_getegid = 108, SYS_gettid = 186, SYS_futex = 202, SYS_set_tid_address = 218, SYS_clock_gettime = 228,
     SYS_clock_getres = 229, SYS_exit_group = 231, SYS_arch_prctl = 158, SYS_getrandom = 318,
     SYS_gettimeofday = 96, SYS_prlimit64 = 302, SYS_kill = 62, SYS_tkill = 200, SYS_tgkill = 234,
+    SYS_open = 2, SYS_openat = 257,
 };
 #define ENOENT 2
 #define EBADF 9
@@ -37,7 +38,7 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
     if (!len) return -EINVAL;
     if (!(flags & MAP_ANONYMOUS) || fd != -1) return -ENOSYS;      /* no files to map */
     if (flags & MAP_FIXED) return -ENOMEM;
-    void *p = pages_alloc((len + PAGE_SIZE - 1) / PAGE_SIZE);
+    void *p = pages_alloc_heap((len + PAGE_SIZE - 1) / PAGE_SIZE);
     return p ? (long)p : -ENOMEM;
 }
 
@@ -55,7 +56,7 @@ static long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, uint64_
         return (long)old;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-    void *p = pages_alloc(np);
+    void *p = pages_alloc_heap(np);
     if (!p) return -ENOMEM;
     kmemcpy(p, (void *)old, op * PAGE_SIZE);
     pages_free((void *)old, op);
@@ -124,6 +125,9 @@ long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long
     }
     case SYS_read: case SYS_readv: return a1 == 0 ? 0 : -EBADF;     /* stdin is empty */
     case SYS_close: return 0;
+    /* No files at this level (the file systems are TypeScript, above the engine): musl's time zone code looks for
+     * /etc/localtime when a Date is shown in local time, and finds none (UTC), as on a machine without it. */
+    case SYS_open: case SYS_openat: return -ENOENT;
     case SYS_fstat: case SYS_lseek: case SYS_poll: return -EBADF;
     case SYS_mmap: return sys_mmap((uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4, a5);
     case SYS_munmap: return sys_munmap((uint64_t)a1, (uint64_t)a2);
