@@ -19,6 +19,8 @@ const USAGE = `usage:
   npm run image -- <app entry or folder> [-o out.elf] [--env K=V]... [--arg A]... [--mem 128M] [--heap 64M]
                    [--ip 10.0.2.15/24 [--gateway 10.0.2.2] [--dns 10.0.2.3]...]   (static network instead of DHCP)
                    [--profile[=10s]]   (sample the JS; print a profile on the console every 10 s and at exit)
+                   [--keep-source]     (functions keep their source text: Function.prototype.toString as in Node)
+                   [--expose-gc]       (a global gc() that collects garbage now, as Node's flag)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
@@ -40,7 +42,7 @@ function parseArgs(argv: string[]): Parsed {
     if (VALUE_FLAGS.has(a)) {
       value ??= argv[++i];
       if (value === undefined) throw new UsageError(`${a} needs a value`);
-    } else if (!["--kvm", "--tcg", "--test-hooks", "--profile", "--no-rng", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
+    } else if (!["--kvm", "--tcg", "--test-hooks", "--profile", "--keep-source", "--expose-gc", "--no-rng", "--help", "-h"].includes(a)) throw new UsageError(`unknown option ${a}`);
     flags.set(a, [...(flags.get(a) ?? []), value ?? ""]);
   }
   return { positional, flags };
@@ -70,6 +72,8 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     memBytes: one("--mem") ? parseSize(one("--mem") as string) : undefined,
     heapBytes: one("--heap") ? parseSize(one("--heap") as string) : undefined,
     testHooks: p.flags.has("--test-hooks"),
+    keepSource: p.flags.has("--keep-source"),
+    exposeGc: p.flags.has("--expose-gc"),
     profileMs: p.flags.has("--profile") ? parseDuration(one("--profile") || "10s") : undefined,
     ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };

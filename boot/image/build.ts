@@ -30,6 +30,10 @@ export interface ImageOptions {
   ip?: { cidr: string; gateway?: string; dns?: string[] };
   /** Link the sampling profiler (engine-prof.a) and print a JS profile every this many ms and at exit. */
   profileMs?: number;
+  /** Keep functions' source text in the bytecode, so Function.prototype.toString returns it as in Node. */
+  keepSource?: boolean;
+  /** A global gc() that runs a full garbage collection (Node's --expose-gc). */
+  exposeGc?: boolean;
 }
 
 export interface ImageResult {
@@ -71,7 +75,8 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs });
   const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
   try {
-    const bytecode = compileBytecode(work, bundle.code, bundle.bundleName);
+    const bytecode = compileBytecode(work, bundle.code, bundle.bundleName,
+      { keepSource: opts.keepSource, module: bundle.module });
     const config: ImageConfig = {
       argv: ["/unijs", `/app/${name}`, ...(opts.args ?? [])],
       env: opts.env ?? {},
@@ -80,6 +85,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       esm: bundle.esm,
       ...(opts.ip ? { net: staticNet(opts.ip) } : {}),
       ...(opts.profileMs ? { profile: { intervalMs: opts.profileMs } } : {}),
+      ...(opts.exposeGc ? { exposeGc: true } : {}),
     };
     const blob = encodeAppBlob({
       bytecode,

@@ -1,6 +1,8 @@
-// boot/image/bundle.ts — esbuild bundles the app with the runtime: TypeScript in, ES2020 out (QuickJS 2021),
-// tree-shaken, names kept for stack traces, Node built-ins resolved to libos. Returns the script, its line map
-// and esbuild's metafile (for the per-module size report).
+// boot/image/bundle.ts — esbuild bundles the app with the runtime: TypeScript in, ES2023 out (what QuickJS
+// 2025-04-26 parses natively; see TARGET), tree-shaken, names kept for stack traces, Node built-ins resolved to
+// libos. Returns the script, its line map and esbuild's metafile (for the per-module size report).
+// Format: a classic script (IIFE, sloppy mode, as Node runs CommonJS), except for apps whose module graph uses
+// top-level await: those are bundled as one ES module (strict mode throughout, as ESM is) and compiled as one.
 // Layer: build tools (host only).
 
 import * as esbuild from "esbuild";
@@ -22,7 +24,16 @@ export interface Bundle {
   bundleName: string;
   /** The entry is an ES module (Node then evaluates it from a promise job: microtasks before nextTicks). */
   esm: boolean;
+  /** The bundle is an ES module (the graph uses top-level await): compile it as a module, not as a script. */
+  module: boolean;
 }
+
+/** esbuild's output language: ES2023 syntax is all native in QuickJS 2025-04-26 (class fields and private
+ *  members, static blocks, `#x in o`, top-level await, RegExp /d); ES2024's RegExp /v flag is not, so literals
+ *  using it become `new RegExp(...)` calls that throw when run rather than a bundle that does not compile. */
+export const TARGET = "es2023";
+
+const TLA_IN_SCRIPT = /Top-level await is (currently )?not (supported|available) (with|in) the "iife" output format/;
 
 /** Resolves `app` (a file, or a folder with package.json "main" or an index.{ts,js,mjs}) to its entry file. */
 export function resolveAppEntry(app: string): string {
@@ -75,7 +86,19 @@ function formatMessages(msgs: esbuild.Message[]): string {
 export async function bundleApp(entry: string, appName: string, opts: { readableNames?: boolean } = {}): Promise<Bundle> {
   const bundleName = `${appName}.bundle.js`;
   const appRel = "./" + relative(ROOT, entry).split("\\").join("/");
-  const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => require(${JSON.stringify(appRel)}));\n`;
+  try {
+    return await bundleAs("iife", entry, appRel, bundleName, opts);
+  } catch (e) {
+    if (!(e instanceof BuildError && TLA_IN_SCRIPT.test(e.message))) throw e;
+    return await bundleAs("esm", entry, appRel, bundleName, opts);
+  }
+}
+
+async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
+                        opts: { readableNames?: boolean }): Promise<Bundle> {
+  // A module graph with top-level await is loaded with import(): esbuild turns it into async initialisers.
+  const load = format === "esm" ? `import(${JSON.stringify(appRel)})` : `require(${JSON.stringify(appRel)})`;
+  const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => ${load});\n`;
   let result: esbuild.BuildResult & { metafile: esbuild.Metafile; outputFiles: esbuild.OutputFile[] };
   try {
     result = await esbuild.build({
@@ -84,11 +107,11 @@ export async function bundleApp(entry: string, appName: string, opts: { readable
       bundle: true,
       write: false,
       outfile: join(ROOT, bundleName),
-      format: "iife",
+      format,
       platform: "neutral",
       mainFields: ["module", "main"],
       conditions: ["unijs", "node", "import", "require", "default"],
-      target: "es2020",
+      target: TARGET,
       keepNames: true,
       treeShaking: true,
       minifySyntax: true,
@@ -118,7 +141,8 @@ export async function bundleApp(entry: string, appName: string, opts: { readable
     lineMap: buildLineMap(JSON.parse(map.text), bundleName),
     metafile: result.metafile,
     bundleName,
-    esm: entryFormat === "esm" || /\.mjs$|\.mts$/.test(entry),
+    esm: format === "esm" || entryFormat === "esm" || /\.mjs$|\.mts$/.test(entry),
+    module: format === "esm",
   };
 }
 

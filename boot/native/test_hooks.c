@@ -1,5 +1,6 @@
 /* boot/native/test_hooks.c — hal.testFault(kind): deliberate native faults for the e2e tests of the exception
- * path. Linked only into images built with `--test-hooks`; a normal image has no such function.
+ * path; hal.testEval(...): evaluates a script or an ES module in a fresh JS realm (the engine's own test files run
+ * this way, unmodified). Linked only into images built with `--test-hooks`; a normal image has no such function.
  * Layer: native core (test only). */
 #include <string.h>
 #include "engine.h"
@@ -33,6 +34,76 @@ static JSValue hal_test_fault(JSContext *ctx, JSValueConst this_val, int argc, J
     return err;
 }
 
+/* --- hal.testEval ---
+ * The module sources of the current testEval, by name (an object of the caller's realm), for the loader below.
+ * Module names are resolved by the engine's default normaliser ("./x.js" relative to the importing module). */
+static JSValue test_modules;
+
+static JSModuleDef *test_module_loader(JSContext *ctx, const char *name, void *opaque) {
+    (void)opaque;
+    JSValue src = JS_IsObject(test_modules) ? JS_GetPropertyStr(ctx, test_modules, name) : JS_UNDEFINED;
+    if (!JS_IsString(src)) {
+        JS_FreeValue(ctx, src);
+        JS_ThrowReferenceError(ctx, "could not load module '%s' (not among the test's files)", name);
+        return NULL;
+    }
+    size_t len;
+    const char *text = JS_ToCStringLen(ctx, &len, src);
+    JS_FreeValue(ctx, src);
+    if (!text) return NULL;
+    JSValue m = JS_Eval(ctx, text, len, name, JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    JS_FreeCString(ctx, text);
+    if (JS_IsException(m)) return NULL;
+    JSModuleDef *def = JS_VALUE_GET_PTR(m);
+    JS_FreeValue(ctx, m);                   /* the runtime's module list keeps it */
+    return def;
+}
+
+/* hal.testEval(name, globals, sources, isModule) evaluates sources[name] in a fresh realm (JS_NewContext) whose
+ * global object first gets the own enumerable properties of `globals` (the std/os shims). A script returns its
+ * completion value; an ES module (its imports loaded from `sources` too) returns its evaluation promise.
+ * Exceptions propagate to the caller. */
+static JSValue hal_test_eval(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val;
+    const char *name = JS_ToCString(ctx, argv[0]);
+    if (!name) return JS_EXCEPTION;
+    int is_module = argc > 3 && JS_ToBool(ctx, argv[3]);
+    JSValue src = JS_GetPropertyStr(ctx, argv[2], name);
+    size_t len;
+    const char *text = JS_IsString(src) ? JS_ToCStringLen(ctx, &len, src) : NULL;
+    JS_FreeValue(ctx, src);
+    if (!text) {
+        JSValue e = JS_ThrowReferenceError(ctx, "testEval: no source named '%s'", name);
+        JS_FreeCString(ctx, name);
+        return e;
+    }
+    JSContext *realm = JS_NewContext(JS_GetRuntime(ctx));
+    if (!realm) { JS_FreeCString(ctx, text); JS_FreeCString(ctx, name); return JS_ThrowOutOfMemory(ctx); }
+    JSValue global = JS_GetGlobalObject(realm);
+    JSPropertyEnum *props;
+    uint32_t n;
+    if (JS_GetOwnPropertyNames(ctx, &props, &n, argv[1], JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) == 0) {
+        for (uint32_t i = 0; i < n; i++) {
+            JSValue v = JS_GetProperty(ctx, argv[1], props[i].atom);
+            JS_SetProperty(realm, global, props[i].atom, v);
+            JS_FreeAtom(ctx, props[i].atom);
+        }
+        js_free(ctx, props);
+    }
+    JS_FreeValue(realm, global);
+    JS_FreeValue(ctx, test_modules);
+    test_modules = JS_DupValue(ctx, argv[2]);
+    JS_SetModuleLoaderFunc(JS_GetRuntime(ctx), NULL, test_module_loader, NULL);
+    JSValue r = JS_Eval(realm, text, len, name, is_module ? JS_EVAL_TYPE_MODULE : JS_EVAL_TYPE_GLOBAL);
+    JS_FreeCString(ctx, text);
+    JS_FreeCString(ctx, name);
+    if (JS_IsException(r)) r = JS_Throw(ctx, JS_GetException(realm));
+    JS_FreeContext(realm);                  /* the realm lives on while its functions and objects do */
+    return r;
+}
+
 void hal_install_test_hooks(JSContext *ctx, JSValue hal) {
     JS_SetPropertyStr(ctx, hal, "testFault", JS_NewCFunction(ctx, hal_test_fault, "testFault", 1));
+    JS_SetPropertyStr(ctx, hal, "testEval", JS_NewCFunction(ctx, hal_test_eval, "testEval", 4));
+    test_modules = JS_UNDEFINED;
 }

@@ -144,23 +144,51 @@ export function runMain(loadApp: () => unknown): never {
     toJSON: () => ({ timeOrigin }),
   });
 
+  if (config.exposeGc && hal.gc) defineGlobal("gc", () => { hal.gc?.(); });
+
   if (config.profile && startProfiler()) {
     setInterval(() => hal.write(takeProfileReport() ?? ""), config.profile.intervalMs).unref();
     proc.on("exit", () => hal.write(takeProfileReport() ?? ""));
   }
 
+  // A module graph with top-level await is loaded by import(): a promise that settles when the app's top level
+  // has run to its end. Node: a rejection is an uncaught exception of origin 'unhandledRejection' (listeners for
+  // 'unhandledRejection' are not asked), and a loop that empties while it is pending exits with code 13.
+  let topLevel = "none" as "none" | "pending" | "settled";
+  const mainRejected = (err: unknown): void => {
+    if (proc.listenerCount("uncaughtException") === 0) fatal(err);
+    try {
+      proc.emit("uncaughtException", err, "unhandledRejection");
+    } catch (e) {
+      fatal(e);
+    }
+  };
+  const load = (): void => {
+    const loaded = loadApp();
+    if (loaded instanceof Promise) {
+      topLevel = "pending";
+      loaded.then(() => { topLevel = "settled"; }, (err: unknown) => { topLevel = "settled"; mainRejected(err); });
+    }
+  };
   if (config.esm) {
     // Node evaluates an ES module entry inside a promise job: its microtasks run before its nextTicks.
     events.invoke(() => {
-      loadApp();
+      load();
       hal.runJobs();
     });
   } else {
-    events.invoke(() => loadApp());
+    events.invoke(load);
   }
   events.run();
   // The natural end: 'exit' listeners run, then the promise jobs they queued (as in Node), then the machine stops.
   proc._exiting = true;
+  if (topLevel === "pending") {
+    // Node 20 sets the code and emits 'exit' with 0 (its listeners see process.exitCode 13).
+    proc.exitCode ??= 13;
+    proc.emit("exit", 0);
+    hal.runJobs();
+    return hal.exit(proc.exitCode);
+  }
   proc.emit("exit", proc.exitCode ?? 0);
   hal.runJobs();
   return hal.exit(proc.exitCode ?? 0);

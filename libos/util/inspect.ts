@@ -1,10 +1,7 @@
 // libos/util/inspect.ts — util.inspect and util.format: node-inspect-extracted (Node's own lib/internal/util/inspect
-// extracted for other runtimes; checked on QuickJS 2021 by test/unit/http's engine test) with Node's names.
+// extracted for other runtimes; checked on the engine by test/unit/http's engine test) with Node's names.
 // Layer: libos.
-import { removeEngineStubs } from "./_engine_stubs.ts";    // must come first: see that file
 import pkg from "node-inspect-extracted";
-
-removeEngineStubs();
 
 type NodeUtil = typeof import("node:util");
 const m = pkg as unknown as NodeUtil & { stripVTControlCharacters: (s: string) => string };

@@ -1,4 +1,4 @@
-// libos/util/text_codec.ts — TextEncoder and TextDecoder (the WHATWG Encoding API; QuickJS 2021 has neither):
+// libos/util/text_codec.ts — TextEncoder and TextDecoder (the WHATWG Encoding API; QuickJS has neither):
 // UTF-8 both ways, and decoding of UTF-16LE and "latin1" (labelled windows-1252 as the standard says, but decoded
 // byte for byte as ISO-8859-1, as Node 20 does).
 // Streaming decode, fatal and ignoreBOM as specified. Layer: libos. Depends on utf8.ts.

@@ -1,4 +1,4 @@
-// libos/util/utf8.ts — UTF-8 encoding and decoding by hand (QuickJS 2021 has no TextEncoder/TextDecoder): encode
+// libos/util/utf8.ts — UTF-8 encoding and decoding by hand (QuickJS has no TextEncoder/TextDecoder): encode
 // turns lone surrogates into U+FFFD; decode replaces each maximal invalid subsequence with U+FFFD (the WHATWG
 // Encoding standard's rule, so results match Node's TextDecoder). Layer: libos. No dependencies.
 

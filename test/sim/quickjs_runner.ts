@@ -1,8 +1,8 @@
-// test/sim/quickjs_runner.ts — runs a unijs app inside quickjs-emscripten@0.23.0 (the same QuickJS 2021 engine as
-// the kernel, compiled to WebAssembly, with the same ES2021-era gaps and regex bug), on a SimPlatform exposed to
-// the VM as the global `hal`. The app is bundled exactly as for an image (boot/image/bundle.ts bundleApp: an IIFE
-// script that calls runMain) and evaluated as a script, so engine incompatibilities in the runtime and libos show
-// up without booting QEMU.
+// test/sim/quickjs_runner.ts — runs a unijs app inside quickjs-emscripten 0.32 (Bellard's QuickJS 2025-09-13
+// compiled to WebAssembly: the kernel's engine generation, 2025-04-26; test/sim/quickjs_engine.ts lists the gap),
+// on a SimPlatform exposed to the VM as the global `hal`. The app is bundled exactly as for an image
+// (boot/image/bundle.ts bundleApp: a script that calls runMain, or one ES module when the app uses top-level
+// await) and evaluated the same way, so engine incompatibilities in the runtime and libos show up without QEMU.
 //
 // How the VM's `hal` is built: host functions (numbers and strings in and out) backed by a SimPlatform, wrapped
 // by a small shim evaluated in the VM that gives them the shape kernel/platform.ts declares (objects, arrays,
@@ -14,18 +14,20 @@
 // Clock reads advance virtual time by a small step (SimOptions.clockReadStepMs), so busy-waits end.
 //
 // GAPS (what differs from the native hal):
-// - takeRejections() always returns []: quickjs-emscripten 0.23 does not expose QuickJS's promise-rejection
+// - takeRejections() always returns []: quickjs-emscripten 0.32 does not expose QuickJS's promise-rejection
 //   tracker (JS_SetHostPromiseRejectionTracker; its RuntimeOptions.promiseRejectionHandler is typed TODO/never),
 //   so unhandled rejections are never reported: no "Uncaught" message, no exit code 1, no 'unhandledRejection'.
 //   Apps and fixtures that depend on that must be skipped here (by name, with this reason).
 // - DMA buffers are VM ArrayBuffers: the host-side sim only hands out their addresses, so simulated devices on the
-//   host cannot see their contents; dmaFree returns the pages but cannot detach the buffer (QuickJS 2021 offers no
+//   host cannot see their contents; dmaFree returns the pages but cannot detach the buffer (the VM offers no
 //   way to detach from JS).
+// - engineVersion is the wasm build's QuickJS release (QUICKJS_WASM_VERSION), not the kernel's.
 // - physical() always throws: device memory cannot be shared between the host and the VM.
 // - memoryUsage() reports the wasm runtime's figures (heap used/limit, objects); rss and totalMemory are the sim's.
 // Layer: test support (host only).
 
-import { getQuickJS, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten";
+import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+import { getQuickJS, QUICKJS_WASM_VERSION } from "./quickjs_engine.ts";
 import { appNameOf, bundleApp, resolveAppEntry } from "../../boot/image/bundle.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
 import { SimExit, SimPlatform, type SimOptions } from "./platform.ts";
@@ -41,6 +43,8 @@ export interface QuickJsRunOptions {
   timeoutMs?: number;
   /** Virtual ms each clock read takes (default 0.01). */
   clockReadStepMs?: number;
+  /** The bundle is an ES module (bundleApp's `module`): evaluate it as one. */
+  module?: boolean;
   /** Other simulated-machine settings (seed, epochMs, totalMemory, ...). */
   sim?: Omit<SimOptions, "config" | "lineMap" | "runJobs" | "takeRejections" | "memoryUsage" | "clockReadStepMs">;
 }
@@ -60,6 +64,7 @@ const HAL_SHIM = `(function (h) {
   var json = function (f) { return function () { return JSON.parse(f.apply(null, arguments)); }; };
   var dmaAddress = new WeakMap();
   var hal = {
+    engineVersion: ${JSON.stringify(QUICKJS_WASM_VERSION)},
     write: function (text) { h.write(String(text)); },
     exit: function (code) { h.exit(code); throw new Error("unreachable: hal.exit returned"); },
     runJobs: h.runJobs,
@@ -130,7 +135,7 @@ export async function runInQuickJs(appPath: string, options: QuickJsRunOptions =
     esm: bundle.esm,
   };
   return runBundleInQuickJs(bundle.code, bundle.bundleName, JSON.stringify(config), JSON.stringify(bundle.lineMap),
-    options);
+    { ...options, module: bundle.module });
 }
 
 /** Runs an already built bundle (its code, file name, config and line map JSON) in QuickJS-wasm. */
@@ -254,7 +259,7 @@ export async function runBundleInQuickJs(code: string, bundleName: string, confi
     handles.push(install);
     vm.unwrapResult(vm.callFunction(install, vm.undefined, hostObject)).dispose();
 
-    const result = vm.evalCode(code, bundleName, { type: "global" });
+    const result = vm.evalCode(code, bundleName, { type: options.module ? "module" : "global" });
     let failure: unknown;
     if (result.error) {
       failure = vm.dump(result.error);

@@ -1,5 +1,5 @@
-// The http core and the url/util/querystring/path modules inside QuickJS 2021 (quickjs-emscripten, the kernel's
-// engine) after esbuild lowers them to ES2020: the same app must print in QuickJS exactly what it prints in Node.
+// The http core and the url/util/querystring/path modules inside QuickJS 2025 (quickjs-emscripten, the kernel's
+// engine generation), bundled as for an image: the same app must print in QuickJS exactly what it prints in Node.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { format, inspect } from "node:util";
@@ -10,7 +10,7 @@ import { inspectValues } from "./fixtures/inspect_values.ts";
 
 const APP = join(ROOT, "test/unit/http/fixtures/engine_app.ts");
 
-describe("libos http/url/util on the QuickJS 2021 engine", () => {
+describe("libos http/url/util on the QuickJS 2025 engine", () => {
   it("runs the engine app and prints what Node prints", async () => {
     const host = spawnSync(process.execPath, ["--import", "tsx", APP], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     expect(host.stderr).toBe("");

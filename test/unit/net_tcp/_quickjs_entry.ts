@@ -1,5 +1,5 @@
-// test/unit/net_tcp/_quickjs_entry.ts — the scenario the engine-faithful test bundles (esbuild, ES2020) and runs
-// inside QuickJS 2021 (quickjs-emscripten): a listener, a client, 512 KiB through a lossy, reordering,
+// test/unit/net_tcp/_quickjs_entry.ts — the scenario the engine-faithful test bundles (esbuild, the images'
+// target) and runs inside QuickJS 2025 (quickjs-emscripten): a listener, a client, 512 KiB through a lossy, reordering,
 // duplicating, truncating channel, then a close on both sides. Its result lands in `globalThis.tcpResult` as JSON.
 // Layer: test support. Depends on ./_harness.ts.
 

@@ -1,6 +1,7 @@
 // test/unit/net_wire/_engine_check.ts — a deterministic transcript of the wire formats at work (parse a captured
 // frame of each protocol, emit it back, fuzz each parser a little), written to run unchanged in Node and, bundled
-// by esbuild for ES2020, inside QuickJS 2021 (quickjs-emscripten): engine.test.ts compares the two transcripts.
+// by esbuild for the images' target, inside QuickJS 2025 (quickjs-emscripten): engine.test.ts compares the two
+// transcripts.
 // No Node or DOM APIs here (QuickJS has no TextEncoder, Buffer, ...).
 
 import * as W from "../../../libos/net/wire/index.ts";
