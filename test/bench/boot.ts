@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { buildImage } from "../../boot/image/build.ts";
 import { bootImage, kvmUsable, type Accel, type Machine } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
+import { buildInCheckout, compareCheckout } from "./compare.ts";
 import { median, table } from "./stats.ts";
 
 const OUT = join(ROOT, "build/bench");
@@ -20,11 +21,18 @@ export function buildFloor(): string {
   return elf;
 }
 
-export async function benchBoot(runs: number): Promise<void> {
+/** `--compare DIR`: the exit-at-once app and hello built by another checkout join the same interleaved rounds. */
+export async function benchBoot(runs: number, args: string[] = []): Promise<void> {
   const floor = buildFloor();
   const empty = await buildImage({ app: join(ROOT, "test/fixtures/empty"), out: join(OUT, "empty.elf") });
   const hello = await buildImage({ app: join(ROOT, "examples/hello"), out: join(OUT, "hello.elf") });
-  const images = { floor, "exit-at-once app": empty.path, hello: hello.path };
+  const images: Record<string, string> = { floor, "exit-at-once app": empty.path, hello: hello.path };
+  const cmp = compareCheckout(args);
+  if (cmp) {
+    console.log(`compare: ${cmp.label}`);
+    images[`exit-at-once app (${cmp.label})`] = buildInCheckout(cmp.dir, "test/fixtures/empty", join(OUT, "cmp-empty.elf"));
+    images[`hello (${cmp.label})`] = buildInCheckout(cmp.dir, "examples/hello", join(OUT, "cmp-hello.elf"));
+  }
   const configs: [Accel, Machine][] = [["tcg", "microvm"], ["tcg", "pc"]];
   if (kvmUsable()) configs.unshift(["kvm", "microvm"]);
   console.log(`boot benchmark: ${runs} interleaved runs per image, wall time from spawning QEMU to its exit (ms)`);

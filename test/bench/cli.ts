@@ -16,7 +16,7 @@ const runsAt = rest.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 15;
 const bench = name ? BENCHES[name] : undefined;
 if (!bench || !Number.isInteger(runs) || runs < 1) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux] [--duration S] [--warmup S] [--connections N] [--slirp]   (N ≥ 1, default 15 (http: 3); --linux: devices adds a Linux-guest baseline; http: --duration seconds per wrk run (10), --warmup seconds discarded first (15), --connections (64), --slirp: QEMU user networking instead of a private tap link)`);
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux] [--duration S] [--warmup S] [--connections N] [--slirp] [--compare DIR]   (N ≥ 1, default 15 (http: 3); --linux: devices adds a Linux-guest baseline; http: --duration seconds per wrk run (10), --warmup seconds discarded first (15), --connections (64), --slirp: QEMU user networking instead of a private tap link; boot|http|transfer --compare DIR: also measure the images another unijs checkout builds, in the same run)`);
   process.exit(2);
 }
 bench(runs, rest).then(() => process.exit(0), (e: unknown) => {

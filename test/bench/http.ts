@@ -20,6 +20,7 @@ import { GUEST_IP, HOST_IP, netnsUnavailable } from "../helpers/netns.ts";
 import { freeTcpPort } from "../helpers/ports.ts";
 import { LINUX_NODE_MEM, prepareLinuxNodeGuest, startLinuxNodeGuest, type LinuxNodeGuest } from "./linux/node_http.ts";
 import { dropNamespace, exited, killAll, newNamespace, probeReady, startChild, stopChild, trackGuest } from "./procs.ts";
+import { buildInCheckout, compareCheckout } from "./compare.ts";
 import { median, table } from "./stats.ts";
 
 const APP = join(ROOT, "examples/http-server");
@@ -153,12 +154,12 @@ async function guestLink(network: Network): Promise<{ net: NetBackend; cidr: str
     at: { prefix: [], url: `http://127.0.0.1:${port}/` }, drop: () => undefined };
 }
 
-async function startUnijs(image: string, network: Network): Promise<Target> {
+async function startUnijs(image: string, network: Network, name = "unijs guest"): Promise<Target> {
   const t0 = performance.now();
   const link = await guestLink(network);
   const g = trackGuest(startGuest({ image, accel: "tcg", machine: "microvm", net: link.net }));
   const gone = g.done.then((r) => `QEMU ended (${r.outcome} ${r.code}):\n${r.output.slice(-3000)}${r.stderr}`);
-  return ready("unijs guest", link.at, t0, gone, () => { g.kill(); link.drop(); });
+  return ready(name, link.at, t0, gone, () => { g.kill(); link.drop(); });
 }
 
 async function startLinuxNode(linux: LinuxNodeGuest, network: Network): Promise<Target> {
@@ -241,6 +242,9 @@ export async function benchHttp(cliRuns: number, args: string[] = []): Promise<v
       ? { app: APP, out: join(ROOT, "build/bench/http-server-tap.elf"), ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP } }
       : { app: APP, out: join(ROOT, "build/bench/http-server.elf") });
     const linux = await prepareLinuxNodeGuest(join(ROOT, "build/bench/linux"), join(APP, "index.ts"));
+    const cmp = compareCheckout(args);
+    const cmpImage = cmp && buildInCheckout(cmp.dir, "examples/http-server", join(ROOT, "build/bench/cmp-http-server.elf"),
+      network.kind === "netns" ? ["--ip", `${GUEST_IP}/24`, "--gateway", HOST_IP] : []);
 
     const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
     const threads = Math.min(THREADS, connections);
@@ -273,6 +277,7 @@ export async function benchHttp(cliRuns: number, args: string[] = []): Promise<v
       }
     };
     await run(() => startUnijs(img.path, network));
+    if (cmp && cmpImage) await run(() => startUnijs(cmpImage, network, `unijs guest (${cmp.label})`));
     if (!("skip" in linux)) {
       try {
         await run(() => startLinuxNode(linux, network));

@@ -30,6 +30,7 @@ import { GUEST_IP, HOST_IP, netnsUnavailable, type Netns } from "../helpers/netn
 import { LINUX_MICROVM_ARGS, tscArgs } from "./linux/guest.ts";
 import { LINUX_NODE_MEM, prepareLinuxNodeGuest, startLinuxNodeGuest, type LinuxNodeGuest } from "./linux/node_http.ts";
 import { dropNamespace, exited, killAll, newNamespace, probeReady, startChild, stopChild, trackGuest } from "./procs.ts";
+import { buildInCheckout, compareCheckout } from "./compare.ts";
 import { median, table } from "./stats.ts";
 
 const APP = join(ROOT, "examples/http-server");
@@ -94,10 +95,10 @@ async function startGuestServer(name: string, ns: Netns, g: Guest, t0: number): 
   return { name, ns, host: GUEST_IP, ifname: ns.ifname, mtu: mtuOf(ns, ns.ifname), readyMs: performance.now() - t0, stop };
 }
 
-async function startUnijs(image: string): Promise<Target> {
+async function startUnijs(image: string, name = "unijs guest"): Promise<Target> {
   const t0 = performance.now();
   const ns = tapNamespace();
-  return startGuestServer("unijs guest", ns, startGuest({ image, accel: "tcg", machine: "microvm",
+  return startGuestServer(name, ns, startGuest({ image, accel: "tcg", machine: "microvm",
     net: { kind: "tap", netns: ns.name, ifname: ns.ifname, mtu: MTU } }), t0);
 }
 
@@ -339,6 +340,12 @@ export async function benchTransfer(cliRuns: number, args: string[] = []): Promi
     };
     await run("unijs guest", async () => startUnijs((await buildImage({ app: APP,
       out: join(ROOT, "build/bench/transfer-http-server.elf"), ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP } })).path));
+    const cmp = compareCheckout(args);
+    if (cmp) {
+      await run(`unijs guest (${cmp.label})`, async () => startUnijs(buildInCheckout(cmp.dir, "examples/http-server",
+        join(ROOT, "build/bench/cmp-transfer-http-server.elf"), ["--ip", `${GUEST_IP}/24`, "--gateway", HOST_IP]),
+      `unijs guest (${cmp.label})`));
+    }
     if ("skip" in linux) skipped.push(`Node in Linux guest skipped: ${linux.skip}`);
     else {
       await run("Node in Linux guest", () => startLinuxNode(linux, true));

@@ -159,3 +159,15 @@ describe("known engine gaps (what differs from Node 20 inside an image)", () => 
     expect(differing.sort()).toEqual(Object.keys(KNOWN_GAPS).sort());
   });
 });
+
+describe("--profile (the sampler walks the engine's frames)", () => {
+  it("charges a CPU-bound app's time to its hot function, named with its source file and line", async () => {
+    const r = await run("profile-hot", { profileMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.output).toContain("result true\n");
+    const self = /\[profile\]\s+[\d.]+\s+([\d.]+)%\s+[\d.]+%\s+hot \(test\/fixtures\/profile-hot\/index\.js:2\)/.exec(r.output);
+    expect(self, r.output).not.toBeNull();
+    expect(Number(self![1])).toBeGreaterThan(50);
+    expect(r.output).toMatch(/\[profile\].*warm \(test\/fixtures\/profile-hot\/index\.js:3\)/);
+  });
+});
