@@ -11,10 +11,10 @@ export interface LineMap {
   sources: string[];
   /** Flat runs: [bundleLine, sourceIndex, sourceLine, count, ...], bundleLine ascending, 1-based lines. */
   runs: number[];
-  /** Per bundle line (index = line - 1), its source-map segments as Base64 VLQ: [bundleColumn, sourceIndex,
-   *  sourceLine, sourceColumn] (0-based), the first absolute, each next one relative to the one before; "" or
-   *  past the end: none. Used to map "line:column" locations exactly. */
-  columns?: string[];
+  /** By bundle line (1-based), that line's source-map segments as Base64 VLQ: [bundleColumn, sourceIndex,
+   *  sourceLine, sourceColumn] (0-based), the first absolute, each next one relative to the one before. Only lines
+   *  of the app's own sources have them (boot/image/linemap.ts): "line:column" locations there map exactly. */
+  columns?: Record<number, string>;
 }
 
 let cached: LineMap | null | undefined;
@@ -80,7 +80,7 @@ function lineSegments(encoded: string): number[][] {
 
 /** Maps a 1-based bundle line and column to "source:line:column" (1-based), or null without a segment there. */
 export function mapLineColumn(map: LineMap, line: number, column: number): string | null {
-  const encoded = map.columns?.[line - 1];
+  const encoded = map.columns?.[line];
   if (!encoded) return null;
   let best: number[] | undefined;
   for (const seg of lineSegments(encoded)) {

@@ -46,15 +46,24 @@ export function encodeVlq(values: number[]): string {
   return out;
 }
 
+/** Sources whose frames map to line and column: the app's own files (not npm packages, not the unijs runtime). */
+export function isAppSource(path: string): boolean {
+  return !/(^|\/)node_modules\//.test(path) && !/^(libos|kernel|drivers)\//.test(path) && path !== "unijs-entry.js";
+}
+
 /**
  * For each generated line, takes the first segment that names a source, and groups consecutive lines that map
  * to consecutive lines of one source into runs. `bundle` is the file name the bytecode records. `columns` keeps
- * every segment, re-encoded per line (the first segment absolute, the others relative to the one before on the
- * same line), so one line can be mapped to a source line and column without decoding the lines before it.
+ * the segments of the sources `withColumns` accepts (by default the app's own files: every segment of the whole
+ * bundle would be larger than the bundle itself), re-encoded per line (the first segment absolute, the others
+ * relative to the one before on the same line), so a line maps to a source line and column without decoding the
+ * lines before it. Frames in other sources map to their line only.
  */
-export function buildLineMap(map: SourceMapV3, bundle: string): LineMap {
+export function buildLineMap(map: SourceMapV3, bundle: string,
+                             withColumns: (source: string) => boolean = isAppSource): LineMap {
+  const keep = map.sources.map(withColumns);
   const runs: number[] = [];
-  const columns: string[] = [];
+  const columns: Record<number, string> = {};
   let src = 0;
   let srcLine = 0;
   let srcCol = 0;
@@ -73,12 +82,13 @@ export function buildLineMap(map: SourceMapV3, bundle: string): LineMap {
         srcLine += f[2];
         srcCol += f[3];
         if (!first) first = [src, srcLine];
+        if (!keep[src]) continue;
         const abs = [genCol, src, srcLine, srcCol];
         encoded += (encoded ? "," : "") + encodeVlq(abs.map((v, i) => v - prev[i]));
         prev = abs;
       }
     }
-    columns.push(encoded);
+    if (encoded) columns[gen + 1] = encoded;
     if (!first) continue;
     const [s, l] = first;
     const n = runs.length;
@@ -86,6 +96,5 @@ export function buildLineMap(map: SourceMapV3, bundle: string): LineMap {
       runs[n - 1]++;
     } else runs.push(gen + 1, s, l + 1, 1);
   }
-  while (columns.length && !columns[columns.length - 1]) columns.pop();
   return { bundle, sources: map.sources, runs, columns };
 }

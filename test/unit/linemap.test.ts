@@ -86,3 +86,15 @@ describe("columns", () => {
     expect(mapStack("at g (x.bundle.js:1:99)", old)).toBe("at g (a.ts:1)");
   });
 });
+
+describe("which sources keep columns", () => {
+  it("the app's own files do; npm packages, the unijs runtime and the entry stub map lines only", async () => {
+    const { isAppSource } = await import("../../boot/image/linemap.ts");
+    expect(["app.ts", "examples/http-server/index.ts", "../../home/me/app/src/a.ts"].every(isAppSource)).toBe(true);
+    expect(["node_modules/events/events.js", "../x/node_modules/y/z.js", "libos/http/server_core.ts",
+      "kernel/event_loop.ts", "drivers/virtio/virtqueue.ts", "unijs-entry.js"].some(isAppSource)).toBe(false);
+    const lm = buildLineMap({ sources: ["node_modules/p/i.js", "app.ts"], mappings: "AAAA,IAAI;ACAA,IAAI" }, "x.bundle.js");
+    expect(mapStack("at f (x.bundle.js:1:5)", lm)).toBe("at f (node_modules/p/i.js:1)");
+    expect(mapStack("at g (x.bundle.js:2:1)", lm)).toBe("at g (app.ts:1:5)");   // source columns carry across lines
+  });
+});
