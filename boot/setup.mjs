@@ -25,6 +25,8 @@ const DEBIAN = [
   { pkg: "curl", file: "/usr/bin/curl" },
   { pkg: "wrk", file: "/usr/bin/wrk" },
   { pkg: "iproute2", file: "/usr/bin/ip" },
+  // File-system tests make, check and read ext4 volumes with the host's own tools (mkfs.ext4 -d, e2fsck, debugfs).
+  { pkg: "e2fsprogs", file: "/usr/sbin/mkfs.ext4" },
 ];
 
 function log(msg) {

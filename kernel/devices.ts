@@ -50,6 +50,17 @@ export interface BlockDevice {
   write(sector: number, data: Uint8Array): Promise<void>;
   /** Makes earlier completed writes durable. */
   flush(): Promise<void>;
+  /**
+   * The same three, waiting for the device synchronously (file systems: node:fs's sync and async APIs share one
+   * synchronous core). The CPU halts until the device's completion interrupt; other devices' interrupts wait for the
+   * event loop, so no other JS runs during the call. Throw the errors the async forms reject with.
+   */
+  readSync(sector: number, count: number): Uint8Array;
+  writeSync(sector: number, data: Uint8Array): void;
+  /** Several writes in flight at once (e.g. a cache's dirty runs), returning when all completed; the first error is
+   *  thrown after all have finished. No ordering between them is implied: call flushSync between ordered groups. */
+  writeManySync(writes: readonly { sector: number; data: Uint8Array }[]): void;
+  flushSync(): void;
   close(): void;
 }
 

@@ -89,7 +89,10 @@ export class EventLoop {
   private ticks: { fn: (...args: unknown[]) => void; args: unknown[] | undefined }[] = [];
   private tickHead = 0;
   private closing: (() => void)[] = [];
+  private completions: (() => void)[] = [];
   private readonly irqHandlers = new Map<number, (() => void)[]>();
+  /** Vectors taken during a waitSync that belonged to other devices: dispatched by the next poll phase. */
+  private readonly deferredVectors: number[] = [];
   /** Interrupts that arrived on vectors nobody subscribed to (the timer's own vector excepted). */
   unhandledInterrupts = 0;
   private inTicks = false;
@@ -250,8 +253,55 @@ export class EventLoop {
     this.closing.push(fn);
   }
 
+  /**
+   * Runs `fn` in the next poll phase, as the callback of a completed I/O request (libuv's thread-pool completions:
+   * node:fs's callback and promise forms do their work synchronously, then deliver the result this way). Keeps the
+   * loop alive until it ran; poll does not sleep while one is queued.
+   */
+  queueCompletion(fn: () => void): void {
+    this.completions.push(fn);
+  }
+
+  private runCompletions(): void {
+    if (this.completions.length === 0) return;
+    const batch = this.completions;
+    this.completions = [];
+    for (const fn of batch) this.invoke(fn);
+  }
+
+  /**
+   * Blocks until `done()` holds, for synchronous device I/O: the CPU halts between interrupts; the handlers of
+   * `vectors` (the waiting device's) run at once, every other interrupt is kept for the next poll phase, so no other
+   * callback runs during the wait (run-to-completion holds). Handler exceptions propagate to the caller. Throws an
+   * Error with code ETIMEDOUT after `timeoutMs` (a device that never answers).
+   */
+  waitSync(vectors: readonly number[], done: () => boolean, timeoutMs = 30_000): void {
+    if (done()) return;
+    const deadline = this.p.now() + timeoutMs;
+    try {
+      for (;;) {
+        this.p.pollInterrupts();
+        for (const v of this.p.takeInterrupts()) {
+          if (vectors.includes(v)) {
+            for (const h of (this.irqHandlers.get(v) ?? []).slice()) h();
+            this.p.irqAck(v);
+          } else if (!this.deferredVectors.includes(v)) this.deferredVectors.push(v);
+        }
+        if (done()) return;
+        if (this.p.now() >= deadline) {
+          throw Object.assign(new Error(`a device did not complete a request within ${timeoutMs} ms`), { code: "ETIMEDOUT" });
+        }
+        this.p.timerArm(deadline);
+        this.p.halt();
+      }
+    } finally {
+      this.p.timerCancel();                        // the loop arms its own deadline before it sleeps again
+    }
+  }
+
   private dispatchInterrupts(): void {
-    for (const v of this.p.takeInterrupts()) {
+    const taken = this.p.takeInterrupts();
+    for (const v of this.deferredVectors.length ? [...this.deferredVectors.splice(0), ...taken] : taken) {
       const handlers = this.irqHandlers.get(v);
       if (handlers && handlers.length) for (const h of handlers.slice()) this.invoke(h);
       else if (v !== TIMER_VECTOR) this.unhandledInterrupts++;
@@ -269,12 +319,13 @@ export class EventLoop {
 
   /** uv_loop_alive: anything ref'd left to wait for. */
   alive(): boolean {
-    return this.timerRefs > 0 || this.immediateRefs > 0 || this.handleRefs > 0 || this.closing.length > 0;
+    return this.timerRefs > 0 || this.immediateRefs > 0 || this.handleRefs > 0 || this.closing.length > 0 ||
+      this.completions.length > 0;
   }
 
   /** How long poll may sleep: 0 when something is runnable, -1 for "until an interrupt", else ms to the timer. */
   private pollTimeout(): number {
-    if (this.immediateRefs > 0 || this.closing.length > 0) return 0;
+    if (this.immediateRefs > 0 || this.closing.length > 0 || this.completions.length > 0) return 0;
     if (this.timerRefs === 0 && this.handleRefs === 0) return 0;
     const next = this.timers.peek();
     if (!next) return -1;
@@ -290,6 +341,7 @@ export class EventLoop {
       this.p.halt();
     }
     this.dispatchInterrupts();
+    this.runCompletions();
   }
 
   /** Runs until nothing is left (emitting 'beforeExit' through the hooks, as Node does), then returns. */

@@ -117,6 +117,10 @@ export interface Platform {
    *  0..0xffff (RFC 1071): checksum offload in software (libos/net/wire/checksum.ts uses it when present). */
   onesSum?(bytes: Uint8Array, start: number, end: number): number;
 
+  /** The CRC-32C (Castagnoli) register update over bytes[start..end), no inversion in or out (ext4's and jbd2's
+   *  metadata checksums; libos/fs/crc32c.ts is the TypeScript definition and uses this when present). */
+  crc32c?(crc: number, bytes: Uint8Array, start: number, end: number): number;
+
   // Text conversions (boot/native/text.c), the engine's fast paths for Buffer and TextEncoder/TextDecoder.
   // Modes: 0 UTF-8, 1 Latin-1 (each UTF-16 unit's low byte), 2 ASCII (decode: byte & 0x7f; encode as Latin-1).
   /** The bytes of `s` (UTF-8: lone surrogates become U+FFFD). */

@@ -9,6 +9,8 @@ void hal_install(JSContext *ctx, JSValue hal);
 uint8_t *hal_typed_bytes(JSContext *ctx, JSValueConst v, size_t *len);
 /* text.c: hal.textEncode/textEncodeInto/textLength/textDecode. */
 void hal_install_text(JSContext *ctx, JSValue hal);
+/* crc32c.c: hal.crc32c. */
+void hal_install_crc32c(JSContext *ctx, JSValue hal);
 /* Defined only in images built with test hooks (test_hooks.c); absent otherwise. */
 void hal_install_test_hooks(JSContext *ctx, JSValue hal) __attribute__((weak));
 /* Defined only in images built with --profile (profiler.c, inside engine-prof.a); absent otherwise. */

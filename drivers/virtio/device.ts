@@ -16,6 +16,8 @@ export class VirtioDevice {
   features = 0n;
   /** Set when the device failed (protocol violation, rejected features); the driver stops using it. */
   failure: string | null = null;
+  /** The interrupt vector the device's interrupts arrive on (set by negotiate). */
+  vector = -1;
   private readonly queues: Virtqueue<unknown>[] = [];
   private started = false;
 
@@ -33,7 +35,7 @@ export class VirtioDevice {
     t.setDriverFeatures(this.features);
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     if (!(t.getStatus() & STATUS_FEATURES_OK)) this.fail(`${t.name} rejected the features 0x${this.features.toString(16)}`);
-    t.subscribeInterrupt(() => {
+    this.vector = t.subscribeInterrupt(() => {
       const cause = t.ackInterrupt();                 // always: a level-triggered line stays asserted otherwise
       if (this.failure) return;
       this.onInterrupt((cause & 1) !== 0, (cause & 2) !== 0);

@@ -96,7 +96,7 @@ export class VirtioMmioTransport implements VirtioTransport {
     return s;
   }
 
-  subscribeInterrupt(handler: () => void): void {
-    onGsi(this.gsi, handler, { level: true, activeLow: false });
+  subscribeInterrupt(handler: () => void): number {
+    return onGsi(this.gsi, handler, { level: true, activeLow: false }).vector;
   }
 }

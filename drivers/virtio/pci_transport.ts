@@ -134,17 +134,17 @@ export class VirtioPciTransport implements VirtioTransport {
   }
 
   /** Call before setupQueue: queues are bound to the vector chosen here. */
-  subscribeInterrupt(handler: () => void): void {
+  subscribeInterrupt(handler: () => void): number {
     if (this.f.capabilities().some((c) => c.id === CAP_MSIX)) {
       const line = onMsi(handler);
       this.f.enableMsix([line.target]);
       this.f.enable({ busMaster: true, disableIntx: true });
       this.common.setUint16(MSIX_CONFIG, 0, true);
       this.usingMsix = true;
-      return;
+      return line.vector;
     }
     const gsi = this.f.interruptLine;
     if (gsi < 0) throw new Error(`virtio ${this.name}: neither MSI-X nor a legacy interrupt line`);
-    onGsi(gsi, handler, { level: true, activeLow: false });
+    return onGsi(gsi, handler, { level: true, activeLow: false }).vector;
   }
 }

@@ -44,7 +44,8 @@ export interface VirtioTransport {
   /** Reads and acknowledges the interrupt cause: bit 0 queue, bit 1 configuration change. */
   ackInterrupt(): number;
   /** Arranges for `handler` to run in the event loop for each interrupt from this device. */
-  subscribeInterrupt(handler: () => void): void;
+  /** Routes the device's interrupt to `handler` (run by the event loop); returns the vector it arrives on. */
+  subscribeInterrupt(handler: () => void): number;
   /** Device-specific configuration space. */
   readonly config: DataView;
 }

@@ -49,6 +49,7 @@ describe("the engine's native fast paths", () => {
     const r = await run("native-primitives");
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain("onesSum: ok 2000\n");
+    expect(r.output).toContain("crc32c: ok 2000\n");
     expect(r.output).toContain("text: ok 2000\n");
   });
 });

@@ -77,67 +77,140 @@ export class VirtioBlk implements BlockDevice {
   }
 
   async read(sector: number, count: number): Promise<Uint8Array> {
-    this.checkRange("read", sector, count);
-    const out = new Uint8Array(count * SECTOR);
-    const chunks: Promise<void>[] = [];
-    for (let done = 0; done < count;) {
-      const n = Math.min(count - done, MAX_REQUEST_BYTES / SECTOR);
-      const at = done;
-      chunks.push(this.submit(T_IN, sector + at, n * SECTOR, null).then((data) => {
-        out.set(new Uint8Array((data as DmaRegion).buffer, 0, n * SECTOR), at * SECTOR);
-        platform().dmaFree((data as DmaRegion).buffer);
-      }));
-      done += n;
-    }
-    await Promise.all(chunks);
-    return out;
+    return new Promise((resolve, reject) => {
+      this.startRead(sector, count, (e, out) => (e ? reject(e) : resolve(out)));
+    });
   }
 
   async write(sector: number, data: Uint8Array): Promise<void> {
-    if (data.length % SECTOR !== 0) {
-      throw new BlockError(`write of ${data.length} bytes: the length must be a multiple of ${SECTOR}`, "ERR_INVALID_ARG_VALUE");
-    }
-    const count = data.length / SECTOR;
-    this.checkRange("write", sector, count);
-    if (!this.info.readWrite) throw new BlockError("the block device is read-only", "EROFS");
-    const chunks: Promise<unknown>[] = [];
-    for (let done = 0; done < count;) {
-      const n = Math.min(count - done, MAX_REQUEST_BYTES / SECTOR);
-      chunks.push(this.submit(T_OUT, sector + done, n * SECTOR, data.subarray(done * SECTOR, (done + n) * SECTOR))
-        .then((region) => platform().dmaFree((region as DmaRegion).buffer)));
-      done += n;
-    }
-    await Promise.all(chunks);
+    return new Promise((resolve, reject) => {
+      this.startWrites([{ sector, data }], (e) => (e ? reject(e) : resolve()));
+    });
   }
 
   async flush(): Promise<void> {
-    if (this.dev.failure) throw new BlockError(`the block device failed: ${this.dev.failure}`, "EIO");
-    if (!this.dev.has(F_FLUSH)) return;           // no volatile write cache: writes are durable when complete
-    await this.submit(T_FLUSH, 0, 0, null);
+    return new Promise((resolve, reject) => {
+      this.startFlush((e) => (e ? reject(e) : resolve()));
+    });
   }
 
-  private submit(type: number, sector: number, bytes: number, payload: Uint8Array | null): Promise<DmaRegion | null> {
-    return new Promise((resolve, reject) => {
-      const pool = dmaPool();
-      const header = pool.alloc(16);
-      const hv = new DataView(header.bytes.buffer, header.bytes.byteOffset, 16);
-      hv.setUint32(0, type, true);
-      hv.setUint32(8, sector % 2 ** 32, true);
-      hv.setUint32(12, Math.floor(sector / 2 ** 32), true);
-      const status = pool.alloc(1);
-      status.bytes[0] = 0xff;
-      const data = bytes > 0 ? dmaAllocPages(bytes) : null;
-      if (data && payload) new Uint8Array(data.buffer).set(payload);
-      const req: Request = {
-        header, status, data, bytes, type,
-        resolve: () => resolve(data),
-        reject: (e) => { if (data) platform().dmaFree(data.buffer); reject(e); },
-      };
-      this.pending++;
-      this.handle.ref();
-      if (!this.post(req)) this.waiting.push(req);
-      this.q.kick();
-    });
+  readSync(sector: number, count: number): Uint8Array {
+    let result: { e: Error | null; out: Uint8Array } | undefined;
+    this.startRead(sector, count, (e, out) => { result = { e, out }; });
+    this.waitSync(() => result !== undefined);
+    if (result!.e) throw result!.e;
+    return result!.out;
+  }
+
+  writeSync(sector: number, data: Uint8Array): void {
+    this.writeManySync([{ sector, data }]);
+  }
+
+  writeManySync(writes: readonly { sector: number; data: Uint8Array }[]): void {
+    let result: { e: Error | null } | undefined;
+    this.startWrites(writes, (e) => { result = { e }; });
+    this.waitSync(() => result !== undefined);
+    if (result!.e) throw result!.e;
+  }
+
+  flushSync(): void {
+    let result: { e: Error | null } | undefined;
+    this.startFlush((e) => { result = { e }; });
+    this.waitSync(() => result !== undefined);
+    if (result!.e) throw result!.e;
+  }
+
+  private waitSync(done: () => boolean): void {
+    try {
+      loop().waitSync([this.dev.vector], done);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ETIMEDOUT") throw e;
+      throw new BlockError(`virtio-blk ${this.dev.transport.name}: ${(e as Error).message}`, "EIO");
+    }
+  }
+
+  /** Splits a read into requests of at most 64 KiB, all in flight at once; `done` gets the bytes or the first error. */
+  private startRead(sector: number, count: number, done: (e: Error | null, out: Uint8Array) => void): void {
+    this.checkRange("read", sector, count);
+    const out = new Uint8Array(count * SECTOR);
+    const all = this.gather(Math.ceil(count / (MAX_REQUEST_BYTES / SECTOR)), (e) => done(e, out));
+    for (let at = 0; at < count;) {
+      const n = Math.min(count - at, MAX_REQUEST_BYTES / SECTOR);
+      const offset = at * SECTOR;
+      this.submit(T_IN, sector + at, n * SECTOR, null, (e, data) => {
+        if (data) {
+          if (!e) out.set(new Uint8Array(data.buffer, 0, n * SECTOR), offset);
+          platform().dmaFree(data.buffer);
+        }
+        all(e);
+      });
+      at += n;
+    }
+    if (count === 0) done(null, out);
+  }
+
+  private startWrites(writes: readonly { sector: number; data: Uint8Array }[], done: (e: Error | null) => void): void {
+    let requests = 0;
+    for (const w of writes) {
+      if (w.data.length % SECTOR !== 0) {
+        throw new BlockError(`write of ${w.data.length} bytes: the length must be a multiple of ${SECTOR}`, "ERR_INVALID_ARG_VALUE");
+      }
+      this.checkRange("write", w.sector, w.data.length / SECTOR);
+      requests += Math.ceil(w.data.length / MAX_REQUEST_BYTES);
+    }
+    if (!this.info.readWrite && writes.length) throw new BlockError("the block device is read-only", "EROFS");
+    if (requests === 0) { done(null); return; }
+    const all = this.gather(requests, done);
+    for (const w of writes) {
+      const count = w.data.length / SECTOR;
+      for (let at = 0; at < count;) {
+        const n = Math.min(count - at, MAX_REQUEST_BYTES / SECTOR);
+        this.submit(T_OUT, w.sector + at, n * SECTOR, w.data.subarray(at * SECTOR, (at + n) * SECTOR), (e, data) => {
+          if (data) platform().dmaFree(data.buffer);
+          all(e);
+        });
+        at += n;
+      }
+    }
+  }
+
+  private startFlush(done: (e: Error | null) => void): void {
+    if (this.dev.failure) throw new BlockError(`the block device failed: ${this.dev.failure}`, "EIO");
+    if (!this.dev.has(F_FLUSH)) { done(null); return; }   // no volatile write cache: writes are durable when complete
+    this.submit(T_FLUSH, 0, 0, null, (e) => done(e));
+  }
+
+  /** A completion counter: `done` runs once all `n` parts finished, with the first error. */
+  private gather(n: number, done: (e: Error | null) => void): (e: Error | null) => void {
+    let left = n;
+    let first: Error | null = null;
+    return (e) => {
+      first ??= e;
+      if (--left === 0) done(first);
+    };
+  }
+
+  private submit(type: number, sector: number, bytes: number, payload: Uint8Array | null,
+                 done: (e: Error | null, data: DmaRegion | null) => void): void {
+    const pool = dmaPool();
+    const header = pool.alloc(16);
+    const hv = new DataView(header.bytes.buffer, header.bytes.byteOffset, 16);
+    hv.setUint32(0, type, true);
+    hv.setUint32(8, sector % 2 ** 32, true);
+    hv.setUint32(12, Math.floor(sector / 2 ** 32), true);
+    const status = pool.alloc(1);
+    status.bytes[0] = 0xff;
+    const data = bytes > 0 ? dmaAllocPages(bytes) : null;
+    if (data && payload) new Uint8Array(data.buffer).set(payload);
+    const req: Request = {
+      header, status, data, bytes, type,
+      resolve: () => done(null, data),
+      reject: (e) => done(e, data),
+    };
+    this.pending++;
+    this.handle.ref();
+    if (!this.post(req)) this.waiting.push(req);
+    this.q.kick();
   }
 
   private post(r: Request): boolean {

@@ -228,9 +228,10 @@ export class SimVirtioTransport implements VirtioTransport {
     return v;
   }
 
-  subscribeInterrupt(handler: () => void): void {
+  subscribeInterrupt(handler: () => void): number {
     const how = this.opts.interrupt ?? { gsi: 5 };
     this.vector = how === "msi" ? onMsi(handler).vector : onGsi(how.gsi, handler, { level: true }).vector;
+    return this.vector;
   }
 
   // ---- internals ----

@@ -262,3 +262,46 @@ describe("the simulated device itself", () => {
     expect([id.status.bytes[0], odd.status.bytes[0]]).toEqual([BLK_S_OK, BLK_S_UNSUPP]);
   });
 });
+
+describe("synchronous I/O (readSync/writeSync/writeManySync/flushSync: the file systems' path)", () => {
+  it("round-trips bytes, many requests in flight, halting until the completion interrupt", () => {
+    const { dev, blk } = open({ sectors: 4096 });
+    const data = pattern(300 * 1024, 11);
+    const halts = bench.sim.halts.length;
+    blk.writeSync(8, data);
+    expect(same(dev.disk.subarray(8 * SECTOR, 8 * SECTOR + data.length), data)).toBe(true);
+    expect(same(blk.readSync(8, data.length / SECTOR), data)).toBe(true);
+    expect(dev.requests.filter((r) => r.type === BLK_T_IN).length).toBe(Math.ceil(data.length / (64 * 1024)));
+    expect(bench.sim.halts.length).toBeGreaterThanOrEqual(halts);
+  });
+
+  it("writeManySync puts several runs in flight and returns when all are done; flushSync reaches the device", () => {
+    const { dev, blk } = open({ sectors: 4096 });
+    const a = pattern(4096, 1), b = pattern(70 * 1024, 2);
+    blk.writeManySync([{ sector: 0, data: a }, { sector: 1000, data: b }]);
+    expect(same(dev.disk.subarray(0, 4096), a)).toBe(true);
+    expect(same(dev.disk.subarray(1000 * SECTOR, 1000 * SECTOR + b.length), b)).toBe(true);
+    blk.flushSync();
+    expect(dev.requests.at(-1)?.type).toBe(BLK_T_FLUSH);
+  });
+
+  it("throws the device's errors, and range errors before anything is sent", () => {
+    const { dev, blk } = open({ sectors: 64 });
+    dev.ioErrorSectors.add(3);
+    expect(() => blk.readSync(0, 8)).toThrow(/I\/O error/);
+    expect(() => blk.readSync(60, 8)).toThrow(BlockError);
+    const sent = dev.requests.length;
+    expect(() => blk.writeSync(0, new Uint8Array(100))).toThrow(/multiple of 512/);
+    expect(dev.requests.length).toBe(sent);
+  });
+
+  it("runs no other callback during the wait: a timer that came due fires afterwards, from the loop", () => {
+    const { blk } = open({ sectors: 64, latencyMs: 5 } as SimBlkOptions);
+    const events: string[] = [];
+    bench.after(1, () => events.push("timer"));
+    blk.readSync(0, 8);
+    events.push("read done");
+    bench.ev.run();
+    expect(events).toEqual(["read done", "timer"]);
+  });
+});
