@@ -21,6 +21,7 @@ const USAGE = `usage:
                    [--profile[=10s]]   (sample the JS; print a profile on the console every 10 s and at exit)
                    [--keep-source]     (functions keep their source text: Function.prototype.toString as in Node)
                    [--expose-gc]       (a global gc() that collects garbage now, as Node's flag)
+                   [--assets DIR]...   (embed a folder of the app read-only, at its place under /app, the app's directory)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
@@ -28,7 +29,7 @@ const USAGE = `usage:
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
 const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net",
-  "--ip", "--gateway", "--dns"]);
+  "--ip", "--gateway", "--dns", "--assets"]);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -74,6 +75,7 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     testHooks: p.flags.has("--test-hooks"),
     keepSource: p.flags.has("--keep-source"),
     exposeGc: p.flags.has("--expose-gc"),
+    assets: p.flags.get("--assets") ?? [],
     profileMs: p.flags.has("--profile") ? parseDuration(one("--profile") || "10s") : undefined,
     ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };
@@ -83,7 +85,8 @@ function reportImage(r: ImageResult, ms: number): void {
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   process.stderr.write(
     `[unijs] built ${relative(process.cwd(), r.path)} in ${ms.toFixed(0)} ms: image ${kib(r.imageBytes)} ` +
-      `(${r.imageBytes} bytes), bytecode ${kib(r.bytecodeBytes)}, bundle ${kib(r.bundleBytes)}\n`,
+      `(${r.imageBytes} bytes), bytecode ${kib(r.bytecodeBytes)}, bundle ${kib(r.bundleBytes)}` +
+      (r.assetFiles ? `, assets ${kib(r.assetBytes)} (${r.assetBytes} bytes in ${r.assetFiles} files)` : "") + "\n",
   );
   for (const m of r.modules.slice(0, 8)) process.stderr.write(`         ${kib(m.bytes).padStart(10)}  ${m.path}\n`);
 }

@@ -65,6 +65,11 @@ export interface Platform {
   cmdline(): string;
   /** The bundle's line map (JSON text; see boot/image/linemap.ts), read only when a stack trace is printed. */
   lineMap(): string;
+  /** The index of the files embedded with `npm run image -- --assets` (JSON text, boot/image/assets.ts; "" when
+   *  there are none). Optional: platforms that are not an image have none. */
+  assetIndex?(): string;
+  /** Copies embedded file bytes from `offset` of the assets' data into `into`; returns how many (fewer at the end). */
+  assetRead?(offset: number, into: Uint8Array): number;
   memoryUsage(): PlatformMemoryUsage;
   /** Runs a full garbage collection now (Node's `gc()` with --expose-gc). Optional: simulated platforms lack it. */
   gc?(): void;

@@ -3,7 +3,7 @@
 // Layer: build tools (host only).
 
 export const APP_MAGIC = "UNIJSAPP";
-export const APP_VERSION = 1;
+export const APP_VERSION = 2;
 export const HEADER_SIZE = 80;
 
 export interface AppBlobParts {
@@ -14,6 +14,8 @@ export interface AppBlobParts {
   heapLimit: number;
   /** RAM in bytes the image expects (the launcher's default for it). */
   memHint: number;
+  /** Embedded read-only files (boot/image/assets.ts): their index (JSON) and their bytes. */
+  assets?: { index: string; data: Uint8Array };
 }
 
 /** FNV-1a over little-endian u32 words (the tail zero-padded); boot/native/engine.c checks it at boot. */
@@ -34,11 +36,16 @@ export function appChecksum(b: Uint8Array): number {
 export function encodeAppBlob(p: AppBlobParts): Buffer {
   const config = Buffer.from(p.config, "utf8");
   const lineMap = Buffer.from(p.lineMap, "utf8");
+  const assetIndex = Buffer.from(p.assets?.index ?? "", "utf8");
+  const assetData = p.assets?.data ?? new Uint8Array(0);
   const align = (n: number) => (n + 15) & ~15;
   const bcOff = HEADER_SIZE;
   const cfgOff = align(bcOff + p.bytecode.length);
   const lmOff = align(cfgOff + config.length);
-  const total = lmOff + lineMap.length;
+  const aiOff = align(lmOff + lineMap.length);
+  const adOff = align(aiOff + assetIndex.length);
+  const total = adOff + assetData.length;
+  if (total > 0xffffffff) throw new Error(`the app blob would be ${total} bytes; at most 4 GiB fit (embedded files too large?)`);
   const b = Buffer.alloc(total);
   b.write(APP_MAGIC, 0, "latin1");
   b.writeUInt32LE(APP_VERSION, 8);
@@ -52,9 +59,15 @@ export function encodeAppBlob(p: AppBlobParts): Buffer {
   b.writeUInt32LE(lmOff, 48);
   b.writeUInt32LE(lineMap.length, 52);
   b.writeUInt32LE(total, 56);
+  b.writeUInt32LE(aiOff, 64);
+  b.writeUInt32LE(assetIndex.length, 68);
+  b.writeUInt32LE(adOff, 72);
+  b.writeUInt32LE(assetData.length, 76);
   Buffer.from(p.bytecode).copy(b, bcOff);
   config.copy(b, cfgOff);
   lineMap.copy(b, lmOff);
+  assetIndex.copy(b, aiOff);
+  Buffer.from(assetData.buffer, assetData.byteOffset, assetData.length).copy(b, adOff);
   b.writeUInt32LE(appChecksum(b.subarray(HEADER_SIZE)), 60);
   return b;
 }

@@ -5,7 +5,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { appNameOf, bundleApp, moduleSizes, resolveAppEntry } from "./bundle.ts";
+import { packAssets } from "./assets.ts";
+import { appNameOf, bundleApp, imagePath, moduleSizes, resolveAppEntry, resolveAppRoot } from "./bundle.ts";
 import { encodeAppBlob } from "./blob.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
@@ -34,6 +35,8 @@ export interface ImageOptions {
   keepSource?: boolean;
   /** A global gc() that runs a full garbage collection (Node's --expose-gc). */
   exposeGc?: boolean;
+  /** Folders inside the app's folder to embed read-only (mounted at /app, the app's directory in the image). */
+  assets?: string[];
 }
 
 export interface ImageResult {
@@ -43,6 +46,9 @@ export interface ImageResult {
   imageBytes: number;
   bytecodeBytes: number;
   bundleBytes: number;
+  /** Embedded files (--assets): their count and bytes. */
+  assetFiles: number;
+  assetBytes: number;
   modules: { path: string; bytes: number }[];
 }
 
@@ -72,13 +78,15 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const name = appNameOf(entry);
   const out = resolve(opts.out ?? join("build/images", `${name}.elf`));
   ensureNativeCore();
-  const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs });
+  const appRoot = resolveAppRoot(opts.app, entry);
+  const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs, appRoot });
+  const assets = opts.assets?.length ? packAssets(appRoot, opts.assets) : undefined;
   const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
   try {
     const bytecode = compileBytecode(work, bundle.code, bundle.bundleName,
       { keepSource: opts.keepSource, module: bundle.module });
     const config: ImageConfig = {
-      argv: ["/unijs", `/app/${name}`, ...(opts.args ?? [])],
+      argv: ["/unijs", imagePath(entry, appRoot), ...(opts.args ?? [])],
       env: opts.env ?? {},
       name,
       bundle: bundle.bundleName,
@@ -93,6 +101,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       lineMap: JSON.stringify(bundle.lineMap),
       heapLimit: opts.heapBytes ?? 0,
       memHint: opts.memBytes ?? DEFAULT_MEM,
+      assets,
     });
     const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs);
     mkdirSync(dirname(out), { recursive: true });
@@ -107,6 +116,8 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       imageBytes: statSync(out).size,
       bytecodeBytes: bytecode.length,
       bundleBytes: Buffer.byteLength(bundle.code),
+      assetFiles: assets?.files ?? 0,
+      assetBytes: assets?.bytes ?? 0,
       modules: moduleSizes(bundle.metafile),
     };
   } finally {

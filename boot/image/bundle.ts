@@ -7,7 +7,7 @@
 
 import * as esbuild from "esbuild";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, posix, relative, resolve, sep } from "node:path";
 import { ROOT } from "../paths.ts";
 import { BUILTINS, NODE_BUILTIN_NAMES } from "./builtins.ts";
 import { buildLineMap } from "./linemap.ts";
@@ -51,6 +51,69 @@ export function resolveAppEntry(app: string): string {
   throw new BuildError(`${app}: a folder needs package.json "main" or an index.ts / index.js`);
 }
 
+/** Where an app's files live inside the image: its root folder is `/app` (the cwd; `--assets` folders mount there). */
+export const APP_DIR = "/app";
+
+/**
+ * The app's root folder: the folder given, or for an entry file the nearest folder above it with a package.json
+ * (not the unijs checkout itself), else the file's own folder.
+ */
+export function resolveAppRoot(app: string, entry: string): string {
+  const p = resolve(app);
+  if (existsSync(p) && statSync(p).isDirectory()) return p;
+  for (let d = dirname(entry); d !== dirname(d) && d !== ROOT; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) return d;
+  }
+  return dirname(entry);
+}
+
+/** The path a host file has inside the image: `/app/<path relative to the app root>` (files outside the root keep
+ *  their relative place, e.g. `/node_modules/x` for `<root>/../node_modules/x`; unijs's own runtime files are under
+ *  `/unijs`). Never a host path: images do not depend on where they were built. */
+export function imagePath(file: string, appRoot: string): string {
+  const fromRoot = relative(appRoot, file).split(sep).join("/");
+  const fromUnijs = relative(ROOT, file).split(sep).join("/");
+  if (fromRoot.startsWith("../") && /^(libos|kernel|drivers)\//.test(fromUnijs)) return posix.join("/unijs", fromUnijs);
+  return posix.join(APP_DIR, fromRoot);
+}
+
+/** Code that mentions these gets per-file values, as Node's module wrapper and ESM loader give them. */
+const MODULE_PATH_WORDS = /\b__dirname\b|\b__filename\b|\bimport\.meta\.(url|dirname|filename)\b/;
+const LOADERS: Record<string, esbuild.Loader> = {
+  ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx",
+};
+
+/**
+ * esbuild plugin: gives each file that mentions them its own `__dirname`/`__filename` (declared on the file's
+ * first line, after a "use strict" directive if there is one, so line numbers stay) and `import.meta.url` /
+ * `dirname` / `filename` (replaced in place), with the file's path inside the image.
+ */
+function modulePathsPlugin(appRoot: string): esbuild.Plugin {
+  return {
+    name: "unijs-module-paths",
+    setup(build) {
+      build.onLoad({ filter: /\.(m|c)?(j|t)sx?$/ }, (args) => {
+        if (args.path.includes(`${sep}libos${sep}`) && !relative(ROOT, args.path).startsWith("..")) return undefined;
+        const text = readFileSync(args.path, "utf8");
+        if (!MODULE_PATH_WORDS.test(text)) return undefined;
+        const file = imagePath(args.path, appRoot);
+        const dir = posix.dirname(file);
+        let out = text
+          .replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${encodeURI(file)}`))
+          .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dir))
+          .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file));
+        if (/\b__dirname\b|\b__filename\b/.test(out)) {
+          const decl = `var __dirname = ${JSON.stringify(dir)}, __filename = ${JSON.stringify(file)};`;
+          const prologue = /^(#![^\n]*\n)?((?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:(["'])use strict\3;?)?)/.exec(out);
+          const at = prologue ? prologue[0].length : 0;
+          out = out.slice(0, at) + decl + out.slice(at);
+        }
+        return { contents: out, loader: LOADERS[extname(args.path)] ?? "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
 /** esbuild plugin: `node:x` and bare built-in names → libos, with a clear error for what unijs lacks. */
 const builtinsPlugin: esbuild.Plugin = {
   name: "unijs-builtins",
@@ -82,8 +145,14 @@ function formatMessages(msgs: esbuild.Message[]): string {
   }).join("\n");
 }
 
-/** `readableNames`: keep identifiers (function names in the bytecode, for --profile reports) at some size cost. */
-export async function bundleApp(entry: string, appName: string, opts: { readableNames?: boolean } = {}): Promise<Bundle> {
+export interface BundleOptions {
+  /** Keep identifiers (function names in the bytecode, for --profile reports) at some size cost. */
+  readableNames?: boolean;
+  /** The app's root folder (resolveAppRoot): `__dirname` & co. are given relative to it, under /app. */
+  appRoot?: string;
+}
+
+export async function bundleApp(entry: string, appName: string, opts: BundleOptions = {}): Promise<Bundle> {
   const bundleName = `${appName}.bundle.js`;
   const appRel = "./" + relative(ROOT, entry).split("\\").join("/");
   try {
@@ -95,7 +164,7 @@ export async function bundleApp(entry: string, appName: string, opts: { readable
 }
 
 async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
-                        opts: { readableNames?: boolean }): Promise<Bundle> {
+                        opts: BundleOptions): Promise<Bundle> {
   // A module graph with top-level await is loaded with import(): esbuild turns it into async initialisers.
   const load = format === "esm" ? `import(${JSON.stringify(appRel)})` : `require(${JSON.stringify(appRel)})`;
   const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => ${load});\n`;
@@ -123,7 +192,7 @@ async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, b
       metafile: true,
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
-      plugins: [builtinsPlugin],
+      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry))],
       // Node's globals that the engine lacks, only for images whose code mentions them.
       inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),
     });

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define UNIJS_APP_MAGIC "UNIJSAPP"
-#define UNIJS_APP_VERSION 1
+#define UNIJS_APP_VERSION 2
 
 struct unijs_app_header {
     char magic[8];
@@ -18,7 +18,8 @@ struct unijs_app_header {
     uint32_t linemap_off, linemap_len;  /* JSON: bundle line → source file and line */
     uint32_t total_len;
     uint32_t checksum;                  /* FNV-1a (32-bit, over little-endian u32 words) of bytes [80, total_len) */
-    uint32_t reserved[4];
+    uint32_t assets_index_off, assets_index_len;    /* JSON: the embedded read-only files (boot/image/assets.ts) */
+    uint32_t assets_data_off, assets_data_len;      /* their bytes */
 };
 
 /* The blob (symbol from the linked app.o); its length is only known from the header. */

@@ -184,7 +184,9 @@ static int app_header_valid(const struct unijs_app_header *app) {
     if (app->total_len < sizeof *app) return 0;
     if ((uint64_t)app->bytecode_off + app->bytecode_len > app->total_len ||
         (uint64_t)app->config_off + app->config_len > app->total_len ||
-        (uint64_t)app->linemap_off + app->linemap_len > app->total_len) return 0;
+        (uint64_t)app->linemap_off + app->linemap_len > app->total_len ||
+        (uint64_t)app->assets_index_off + app->assets_index_len > app->total_len ||
+        (uint64_t)app->assets_data_off + app->assets_data_len > app->total_len) return 0;
     return 1;
 }
 

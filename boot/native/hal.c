@@ -65,6 +65,29 @@ static JSValue hal_line_map(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return app_string(ctx, app_header()->linemap_off, app_header()->linemap_len);
 }
 
+/* The embedded files' index (JSON; "" when the image has none). */
+static JSValue hal_asset_index(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc; (void)argv;
+    return app_string(ctx, app_header()->assets_index_off, app_header()->assets_index_len);
+}
+
+/* hal.assetRead(offset, into) copies embedded file bytes from `offset` of the assets data into `into`; returns the
+ * bytes copied (fewer at the end). A copy, not a view: the image's pages are read-only. */
+static JSValue hal_asset_read(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    int64_t off;
+    if (JS_ToInt64(ctx, &off, argv[0])) return JS_EXCEPTION;       /* first: valueOf could detach the buffer */
+    size_t len;
+    uint8_t *p = hal_typed_bytes(ctx, argv[1], &len);
+    if (!p) return JS_EXCEPTION;
+    const struct unijs_app_header *app = app_header();
+    if (off < 0 || (uint64_t)off > app->assets_data_len) return JS_ThrowRangeError(ctx, "assetRead: offset outside the assets");
+    size_t n = app->assets_data_len - (size_t)off;
+    if (n > len) n = len;
+    memcpy(p, unijs_app + app->assets_data_off + off, n);
+    return JS_NewFloat64(ctx, (double)n);
+}
+
 static JSValue hal_memory_usage(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc; (void)argv;
     JSMemoryUsage mu;
@@ -383,6 +406,8 @@ static const JSCFunctionListEntry hal_functions[] = {
     JS_CFUNC_DEF("takeHandledRejections", 0, hal_take_handled_rejections),
     JS_CFUNC_DEF("config", 0, hal_config),
     JS_CFUNC_DEF("lineMap", 0, hal_line_map),
+    JS_CFUNC_DEF("assetIndex", 0, hal_asset_index),
+    JS_CFUNC_DEF("assetRead", 2, hal_asset_read),
     JS_CFUNC_DEF("memoryUsage", 0, hal_memory_usage),
     JS_CFUNC_DEF("gc", 0, hal_gc),
     JS_CFUNC_DEF("now", 0, hal_now),

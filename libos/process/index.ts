@@ -9,7 +9,8 @@ import { utf8Decode } from "../util/utf8.ts";
 
 /** The image configuration the builder writes (boot/image/build.ts). */
 export interface ImageConfig {
-  /** argv[0] and argv[1] as Node shows them ("/unijs", "/app/<name>"), then the --arg values. */
+  /** argv[0] and argv[1] as Node shows them ("/unijs", the entry's path in the image, e.g. "/app/index.js"), then
+   *  the --arg values. */
   argv: string[];
   env: Record<string, string>;
   /** The app's name (its folder or entry file name). */

@@ -28,7 +28,7 @@
 
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import { getQuickJS, QUICKJS_WASM_VERSION } from "./quickjs_engine.ts";
-import { appNameOf, bundleApp, resolveAppEntry } from "../../boot/image/bundle.ts";
+import { appNameOf, bundleApp, imagePath, resolveAppEntry, resolveAppRoot } from "../../boot/image/bundle.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
 import { SimExit, SimPlatform, type SimOptions } from "./platform.ts";
 
@@ -126,9 +126,10 @@ function toHandle(vm: QuickJSContext, v: HostValue): QuickJSHandle {
 export async function runInQuickJs(appPath: string, options: QuickJsRunOptions = {}): Promise<QuickJsRunResult> {
   const entry = resolveAppEntry(appPath);
   const name = appNameOf(entry);
-  const bundle = await bundleApp(entry, name);
+  const appRoot = resolveAppRoot(appPath, entry);
+  const bundle = await bundleApp(entry, name, { appRoot });
   const config: ImageConfig = {
-    argv: ["/unijs", `/app/${name}`, ...(options.argv ?? [])],
+    argv: ["/unijs", imagePath(entry, appRoot), ...(options.argv ?? [])],
     env: options.env ?? {},
     name,
     bundle: bundle.bundleName,

@@ -57,3 +57,19 @@ describe("parseSize", () => {
     expect(() => parseSize("lots")).toThrow("'lots' is not a size (expected e.g. 64M, 1G, 4096)");
   });
 });
+
+describe("app blob with embedded files", () => {
+  it("places the asset index and data after the line map, 16-byte aligned, inside the checksum", () => {
+    const data = new Uint8Array([9, 8, 7]);
+    const blob = encodeAppBlob({ bytecode: new Uint8Array([1]), config: "{}", lineMap: "{}", heapLimit: 0, memHint: 1,
+      assets: { index: '{"v":1}', data } });
+    const [aiOff, aiLen, adOff, adLen] = [64, 68, 72, 76].map((o) => blob.readUInt32LE(o));
+    expect(aiOff % 16).toBe(0);
+    expect(adOff % 16).toBe(0);
+    expect(aiOff).toBeGreaterThanOrEqual(blob.readUInt32LE(48) + blob.readUInt32LE(52));
+    expect(blob.toString("utf8", aiOff, aiOff + aiLen)).toBe('{"v":1}');
+    expect([...blob.subarray(adOff, adOff + adLen)]).toEqual([9, 8, 7]);
+    expect(adOff + adLen).toBe(blob.length);
+    expect(blob.readUInt32LE(60)).toBe(appChecksum(blob.subarray(HEADER_SIZE)));
+  });
+});
