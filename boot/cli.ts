@@ -22,6 +22,8 @@ const USAGE = `usage:
                    [--keep-source]     (functions keep their source text: Function.prototype.toString as in Node)
                    [--expose-gc]       (a global gc() that collects garbage now, as Node's flag)
                    [--assets DIR]...   (embed a folder of the app read-only, at its place under /app, the app's directory)
+                   [--mount PATH=vda[,ro]]... | [--mount none]   (ext4 disks to mount; default: the first disk at /data)
+                   [--tmp 64M]         (size of /tmp, a RAM file system; default a quarter of RAM)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
@@ -29,7 +31,7 @@ const USAGE = `usage:
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
 const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net",
-  "--ip", "--gateway", "--dns", "--assets"]);
+  "--ip", "--gateway", "--dns", "--assets", "--mount", "--tmp"]);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -76,6 +78,8 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     keepSource: p.flags.has("--keep-source"),
     exposeGc: p.flags.has("--expose-gc"),
     assets: p.flags.get("--assets") ?? [],
+    mounts: p.flags.get("--mount"),
+    tmpBytes: one("--tmp") ? parseSize(one("--tmp") as string) : undefined,
     profileMs: p.flags.has("--profile") ? parseDuration(one("--profile") || "10s") : undefined,
     ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { packAssets } from "./assets.ts";
-import { appNameOf, bundleApp, imagePath, moduleSizes, resolveAppEntry, resolveAppRoot } from "./bundle.ts";
+import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes, resolveAppEntry, resolveAppRoot } from "./bundle.ts";
 import { encodeAppBlob } from "./blob.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
@@ -37,6 +37,26 @@ export interface ImageOptions {
   exposeGc?: boolean;
   /** Folders inside the app's folder to embed read-only (mounted at /app, the app's directory in the image). */
   assets?: string[];
+  /** `--mount` values: "PATH=DEVICE[,ro]" or "none". Absent: the first disk at /data when it holds ext4. */
+  mounts?: string[];
+  /** Size limit of /tmp (a RAM file system), bytes. */
+  tmpBytes?: number;
+}
+
+/** Parses `--mount` values ("/data=vda", "/logs=vdb,ro", "none") into the image config's form. Throws on others. */
+export function parseMounts(values: readonly string[]): NonNullable<ImageConfig["mounts"]> {
+  if (values.length === 1 && values[0] === "none") return [];
+  const out: NonNullable<ImageConfig["mounts"]> = [];
+  for (const v of values) {
+    const m = /^(\/[^=,]*)=(vd[a-z])(,ro|,rw)?$/.exec(v);
+    if (!m) throw new BuildError(`--mount takes PATH=DEVICE[,ro] (e.g. /data=vda, /archive=vdb,ro) or none, not '${v}'`);
+    const path = m[1].replace(/\/+$/, "") || "/";
+    if (path === "/" || /(^|\/)\.\.?(\/|$)/.test(path)) throw new BuildError(`--mount ${v}: mount at a plain absolute path other than /`);
+    if (["/app", "/tmp"].includes(path)) throw new BuildError(`--mount ${v}: ${path} is the ${path === "/app" ? "app's files" : "RAM file system"}`);
+    if (out.some((o) => o.path === path || o.device === m[2])) throw new BuildError(`--mount ${v}: that path or device is mounted twice`);
+    out.push({ path, device: m[2], readOnly: m[3] === ",ro" });
+  }
+  return out;
 }
 
 export interface ImageResult {
@@ -94,6 +114,8 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       ...(opts.ip ? { net: staticNet(opts.ip) } : {}),
       ...(opts.profileMs ? { profile: { intervalMs: opts.profileMs } } : {}),
       ...(opts.exposeGc ? { exposeGc: true } : {}),
+      ...(opts.mounts ? { mounts: parseMounts(opts.mounts) } : {}),
+      ...(opts.tmpBytes ? { tmpBytes: opts.tmpBytes } : {}),
     };
     const blob = encodeAppBlob({
       bytecode,

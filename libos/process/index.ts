@@ -25,6 +25,11 @@ export interface ImageConfig {
   profile?: { intervalMs: number };
   /** Built with --expose-gc: a global gc() runs a full collection, as Node's flag of that name gives. */
   exposeGc?: boolean;
+  /** File systems on block devices (`--mount /data=vda[,ro]`; "vda" is the first disk, "vdb" the second...).
+   *  Absent: the first disk is mounted at /data when it holds ext4. Empty: none (`--mount none`). */
+  mounts?: { path: string; device: string; readOnly: boolean }[];
+  /** The size limit of the RAM file system at /tmp, bytes (`--tmp 64M`; default a quarter of RAM). */
+  tmpBytes?: number;
 }
 
 /** The unijs version reported in process.versions.unijs. */

@@ -8,6 +8,7 @@ import { entropyPool } from "../../kernel/entropy.ts";
 import { loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { startProfiler, takeProfileReport } from "../../kernel/profile.ts";
+import { runShutdownHooks } from "../../kernel/shutdown.ts";
 import { mapStack } from "../../kernel/stack_trace.ts";
 import { createConsole } from "../console/index.ts";
 import { inspect } from "../console/inspect.ts";
@@ -74,7 +75,11 @@ export function runMain(loadApp: () => unknown): never {
   const hal = platform();
   const config = JSON.parse(hal.config()) as ImageConfig;
   const events = loop();
-  const proc = new Process(config, (code) => hal.exit(code));
+  const stop = (code: number): never => {
+    runShutdownHooks();                          // file systems unmount cleanly, whatever ends the app
+    return hal.exit(code);
+  };
+  const proc = new Process(config, stop);
 
   const fatal = (err: unknown): never => {
     let text: string;
@@ -187,9 +192,9 @@ export function runMain(loadApp: () => unknown): never {
     proc.exitCode ??= 13;
     proc.emit("exit", 0);
     hal.runJobs();
-    return hal.exit(proc.exitCode);
+    return stop(proc.exitCode);
   }
   proc.emit("exit", proc.exitCode ?? 0);
   hal.runJobs();
-  return hal.exit(proc.exitCode ?? 0);
+  return stop(proc.exitCode ?? 0);
 }
