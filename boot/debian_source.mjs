@@ -155,14 +155,23 @@ export function ensureDebianSources(specs, log) {
       throw new Error(`apt-get update of Debian's ${suites} source index failed:\n${e.stderr || e.message}`);
     }
     for (const spec of missing) {
-      log(`fetching the Debian source package ${spec.name}=${spec.version}`);
-      try {
-        apt(tmp, ["source", "--download-only", `${spec.name}=${spec.version}`], { cwd: join(tmp, "dl") });
-      } catch (e) {
-        throw new Error(`apt-get source ${spec.name}=${spec.version} failed:\n${e.stderr || e.message}`);
-      }
+      // The pinned Debian revision first; if the archive has moved on to a newer revision of the same upstream
+      // release (a security update keeps the .orig tarball), the current one. The SHA-256 pin decides either way,
+      // so an apt error about a Debian-only file (.dsc, .debian.tar.xz) is not fatal once the tarball is here.
       const tarball = join(tmp, "dl", spec.tarball);
-      if (!existsSync(tarball)) throw new Error(`${spec.name}=${spec.version}: apt did not deliver ${spec.tarball}`);
+      const failures = [];
+      for (const request of [`${spec.name}=${spec.version}`, spec.name]) {
+        if (existsSync(tarball)) break;
+        log(`fetching the Debian source package ${request}`);
+        try {
+          apt(tmp, ["source", "--download-only", request], { cwd: join(tmp, "dl") });
+        } catch (e) {
+          failures.push(`apt-get source ${request}: ${(e.stderr || e.message).trim()}`);
+        }
+      }
+      if (!existsSync(tarball)) {
+        throw new Error(`${spec.name} ${spec.version}: Debian's archive did not deliver ${spec.tarball}:\n${failures.join("\n")}`);
+      }
       verifySha256(tarball, spec.sha256, spec.tarball);
       // Unpacked beside the cache (same file system: the final rename is atomic), stamped only when complete.
       const unpack = `${spec.cacheDir}.unpack`;

@@ -19,6 +19,7 @@ const DEBIAN = [
   { pkg: "make", file: "/usr/bin/make" },
   { pkg: "patch", file: "/usr/bin/patch" },
   { pkg: "xz-utils", file: "/usr/bin/xz" },
+  { pkg: "bzip2", file: "/bin/bzip2" },
   { pkg: "gcc", file: "/usr/bin/gcc" },
   { pkg: "libc6-dev", file: "/usr/include/stdio.h" },
   // The tests' and benchmarks' peers: curl and wrk against the guest, ip for private network namespaces.

@@ -10,4 +10,7 @@ export interface DebianSource {
   patches?: string[];
 }
 export const QUICKJS: DebianSource;
+export const ZLIB: DebianSource;
+export const BROTLI: DebianSource;
+export const MBEDTLS: DebianSource;
 export const SOURCES: DebianSource[];

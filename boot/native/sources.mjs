@@ -20,4 +20,37 @@ export const QUICKJS = {
   patches: [join(HERE, "patches/quickjs/0001-bigint-asuintn-negative.patch")],
 };
 
-export const SOURCES = [QUICKJS];
+/** zlib 1.3.1 (node:zlib's deflate/inflate/gzip; Debian 13's zlib 1:1.3.dfsg+really1.3.1-1). */
+export const ZLIB = {
+  name: "zlib",
+  version: "1:1.3.dfsg+really1.3.1-1",
+  suite: "trixie",
+  tarball: "zlib_1.3.dfsg+really1.3.1.orig.tar.gz",
+  sha256: "60dd315c07f616887caa029408308a018ace66e3d142726a97db164b3b8f69fb",
+  topDir: "zlib-1.3.1",
+  cacheDir: join(CACHE, "zlib-1.3.1"),
+};
+
+/** brotli 1.1.0 (node:zlib's brotli; Debian 13's brotli 1.1.0-2). */
+export const BROTLI = {
+  name: "brotli",
+  version: "1.1.0-2+deb13u1",
+  suite: "trixie",
+  tarball: "brotli_1.1.0.orig.tar.gz",
+  sha256: "10973f4b4199eafa1d5735ef661ddb2ec2f97319ee9fd1824d4aabe08cff5265",
+  topDir: "google-brotli-ed738e8",
+  cacheDir: join(CACHE, "brotli-1.1.0"),
+};
+
+/** Mbed TLS 3.6 (node:crypto's hashes, ciphers and keys, and TLS; Debian 13's mbedtls 3.6.6-0.1~deb13u1). */
+export const MBEDTLS = {
+  name: "mbedtls",
+  version: "3.6.6-0.1~deb13u1",
+  suite: "trixie",
+  tarball: "mbedtls_3.6.6.orig.tar.bz2",
+  sha256: "8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a",
+  topDir: "mbedtls-3.6.6",
+  cacheDir: join(CACHE, "mbedtls-3.6.6"),
+};
+
+export const SOURCES = [QUICKJS, ZLIB, BROTLI, MBEDTLS];
