@@ -91,8 +91,8 @@ export class EventLoop {
   private closing: (() => void)[] = [];
   private completions: (() => void)[] = [];
   private readonly irqHandlers = new Map<number, (() => void)[]>();
-  /** Vectors taken during a waitSync that belonged to other devices: dispatched by the next poll phase. */
-  private readonly deferredVectors: number[] = [];
+  /** Vectors taken outside the poll phase (kernel/wait_sync.ts) for the next poll phase to dispatch. */
+  readonly deferredVectors: number[] = [];
   /** Interrupts that arrived on vectors nobody subscribed to (the timer's own vector excepted). */
   unhandledInterrupts = 0;
   private inTicks = false;
@@ -269,34 +269,9 @@ export class EventLoop {
     for (const fn of batch) this.invoke(fn);
   }
 
-  /**
-   * Blocks until `done()` holds, for synchronous device I/O: the CPU halts between interrupts; the handlers of
-   * `vectors` (the waiting device's) run at once, every other interrupt is kept for the next poll phase, so no other
-   * callback runs during the wait (run-to-completion holds). Handler exceptions propagate to the caller. Throws an
-   * Error with code ETIMEDOUT after `timeoutMs` (a device that never answers).
-   */
-  waitSync(vectors: readonly number[], done: () => boolean, timeoutMs = 30_000): void {
-    if (done()) return;
-    const deadline = this.p.now() + timeoutMs;
-    try {
-      for (;;) {
-        this.p.pollInterrupts();
-        for (const v of this.p.takeInterrupts()) {
-          if (vectors.includes(v)) {
-            for (const h of (this.irqHandlers.get(v) ?? []).slice()) h();
-            this.p.irqAck(v);
-          } else if (!this.deferredVectors.includes(v)) this.deferredVectors.push(v);
-        }
-        if (done()) return;
-        if (this.p.now() >= deadline) {
-          throw Object.assign(new Error(`a device did not complete a request within ${timeoutMs} ms`), { code: "ETIMEDOUT" });
-        }
-        this.p.timerArm(deadline);
-        this.p.halt();
-      }
-    } finally {
-      this.p.timerCancel();                        // the loop arms its own deadline before it sleeps again
-    }
+  /** The handlers subscribed to a vector (kernel/wait_sync.ts runs a device's own during a synchronous wait). */
+  handlersOf(vector: number): readonly (() => void)[] {
+    return this.irqHandlers.get(vector) ?? [];
   }
 
   private dispatchInterrupts(): void {

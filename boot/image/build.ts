@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { packAssets } from "./assets.ts";
+import { nativeLibsFor } from "./native_libs.ts";
 import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes, resolveAppEntry, resolveAppRoot } from "./bundle.ts";
 import { encodeAppBlob } from "./blob.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
@@ -69,6 +70,8 @@ export interface ImageResult {
   /** Embedded files (--assets): their count and bytes. */
   assetFiles: number;
   assetBytes: number;
+  /** Native libraries linked in (boot/native/libs). */
+  nativeLibs: string[];
   modules: { path: string; bytes: number }[];
 }
 
@@ -125,7 +128,8 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       memHint: opts.memBytes ?? DEFAULT_MEM,
       assets,
     });
-    const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs);
+    const nativeLibs = nativeLibsFor(bundle.metafile);
+    const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs, nativeLibs);
     mkdirSync(dirname(out), { recursive: true });
     const tmpOut = join(dirname(out), `.${basename(out)}.tmp`);
     copyFileSync(linked.stripped, tmpOut);
@@ -140,6 +144,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       bundleBytes: Buffer.byteLength(bundle.code),
       assetFiles: assets?.files ?? 0,
       assetBytes: assets?.bytes ?? 0,
+      nativeLibs: nativeLibs.map((l) => l.name),
       modules: moduleSizes(bundle.metafile),
     };
   } finally {

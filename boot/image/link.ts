@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC } from "../paths.ts";
 import { BuildError } from "./bundle.ts";
+import type { NativeLib } from "./native_libs.ts";
 
 function run(cmd: string, args: string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: "utf8" });
@@ -42,20 +43,29 @@ export function compileBytecode(workDir: string, code: string, bundleName: strin
 
 let libgcc: string | undefined;
 
-/** Links the image. `blob` is the encoded app blob; returns the unstripped and stripped ELF paths in workDir. */
-export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, profiler = false): { full: string; stripped: string; symbols: string } {
+/**
+ * Links the image. `blob` is the encoded app blob; `nativeLibs` the libraries the bundle needs (native_libs.ts),
+ * built on first use. Returns the unstripped and stripped ELF paths in workDir.
+ */
+export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, profiler = false,
+                          nativeLibs: readonly NativeLib[] = []): { full: string; stripped: string; symbols: string } {
   writeFileSync(join(workDir, "app.bin"), blob);
   writeFileSync(join(workDir, "app.S"),
     '    .section .unijs.app, "a"\n    .balign 16\n    .global unijs_app\nunijs_app:\n    .incbin "app.bin"\n' +
     '    .section .note.GNU-stack, "", @progbits\n');
   run("as", ["--64", "-o", "app.o", "app.S"], workDir);
   if (profiler) run("make", ["-C", NATIVE_SRC, "-s", "-j2", "prof"]);
+  if (nativeLibs.length) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...nativeLibs.map((l) => `lib-${l.name}`)]);
+  // Each library's glue as an object (its hal_install_NAME is only weakly referenced: an archive member would not
+  // be pulled in), the library itself as an archive (only what the glue uses).
+  const libObjs = nativeLibs.flatMap((l) => [join(NATIVE_BUILD, "lib", `${l.name}_glue.o`),
+    ...(l.archive ? [join(NATIVE_BUILD, "lib", `${l.name}.a`)] : [])]);
   libgcc ??= run("gcc", ["-print-libgcc-file-name"]).trim();
   const objs = [join(NATIVE_BUILD, "core.o"), ...(testHooks ? [join(NATIVE_BUILD, "test_hooks.o")] : []), "app.o"];
   run("ld", [
     "-nostdlib", "-static", "-T", join(NATIVE_SRC, "kernel.ld"), "--gc-sections", "--build-id=none",
     "-z", "max-page-size=0x1000", "-z", "noexecstack", "--no-warn-rwx-segments", "-o", "image.full.elf",
-    ...objs, join(NATIVE_BUILD, profiler ? "engine-prof.a" : "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
+    ...objs, ...libObjs, join(NATIVE_BUILD, profiler ? "engine-prof.a" : "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
   ], workDir);
   run("objcopy", ["--strip-all", "image.full.elf", "image.elf"], workDir);
   const nm = run("nm", ["-n", "--defined-only", "image.full.elf"], workDir);

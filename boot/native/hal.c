@@ -418,5 +418,4 @@ static const JSCFunctionListEntry hal_functions[] = {
 void hal_install(JSContext *ctx, JSValue hal) {
     JS_SetPropertyFunctionList(ctx, hal, hal_functions, sizeof hal_functions / sizeof hal_functions[0]);
     hal_install_text(ctx, hal);
-    hal_install_crc32c(ctx, hal);
 }

@@ -40,6 +40,16 @@ describe("image builder", () => {
     const paths = a.modules.map((m) => m.path);
     expect(paths).toContain("examples/hello/index.ts");
     expect(paths.some((p) => /^(drivers\/|libos\/(net|fs)\/)/.test(p))).toBe(false);
+    expect(a.nativeLibs).toEqual([]);
+  });
+
+  it("links a native library only into images whose bundle uses it (the link map proves it)", async () => {
+    const hello = await buildFixture(join(ROOT, "examples/hello"));
+    const user = await buildFixture("native-primitives");             // uses libos/fs/crc32c.ts
+    expect(user.nativeLibs).toEqual(["crc32c"]);
+    const symbols = (img: { symbols: string }) => readFileSync(img.symbols, "utf8");
+    expect(symbols(user)).toMatch(/ hal_install_crc32c$/m);
+    expect(symbols(hello)).not.toMatch(/crc32c/);
   });
 
   it("lays the ELF out W^X with a PVH entry note", async () => {

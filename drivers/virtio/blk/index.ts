@@ -5,6 +5,7 @@
 import type { BlockDevice, BlockInfo } from "../../../kernel/devices.ts";
 import { dmaAllocPages, dmaPool, type DmaBlock } from "../../../kernel/dma.ts";
 import { IoHandle, loop } from "../../../kernel/event_loop.ts";
+import { waitSync } from "../../../kernel/wait_sync.ts";
 import type { DmaRegion } from "../../../kernel/platform.ts";
 import { platform } from "../../../kernel/platform.ts";
 import { bit, VirtioDevice } from "../device.ts";
@@ -122,7 +123,7 @@ export class VirtioBlk implements BlockDevice {
 
   private waitSync(done: () => boolean): void {
     try {
-      loop().waitSync([this.dev.vector], done);
+      waitSync([this.dev.vector], done);
     } catch (e) {
       if ((e as { code?: string }).code !== "ETIMEDOUT") throw e;
       throw new BlockError(`virtio-blk ${this.dev.transport.name}: ${(e as Error).message}`, "EIO");

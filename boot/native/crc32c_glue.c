@@ -1,7 +1,8 @@
-/* boot/native/crc32c.c — hal.crc32c(crc, bytes, start, end): the CRC-32C (Castagnoli) register update that ext4's
+/* boot/native/crc32c_glue.c — hal.crc32c(crc, bytes, start, end): the CRC-32C (Castagnoli) register update that ext4's
  * and jbd2's metadata checksums use (Linux's ext4_chksum: no inversion in or out; the standard CRC-32C of data is
  * ~crc32c(~0, data)). Slicing-by-8 over tables built on first use: the interpreter needs ~1 µs per byte under TCG,
  * this loop a few ns. The TypeScript definition beside it (libos/fs/crc32c.ts) is checked against it in the guest.
+ * Linked only into images whose bundle uses libos/fs/crc32c.ts (boot/native/libs/crc32c.mk).
  * Layer: native core (an engine primitive, like onesSum). */
 #include "engine.h"
 

@@ -1,0 +1,27 @@
+// boot/image/native_libs.ts — which native libraries (boot/native/libs) an image links: those whose TypeScript
+// users are in the bundle, read from esbuild's metafile (an input with bytes in the output). hello and http-server
+// bundle none of these users, so they link no library code; `npm run image` builds a library on first need.
+// Layer: build tools (host only).
+import type * as esbuild from "esbuild";
+
+export interface NativeLib {
+  name: string;
+  /** The library has an archive of its own sources (build/native/lib/NAME.a) besides the glue. */
+  archive: boolean;
+  /** Bundle inputs (paths relative to the unijs checkout) that call the library's hal primitives. */
+  usedBy: RegExp;
+}
+
+export const NATIVE_LIBS: readonly NativeLib[] = [
+  { name: "crc32c", archive: false, usedBy: /^libos\/fs\/crc32c\.ts$/ },
+  { name: "zlib", archive: true, usedBy: /^libos\/zlib\/(?!brotli)/ },
+  { name: "brotli", archive: true, usedBy: /^libos\/zlib\/brotli/ },
+  { name: "mbedtls", archive: true, usedBy: /^libos\/(crypto|tls)\// },
+];
+
+/** The libraries a bundle needs, in link order. */
+export function nativeLibsFor(metafile: esbuild.Metafile): NativeLib[] {
+  const out = Object.entries(metafile.outputs).find(([path]) => path.endsWith(".js"))?.[1];
+  const used = Object.entries(out?.inputs ?? {}).filter(([, v]) => v.bytesInOutput > 0).map(([p]) => p);
+  return NATIVE_LIBS.filter((l) => used.some((p) => l.usedBy.test(p)));
+}
