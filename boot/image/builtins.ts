@@ -23,6 +23,10 @@ export const BUILTINS: Record<string, string> = {
   dns: "libos/dns/index.ts",
   "dns/promises": "libos/dns/promises.ts",
   "timers/promises": "libos/timers/promises.ts",
+  fs: "libos/fs/node/index.ts",
+  "fs/promises": "libos/fs/node/promises.ts",
+  zlib: "libos/zlib/index.ts",
+  crypto: "libos/crypto/index.ts",
 };
 
 /** Node's built-in module names, so `import "fs"` is recognised as a built-in even before unijs provides it. */
