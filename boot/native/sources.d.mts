@@ -13,4 +13,5 @@ export const QUICKJS: DebianSource;
 export const ZLIB: DebianSource;
 export const BROTLI: DebianSource;
 export const MBEDTLS: DebianSource;
+export const LIBSODIUM: DebianSource;
 export const SOURCES: DebianSource[];

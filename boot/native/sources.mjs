@@ -53,4 +53,16 @@ export const MBEDTLS = {
   cacheDir: join(CACHE, "mbedtls-3.6.6"),
 };
 
-export const SOURCES = [QUICKJS, ZLIB, BROTLI, MBEDTLS];
+/** libsodium 1.0.18 (node:crypto's Ed25519, which Mbed TLS lacks; Debian 13's libsodium 1.0.18-1+deb13u1, the
+ *  upstream tarball only). Just its Ed25519 sources are compiled, into the mbedtls library (libs/mbedtls.mk). */
+export const LIBSODIUM = {
+  name: "libsodium",
+  version: "1.0.18-1+deb13u1",
+  suite: "trixie",
+  tarball: "libsodium_1.0.18.orig.tar.gz",
+  sha256: "d59323c6b712a1519a5daf710b68f5e7fde57040845ffec53850911f10a5d4f4",
+  topDir: "libsodium-1.0.18",
+  cacheDir: join(CACHE, "libsodium-1.0.18"),
+};
+
+export const SOURCES = [QUICKJS, ZLIB, BROTLI, MBEDTLS, LIBSODIUM];
