@@ -4,12 +4,13 @@
 // nanoseconds; atime follows relatime (Linux's default). Directory sizes follow Linux's tmpfs (20 bytes per entry
 // plus 40), so stat shows what a Linux /tmp shows. An unlinked inode that is still retained (an open fd) keeps its
 // pages until its last release.
-// Layer: libos/fs. Depends on ../types.ts and pages.ts.
+// Layer: libos/fs. Depends on ../types.ts, pages.ts and libos/util/utf8.ts.
 
 import {
   FsError, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Attr, type Clock, type DirEntry, type FileSystem, type SetAttr,
   type StatFs, type Timespec,
 } from "../types.ts";
+import { utf8Length } from "../../util/utf8.ts";
 import { PAGE_SIZE, Pages } from "./pages.ts";
 
 /** statfs(2)'s f_type for tmpfs (Linux's TMPFS_MAGIC). */
@@ -61,18 +62,6 @@ function dateClock(): Timespec {
   const sec = Math.floor(ms / 1000);
   return { sec, nsec: (ms - sec * 1000) * 1e6 };
 }
-
-const utf8Length = (s: string): number => {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
-    else n += 3;
-  }
-  return n;
-};
 
 const before = (a: Timespec, b: Timespec): boolean => a.sec < b.sec || (a.sec === b.sec && a.nsec <= b.nsec);
 

@@ -1,0 +1,38 @@
+// libos/fs/vfs — the virtual file system: mounts, path resolution, file descriptors (see vfs.ts). The process has
+// one VFS: vfs() creates it on first use (a root of empty directories that hold mount points, fd 1 and 2 writing
+// to the console) unless the runtime installed its own with setVfs(). Nothing happens at import.
+// Layer: libos/fs. Depends on kernel/platform.ts (the console, for the default stdio sinks) and this folder.
+//
+// How the runtime wires it (libos/runtime):
+//   const v = new Vfs({ stdout: (b) => ..., stderr: (b) => ... });
+//   v.mount("/tmp", new Tmpfs({ maxBytes: config.tmpBytes }));
+//   v.mount("/app", new AssetFs(...), { readOnly: true });
+//   setVfs(v);  process.cwd = () => vfs().cwd();  (node:fs/index.ts's processCwd/processChdir give Node's errors)
+//   shutdown hook: vfs().unmountAll()
+
+import { platformOrNull } from "../../../kernel/platform.ts";
+import { utf8Decode } from "../../util/utf8.ts";
+import { Vfs } from "./vfs.ts";
+
+export { Vfs, type MountInfo, type VfsOptions } from "./vfs.ts";
+export type { VfsStat } from "./descriptors.ts";
+export { DEFAULT_MAX_FDS, type StdioSink } from "./fd_table.ts";
+export * from "./flags.ts";
+export { MAX_SYMLINKS, NAME_MAX, PATH_MAX } from "./path_walk.ts";
+
+let current: Vfs | undefined;
+
+/** Writes bytes to the console as text (what process.stdout does inside an image). */
+function consoleSink(data: Uint8Array): void {
+  platformOrNull()?.write(utf8Decode(data).text);
+}
+
+/** The process's VFS (created on first use with nothing mounted and stdio on the console). */
+export function vfs(): Vfs {
+  return (current ??= new Vfs({ stdout: consoleSink, stderr: consoleSink }));
+}
+
+/** Installs the process's VFS (the runtime at boot; tests: a fresh one, or undefined to start over). */
+export function setVfs(v: Vfs | undefined): void {
+  current = v;
+}
