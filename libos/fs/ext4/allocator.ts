@@ -16,7 +16,7 @@ export interface AllocHost {
   readonly geo: Geometry;
   desc(g: number): GroupDesc;
   descW(g: number): GroupDesc;
-  read(block: number): Uint8Array;
+  readBlock(block: number): Uint8Array;
   /** A metadata block in the running transaction. */
   access(block: number): Uint8Array;
   /** A metadata block in the running transaction, zeroed (its old contents do not matter). */
@@ -77,7 +77,7 @@ export class Allocator {
       this.uninitBlockBitmap(g, d, b);
       return b;
     }
-    const b = this.host.read(d.blockBitmap);
+    const b = this.host.readBlock(d.blockBitmap);
     if (!this.host.validated.has(b)) {
       if (this.geo.metadataCsum && !d.blockBitmapCsumMatches(bitmapChecksum(this.geo.csumSeed, b, this.geo.blocksPerGroup))) {
         throw corrupt(`group ${g}: block bitmap (block ${d.blockBitmap}) checksum does not match`);
@@ -112,7 +112,7 @@ export class Allocator {
       setRange(b, this.geo.inodesPerGroup, b.length * 8);
       return b;
     }
-    const b = this.host.read(d.inodeBitmap);
+    const b = this.host.readBlock(d.inodeBitmap);
     if (!this.host.validated.has(b)) {
       if (this.geo.metadataCsum && !d.inodeBitmapCsumMatches(bitmapChecksum(this.geo.csumSeed, b, this.geo.inodesPerGroup))) {
         throw corrupt(`group ${g}: inode bitmap (block ${d.inodeBitmap}) checksum does not match`);
@@ -322,8 +322,8 @@ export class Allocator {
     for (const g of this.dirty) {
       const d = this.host.descW(g);
       if (geo.metadataCsum) {
-        const bb = d.flags & BG_BLOCK_UNINIT ? 0 : bitmapChecksum(geo.csumSeed, this.host.read(d.blockBitmap), geo.blocksPerGroup);
-        const ib = d.flags & BG_INODE_UNINIT ? 0 : bitmapChecksum(geo.csumSeed, this.host.read(d.inodeBitmap), geo.inodesPerGroup);
+        const bb = d.flags & BG_BLOCK_UNINIT ? 0 : bitmapChecksum(geo.csumSeed, this.host.readBlock(d.blockBitmap), geo.blocksPerGroup);
+        const ib = d.flags & BG_INODE_UNINIT ? 0 : bitmapChecksum(geo.csumSeed, this.host.readBlock(d.inodeBitmap), geo.inodesPerGroup);
         if (d.flags & BG_BLOCK_UNINIT || d.flags & BG_INODE_UNINIT) {
           const cur = d;
           cur.setBitmapChecksums(d.flags & BG_BLOCK_UNINIT ? 0 : bb, d.flags & BG_INODE_UNINIT ? 0 : ib);
