@@ -1,6 +1,7 @@
 // test/unit/fs/ext4/helpers.ts — ext4 test support: host trees made in temp folders, images made from them with the
 // host's mkfs.ext4, loaded into MemBlockDevice; the device's bytes saved back to a file for e2fsck -fn and debugfs;
 // a fixed clock; walking a mounted volume into a manifest comparable with a host folder's.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,12 +19,13 @@ export function tempDir(prefix = "ext4t-"): { dir: string; done: () => void } {
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Bytes of an image made by mkfs.ext4 from `tree` (or empty). */
-export function makeImage(size: string, tree?: string, extra: string[] = []): Uint8Array {
+/** Bytes of an image made by mkfs.ext4 from `tree` (or empty); `index`: then e2fsck -fyD indexes its directories. */
+export function makeImage(size: string, tree?: string, extra: string[] = [], index = false): Uint8Array {
   const t = tempDir("ext4img-");
   try {
     const img = join(t.dir, "img");
     mkfsFrom(img, size, tree, extra);
+    if (index) spawnSync("/sbin/e2fsck", ["-fyD", img], { stdio: "pipe" });
     return new Uint8Array(readFileSync(img));
   } finally {
     t.done();
@@ -111,7 +113,7 @@ export function volumeManifest(fs: Ext4, withTimes = false): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       const t = a.mode & S_IFMT;
       let extra = "";
-      if (t === S_IFREG) extra = `size=${a.size} crc=${(~crc32cTs(0xffffffff, readAll(fs, e.ino)) >>> 0).toString(16)} nlink=${a.nlink}`;
+      if (t === S_IFREG) extra = `size=${a.size} crc=${a.size > 64 << 20 ? "big" : (~crc32cTs(0xffffffff, readAll(fs, e.ino)) >>> 0).toString(16)} nlink=${a.nlink}`;
       else if (t === S_IFLNK) extra = `target=${fs.readlink(e.ino)}`;
       const times = withTimes ? ` mtime=${a.mtime.sec}.${String(a.mtime.nsec).padStart(9, "0")}` : "";
       out.push(`${p} type=${t.toString(8)} mode=${(a.mode & 0o7777).toString(8)} uid=${a.uid} gid=${a.gid} ${extra}${times}`);
