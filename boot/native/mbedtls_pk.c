@@ -9,7 +9,8 @@
  *       padding 1: EMSA-PKCS1-v1_5 over input (the DigestInfo TypeScript built); 6: EMSA-PSS over input (a digest)
  *   cryptoRsaVerify(pub, padding, input, signature, hash, mgf1Hash, saltLength) → boolean
  *   cryptoRsaEncrypt(key, private, padding, hash, label, data), cryptoRsaDecrypt(...) → bytes | error number
- *       padding 1 PKCS#1 v1.5 (type 2 with the public key, type 1 with the private one), 3 none, 4 OAEP
+ *       padding 1 PKCS#1 v1.5 (type 2 with the public key, type 1 with the private one; decrypting type 1 is
+ *       TypeScript's, over padding 3), 3 none, 4 OAEP. A ciphertext shorter than the modulus is read as a number.
  *   cryptoEcGenerate(curve) → [d, Q]; cryptoEcPublic(curve, d) → Q; cryptoEcPoint(curve, point, compressed) → point
  *   cryptoEcSign(curve, d, digest) → r‖s; cryptoEcVerify(curve, Q, digest, r‖s) → boolean
  *   cryptoEcdh(curve, d, Q) → the shared secret
@@ -29,7 +30,11 @@
 
 enum { PAD_PKCS1 = 1, PAD_NONE = 3, PAD_OAEP = 4, PAD_PSS = 6 };
 /* Failures TypeScript turns into Node's errors. */
-enum { E_TOO_LARGE_FOR_KEY = 1, E_DECODING = 2, E_TOO_LARGE_FOR_MODULUS = 3, E_BAD_LENGTH = 4, E_DIGEST = 5 };
+enum { E_TOO_LARGE_FOR_KEY = 1, E_DECODING = 2, E_TOO_LARGE_FOR_MODULUS = 3, E_BAD_LENGTH = 4, E_DIGEST = 5,
+       E_GREATER_THAN_MOD_LEN = 6 };
+
+/* The high-level part of an Mbed TLS error (they add a low-level module's code to it). */
+static int high_level(int err) { return -((-err) & 0x7f80); }
 
 #define MAX_PARTS 5
 struct parts {
@@ -306,7 +311,7 @@ static JSValue rsa_crypt(JSContext *ctx, JSValueConst *argv, int decrypt) {
     JSValue result = JS_EXCEPTION;
     mbedtls_rsa_context rsa;
     mbedtls_rsa_init(&rsa);
-    uint8_t *buf = NULL, *out = NULL;
+    uint8_t *buf = NULL, *out = NULL, *padded = NULL;
     size_t k = 0, llen, dlen, olen = 0;
     int err = 0, fail = 0;
     if (parts_get(ctx, argv[0], private ? 5 : 2, &key)) goto done;
@@ -324,22 +329,28 @@ static JSValue rsa_crypt(JSContext *ctx, JSValueConst *argv, int decrypt) {
         olen = k;
         if (padding == PAD_OAEP) {
             raw_err = mbedtls_rsa_rsaes_oaep_encrypt(&rsa, glue_random, NULL, label, llen, dlen, data, out);
-            if (raw_err == MBEDTLS_ERR_RSA_BAD_INPUT_DATA) fail = E_TOO_LARGE_FOR_KEY, raw_err = 0;
+            if (high_level(raw_err) == MBEDTLS_ERR_RSA_BAD_INPUT_DATA) fail = E_TOO_LARGE_FOR_KEY, raw_err = 0;
         } else if (padding == PAD_PKCS1 && !private) {
             raw_err = mbedtls_rsa_rsaes_pkcs1_v15_encrypt(&rsa, glue_random, NULL, dlen, data, out);
-            if (raw_err == MBEDTLS_ERR_RSA_BAD_INPUT_DATA) fail = E_TOO_LARGE_FOR_KEY, raw_err = 0;
+            if (high_level(raw_err) == MBEDTLS_ERR_RSA_BAD_INPUT_DATA) fail = E_TOO_LARGE_FOR_KEY, raw_err = 0;
         } else {
             if (padding == PAD_PKCS1) fail = pkcs1_type1(data, dlen, buf, k);
             else if (dlen != k) fail = dlen > k ? E_TOO_LARGE_FOR_KEY : E_BAD_LENGTH;
             else memcpy(buf, data, k);
             if (!fail) {
                 raw_err = private ? mbedtls_rsa_private(&rsa, glue_random, NULL, buf, out) : mbedtls_rsa_public(&rsa, buf, out);
-                if (raw_err == MBEDTLS_ERR_RSA_BAD_INPUT_DATA || raw_err == MBEDTLS_ERR_RSA_PUBLIC_FAILED ||
-                    raw_err == MBEDTLS_ERR_RSA_PRIVATE_FAILED) fail = E_TOO_LARGE_FOR_MODULUS, raw_err = 0;
+                int h = high_level(raw_err);
+                if (h == MBEDTLS_ERR_RSA_BAD_INPUT_DATA || h == MBEDTLS_ERR_RSA_PUBLIC_FAILED ||
+                    h == MBEDTLS_ERR_RSA_PRIVATE_FAILED) fail = E_TOO_LARGE_FOR_MODULUS, raw_err = 0;
             }
         }
     } else {
-        if (dlen != k) { fail = dlen > k ? E_TOO_LARGE_FOR_MODULUS : E_BAD_LENGTH; goto failed; }
+        if (dlen > k) { fail = E_GREATER_THAN_MOD_LEN; goto failed; }
+        if (dlen < k) {                                    /* a shorter number: left-padded, as OpenSSL reads it */
+            if (!(padded = js_mallocz(ctx, k))) goto done;
+            memcpy(padded + k - dlen, data, dlen);
+            data = padded;
+        }
         if (padding == PAD_OAEP) {
             raw_err = mbedtls_rsa_rsaes_oaep_decrypt(&rsa, glue_random, NULL, label, llen, &olen, data, out, k);
             if (raw_err) fail = E_DECODING, raw_err = 0;
@@ -349,15 +360,10 @@ static JSValue rsa_crypt(JSContext *ctx, JSValueConst *argv, int decrypt) {
         } else {
             raw_err = private ? mbedtls_rsa_private(&rsa, glue_random, NULL, data, buf) : mbedtls_rsa_public(&rsa, data, buf);
             if (raw_err) { fail = E_TOO_LARGE_FOR_MODULUS; raw_err = 0; goto failed; }
-            if (padding == PAD_NONE) {
-                memcpy(out, buf, k);
-                olen = k;
-            } else {                                       /* type 1: 00 01 FF…(at least 8) 00 data */
-                size_t i = 2;
-                while (i < k && buf[i] == 0xff) i++;
-                if (buf[0] != 0 || buf[1] != 1 || i < 10 || i >= k || buf[i] != 0) fail = E_DECODING;
-                else { olen = k - i - 1; memcpy(out, buf + i + 1, olen); }
-            }
+            /* PKCS#1 type 1 (publicDecrypt) is left to TypeScript, which reports OpenSSL's detailed errors. */
+            if (padding != PAD_NONE) { fail = E_DECODING; goto failed; }
+            memcpy(out, buf, k);
+            olen = k;
         }
     }
 failed:
@@ -368,6 +374,7 @@ failed:
 done:
     if (err) glue_throw_mbedtls(ctx, decrypt ? "RSA decryption" : "RSA encryption", err);
     if (buf) glue_free_secret(JS_GetRuntime(ctx), buf, k);
+    js_free(ctx, padded);
     if (out) glue_free_secret(JS_GetRuntime(ctx), out, k);
     mbedtls_rsa_free(&rsa);
     parts_free(ctx, &key);

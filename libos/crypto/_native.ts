@@ -21,7 +21,7 @@ export const enum CipherFailure { BlockLength = 1, BadDecrypt = 2, Auth = 3 }
 export const enum RsaPadding { PKCS1 = 1, None = 3, OAEP = 4, PSS = 6 }
 
 /** What an RSA or ECDH primitive returns instead of bytes (mbedtls_pk.c). */
-export const enum PkFailure { TooLargeForKey = 1, Decoding = 2, TooLargeForModulus = 3, BadLength = 4, Digest = 5 }
+export const enum PkFailure { TooLargeForKey = 1, Decoding = 2, TooLargeForModulus = 3, BadLength = 4, Digest = 5, GreaterThanModLen = 6 }
 
 /** Curves (mbedtls_pk.c). */
 export const enum CurveId { P256, P384, P521, SECP256K1, X25519 }

@@ -177,9 +177,11 @@ export function hash(algorithm: unknown, input: unknown, outputEncoding: unknown
       else throw invalidArgValue("outputEncoding", outputEncoding);
     }
   }
-  const info = hashFor(algorithm);
+  const info = findHash(algorithm);
+  if (!info) throw new Error(`Digest method ${algorithm} is not supported`);
   const d = native().cryptoDigest(info.id);
   d.update(dataBytes(input, "utf8", "input"));
+  if (info.xof) return encodeOutput(d.digest(info.size), enc);
   return encodeOutput(d.digest(), enc);
 }
 

@@ -134,9 +134,10 @@ export function scryptSync(password: unknown, salt: unknown, keylen: unknown, op
   return scryptRun(scryptCheck(password, salt, keylen, options ?? SCRYPT_DEFAULTS));
 }
 
-/** crypto.scrypt(password, salt, keylen[, options], callback). */
-export function scrypt(password: unknown, salt: unknown, keylen: unknown, options: unknown, callback?: unknown): void {
-  if (typeof options === "function") {
+/** crypto.scrypt(password, salt, keylen[, options], callback): with four arguments the fourth is the callback. */
+export function scrypt(password: unknown, salt: unknown, keylen: unknown, options: unknown, ...rest: unknown[]): void {
+  let callback = rest[0];
+  if (rest.length === 0) {
     callback = options;
     options = SCRYPT_DEFAULTS;
   }

@@ -16,17 +16,31 @@ type NodeBuffer = import("node:buffer").Buffer;
 const rsaError = (hex: string, reason: string) => opensslError(hex, "rsa routines", reason);
 const notForKeyType = () => opensslError("03000096", "digital envelope routines", "operation not supported for this keytype");
 
-function failure(f: PkFailure, padding: number, decrypt: boolean): Error {
+function failure(f: PkFailure, padding: number): Error {
   switch (f) {
     case PkFailure.TooLargeForKey: return rsaError("0200006E", "data too large for key size");
     case PkFailure.TooLargeForModulus: return rsaError("02000084", "data too large for modulus");
-    case PkFailure.BadLength: return decrypt ? rsaError("02000084", "data too large for modulus")
-      : rsaError("0200007A", "data too small for key size");
+    case PkFailure.GreaterThanModLen: return rsaError("0200006C", "data greater than mod len");
+    case PkFailure.BadLength: return rsaError("0200007A", "data too small for key size");
     default:
       if (padding === RsaPadding.OAEP) return rsaError("02000079", "oaep decoding error");
-      if (padding === RsaPadding.PKCS1) return rsaError("0200006A", "block type is not 01");
       return rsaError("02000072", "padding check failed");
   }
+}
+
+/** The data inside a PKCS#1 type 1 block (publicDecrypt), with OpenSSL's errors for each flaw. Public data: no
+ *  need for constant time. */
+function unpadType1(em: Uint8Array): Uint8Array {
+  if (em[0] !== 0) throw rsaError("0200008A", "invalid padding");
+  if (em[1] !== 1) throw rsaError("0200006A", "block type is not 01");
+  let i = 2;
+  for (; i < em.length; i++) {
+    if (em[i] === 0) break;
+    if (em[i] !== 0xff) throw rsaError("02000066", "bad fixed header decrypt");
+  }
+  if (i === em.length) throw rsaError("02000071", "null before block missing");
+  if (i - 2 < 8) throw rsaError("02000067", "bad pad byte count");
+  return em.subarray(i + 1);
 }
 
 function rsaFunction(usePrivate: boolean, decrypt: boolean, defaultPadding: RsaPadding) {
@@ -56,10 +70,11 @@ function rsaFunction(usePrivate: boolean, decrypt: boolean, defaultPadding: RsaP
     ensureSeeded();
     const parts = usePrivate ? [key.n, key.e, key.d!, key.p!, key.q!] : [key.n, key.e];
     const n = native();
-    const r = decrypt ? n.cryptoRsaDecrypt(parts, usePrivate, padding, hash, label, data)
+    const type1 = decrypt && !usePrivate && padding === RsaPadding.PKCS1;
+    const r = decrypt ? n.cryptoRsaDecrypt(parts, usePrivate, type1 ? RsaPadding.None : padding, hash, label, data)
       : n.cryptoRsaEncrypt(parts, usePrivate, padding, hash, label, data);
-    if (typeof r === "number") throw failure(r, padding, decrypt);
-    return Buffer.from(r);
+    if (typeof r === "number") throw failure(r, padding);
+    return Buffer.from(type1 ? unpadType1(new Uint8Array(r)) : new Uint8Array(r));
   };
 }
 
