@@ -26,8 +26,9 @@ const kClosed = Symbol("kDirClosed");
 const kOptions = Symbol("kDirOptions");
 const kQueue = Symbol("kDirOperationQueue");
 
-function openDirFd(path: PathLike): number {
-  return sys("opendir", path, undefined, (v) => v.open(pathString(path), O_RDONLY | O_DIRECTORY));
+/** Opens a directory; errors name the path, except in opendirSync's, which Node 20 reports without it. */
+function openDirFd(path: PathLike, sync = false): number {
+  return sys("opendir", sync ? undefined : path, undefined, (v) => v.open(pathString(path), O_RDONLY | O_DIRECTORY));
 }
 
 /** An open directory. */
@@ -71,7 +72,7 @@ export class Dir {
 
   private readRecursive(dirent: Dirent): void {
     const path = join(pathString(dirent.parentPath), pathString(dirent.name));
-    const fd = openDirFd(path);
+    const fd = openDirFd(path, true);
     try {
       for (let chunk = this.chunk(path, fd); chunk.length > 0; chunk = this.chunk(path, fd)) this[kBuffered].push(...chunk);
     } finally {
@@ -181,7 +182,7 @@ function dirArgs(path: unknown, options: unknown): { path: PathLike; options: Di
 /** fs.opendirSync(path[, { encoding, bufferSize, recursive }]). */
 export function opendirSync(path: unknown, options?: unknown): Dir {
   const a = dirArgs(path, options);
-  return new Dir(openDirFd(a.path), a.path, a.options);
+  return new Dir(openDirFd(a.path, true), a.path, a.options);
 }
 
 /** fs.opendir(path[, options], callback(err, dir)). */

@@ -132,8 +132,11 @@ function randomSuffix(): string {
   return s;
 }
 
-/** Creates prefix + 6 random characters with mode 0700 (retrying on EEXIST, as libc's mkdtemp). */
-export function mkdtempCore(prefix: PathLike, encoding: unknown): string | Uint8Array {
+/**
+ * Creates prefix + 6 random characters with mode 0700 (retrying on EEXIST, as libc's mkdtemp). Errors name the
+ * template ("prefixXXXXXX"), or with `async` the name tried (libuv's asynchronous request fills in its template).
+ */
+export function mkdtempCore(prefix: PathLike, encoding: unknown, async = false): string | Uint8Array {
   const base = pathString(prefix);
   if (!warnedTemplate && base.endsWith("X")) {
     warnedTemplate = true;
@@ -142,7 +145,7 @@ export function mkdtempCore(prefix: PathLike, encoding: unknown): string | Uint8
   for (let attempt = 0; ; attempt++) {
     const path = base + randomSuffix();
     try {
-      sys("mkdtemp", `${base}XXXXXX`, undefined, (v) => v.mkdir(path, 0o700));
+      sys("mkdtemp", async ? path : `${base}XXXXXX`, undefined, (v) => v.mkdir(path, 0o700));
       return encodeName(path, encoding);
     } catch (e) {
       if ((e as { code?: string }).code !== "EEXIST" || attempt >= 100) throw e;
@@ -162,7 +165,7 @@ export function mkdtemp(prefix: unknown, options?: unknown, callback?: unknown):
   validateFunction(callback, "cb");
   const o = getOptions(options);
   const p = getValidatedPath(prefix, "prefix");
-  complete(callback as Callback<string | Uint8Array>, () => mkdtempCore(p, o.encoding));
+  complete(callback as Callback<string | Uint8Array>, () => mkdtempCore(p, o.encoding, true));
 }
 
 // ---- readdir ----

@@ -27,7 +27,7 @@ export function sys<T>(syscall: string, path: unknown, dest: unknown, fn: (v: Vf
 }
 
 /**
- * Runs `work` now and calls `cb(err)` or `cb(null, result)` in the next poll phase. With a `signal` aborted by
+ * Runs `work` now and calls `cb(err)`, `cb(null)` (no result) or `cb(null, result)` in the next poll phase. With a `signal` aborted by
  * then, `cb` gets an AbortError instead (as Node, whose work would still be in the thread pool).
  */
 export function complete<T>(cb: Callback<T>, work: () => T, signal?: SignalLike): void {
@@ -41,6 +41,7 @@ export function complete<T>(cb: Callback<T>, work: () => T, signal?: SignalLike)
   loop().queueCompletion(() => {
     if (signal?.aborted && error === null) cb(abortError(signal.reason));
     else if (error !== null) cb(error as Error);
+    else if (result === undefined) (cb as (err: null) => void)(null);      // Node passes one argument then
     else cb(null, result);
   });
 }

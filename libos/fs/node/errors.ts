@@ -194,16 +194,9 @@ export const systemError = (what: string) =>
   codedError(Error, "ERR_SYSTEM_ERROR", `A system error occurred: ${what}`);
 export const invalidReturnValue = (input: string, name: string, value: unknown) =>
   codedError(TypeError, "ERR_INVALID_RETURN_VALUE",
-    `Expected ${input} to be returned from the "${name}" function but got ${describeReturned(value)}.`);
+    `Expected ${input} to be returned from the "${name}" function but got ${describeReceived(value)}.`);
 export const missingArgs = (name: string) =>
   codedError(TypeError, "ERR_MISSING_ARGS", `The "${name}" argument must be specified`);
-
-function describeReturned(value: unknown): string {
-  if (value && typeof value === "object" && (value as object).constructor?.name) {
-    return `instance of ${(value as object).constructor.name}`;
-  }
-  return `type ${typeof value}`;
-}
 
 /** Node's AbortError (name "AbortError", code "ABORT_ERR"; `cause` is the signal's reason). */
 export function abortError(reason?: unknown): Error & { code: string } {

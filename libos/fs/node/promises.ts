@@ -274,7 +274,7 @@ export async function realpath(path: unknown, options?: unknown): Promise<string
 export async function mkdtemp(prefix: unknown, options?: unknown): Promise<string | Uint8Array> {
   const o = getOptions(options);
   const p = getValidatedPath(prefix, "prefix");
-  return settle(() => mkdtempCore(p, o.encoding));
+  return settle(() => mkdtempCore(p, o.encoding, true));
 }
 
 interface FileOptions {
