@@ -32,6 +32,22 @@ export interface ImageConfig {
   tmpBytes?: number;
 }
 
+/** How process.cwd()/chdir() reach the file system: node:fs installs these when an image uses it (the VFS keeps
+ *  the working directory, libos/fs/system.ts). */
+export interface CwdHooks {
+  cwd(): string;
+  chdir(directory: unknown): void;
+}
+let cwdHooks: CwdHooks | undefined;
+
+/** Installs (or, with undefined, removes) the file system's cwd/chdir. */
+export function setCwdHooks(hooks: CwdHooks | undefined): void {
+  cwdHooks = hooks;
+}
+
+/** The working directory of an image: the app's own directory (its files are there), until chdir. */
+export const INITIAL_CWD = "/app";
+
 /** The unijs version reported in process.versions.unijs. */
 export const UNIJS_VERSION = "0.1.0";
 
@@ -101,8 +117,27 @@ export class Process extends EventEmitter {
     this.env = { ...config.env };
   }
 
+  /** Without a file system in the image (no node:fs import) the working directory is only a path. */
+  private cwdPath = INITIAL_CWD;
+
   cwd(): string {
-    return "/";
+    return cwdHooks ? cwdHooks.cwd() : this.cwdPath;
+  }
+
+  chdir(directory: string): void {
+    if (cwdHooks) return cwdHooks.chdir(directory);
+    if (typeof directory !== "string") {
+      const err = new TypeError(`The "directory" argument must be of type string. Received ${directory === null ? "null" : typeof directory}`);
+      (err as { code?: string }).code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    const parts = (directory.startsWith("/") ? [] : this.cwdPath.split("/")).concat(directory.split("/"));
+    const out: string[] = [];
+    for (const p of parts) {
+      if (p === "..") out.pop();
+      else if (p && p !== ".") out.push(p);
+    }
+    this.cwdPath = "/" + out.join("/");
   }
 
   nextTick(callback: (...args: unknown[]) => void, ...args: unknown[]): void {

@@ -1,6 +1,7 @@
 // libos/fs/vfs — the virtual file system: mounts, path resolution, file descriptors (see vfs.ts). The process has
-// one VFS: vfs() creates it on first use (a root of empty directories that hold mount points, fd 1 and 2 writing
-// to the console) unless the runtime installed its own with setVfs(). Nothing happens at import.
+// one VFS: vfs() creates it on first use — inside an image the system's (../system.ts: /app, /tmp, the disks;
+// only images that use node:fs get any of this), elsewhere a root of empty directories that hold mount points,
+// fd 1 and 2 writing to the console — unless one was installed with setVfs(). Nothing happens at import.
 // Layer: libos/fs. Depends on kernel/platform.ts (the console, for the default stdio sinks) and this folder.
 //
 // How the runtime wires it (libos/runtime):
@@ -11,7 +12,9 @@
 //   shutdown hook: vfs().unmountAll()
 
 import { platformOrNull } from "../../../kernel/platform.ts";
+import type { ImageConfig } from "../../process/index.ts";
 import { utf8Decode } from "../../util/utf8.ts";
+import { createSystemVfs } from "../system.ts";
 import { Vfs } from "./vfs.ts";
 
 export { Vfs, type MountInfo, type VfsOptions } from "./vfs.ts";
@@ -27,9 +30,13 @@ function consoleSink(data: Uint8Array): void {
   platformOrNull()?.write(utf8Decode(data).text);
 }
 
-/** The process's VFS (created on first use with nothing mounted and stdio on the console). */
+/** The process's VFS, created on first use: the image's mounts inside an image (an image config exists), else
+ *  nothing mounted and stdio on the console. */
 export function vfs(): Vfs {
-  return (current ??= new Vfs({ stdout: consoleSink, stderr: consoleSink }));
+  if (current) return current;
+  const config = platformOrNull()?.config();
+  current = config ? createSystemVfs(JSON.parse(config) as ImageConfig) : new Vfs({ stdout: consoleSink, stderr: consoleSink });
+  return current;
 }
 
 /** Installs the process's VFS (the runtime at boot; tests: a fresh one, or undefined to start over). */
