@@ -2,7 +2,7 @@
 //   - on the host's Node (diff/_host.mjs) in a fresh temporary folder, and
 //   - on unijs's node:fs in this process, over a tmpfs mounted at the same path (so paths in messages match), on a
 //     fresh event loop over the simulated platform, with the loop's own timers and nextTick, or
-//   - inside QuickJS-wasm, bundled as for an image (fixtures/qjs_entry.ts), with a tmpfs mounted the same way;
+//   - inside QuickJS-wasm, bundled as for an image (fixtures/qjs_entry.mjs), with a tmpfs mounted the same way;
 // and the transcripts must be equal. Normalisations live in diff/_show.mjs (and the umask in _host.mjs).
 // Hosted caveat: promise continuations are Node's microtasks, which cannot run inside the simulated loop's run():
 // the harness alternates loop runs and Node turns, so scripts that compare promise timing with callbacks and
@@ -83,9 +83,9 @@ export async function runUnijs(script: string, root: string, options: { maxBytes
   return { output: out, uncaught };
 }
 
-/** The script inside QuickJS-wasm (fixtures/qjs_entry.ts bundles every script; argv picks one). */
+/** The script inside QuickJS-wasm (fixtures/qjs_entry.mjs bundles every script; argv picks one). */
 export async function runQuickJs(script: string, root: string): Promise<{ output: string; code: number }> {
-  const r = await runInQuickJs(join(ROOT, "test/unit/fs/node/fixtures/qjs_entry.ts"), { argv: [script, root], timeoutMs: 120_000 });
+  const r = await runInQuickJs(join(ROOT, "test/unit/fs/node/fixtures/qjs_entry.mjs"), { argv: [script, root], timeoutMs: 120_000 });
   return { output: r.output, code: r.code };
 }
 
