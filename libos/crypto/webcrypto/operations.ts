@@ -3,7 +3,7 @@
 // RSA-OAEP), deriveBits (HKDF, PBKDF2, ECDH, X25519), over the same native primitives as node:crypto. Failures of
 // the primitives become OperationError, as in Node. Layer: libos (private to libos/crypto/webcrypto).
 import { domException } from "../_dom_exception.ts";
-import { outOfRange } from "../_errors.ts";
+import { opensslError, outOfRange } from "../_errors.ts";
 import { findWebHash, type HashInfo } from "../_hashes.ts";
 import { CipherMode, native, RsaPadding, u8 } from "../_native.ts";
 import { cipherOnce } from "../cipher.ts";
@@ -175,7 +175,10 @@ export function cipher(encrypt: boolean, algorithm: Algorithm, key: CryptoKey, d
       const n = native();
       const r = encrypt ? n.cryptoRsaEncrypt(rsaParts(key, false), false, RsaPadding.OAEP, h.id, label, data)
         : n.cryptoRsaDecrypt(rsaParts(key, true), true, RsaPadding.OAEP, h.id, label, data);
-      if (typeof r === "number") throw operationFailed(new Error("Cipher job failed"));
+      if (typeof r === "number") {
+        throw operationFailed(encrypt ? opensslError("0200006E", "rsa routines", "data too large for key size")
+          : opensslError("02000079", "rsa routines", "oaep decoding error"));
+      }
       return r;
     }
   }
