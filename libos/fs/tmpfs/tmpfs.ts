@@ -142,6 +142,11 @@ export class Tmpfs implements FileSystem {
     };
   }
 
+  /** The mode alone (the VFS's walk asks this for every path component; cheaper than getattr). */
+  inodeMode(ino: number): number {
+    return this.node(ino).mode;
+  }
+
   setattr(ino: number, changes: SetAttr): void {
     this.writable();
     const n = this.node(ino);

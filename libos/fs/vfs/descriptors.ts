@@ -15,6 +15,14 @@ export interface VfsStat extends Attr {
 
 const ZERO: Timespec = { sec: 0, nsec: 0 };
 
+/** stat's fields for `attr` of a file on the mount with device number `dev` (a plain copy: no spread, no rest). */
+export function statOf(dev: number, a: Attr): VfsStat {
+  return {
+    dev, ino: a.ino, mode: a.mode, nlink: a.nlink, uid: a.uid, gid: a.gid, size: a.size, blocks: a.blocks,
+    blksize: a.blksize, rdev: a.rdev, atime: a.atime, mtime: a.mtime, ctime: a.ctime, birthtime: a.birthtime,
+  };
+}
+
 /** What fstat reports for fds 0–2: a character device (the serial console), as a tty would be. */
 function stdioStat(fd: number): VfsStat {
   return {
@@ -85,7 +93,7 @@ export class Descriptors {
   fstat(fd: number): VfsStat {
     const d = this.table.get(fd);
     if (d instanceof StdioFile) return stdioStat(d.fd);
-    return { dev: d.mount.dev, ...d.mount.fs.getattr(d.ino) };
+    return statOf(d.mount.dev, d.mount.fs.getattr(d.ino));
   }
 
   /** EINVAL unless a regular file open for writing; EFBIG past the file system's largest size. */

@@ -4,12 +4,13 @@
 // fd 1 and 2 writing to the console — unless one was installed with setVfs(). Nothing happens at import.
 // Layer: libos/fs. Depends on kernel/platform.ts (the console, for the default stdio sinks) and this folder.
 //
-// How the runtime wires it (libos/runtime):
-//   const v = new Vfs({ stdout: (b) => ..., stderr: (b) => ... });
-//   v.mount("/tmp", new Tmpfs({ maxBytes: config.tmpBytes }));
-//   v.mount("/app", new AssetFs(...), { readOnly: true });
-//   setVfs(v);  process.cwd = () => vfs().cwd();  (node:fs/index.ts's processCwd/processChdir give Node's errors)
-//   shutdown hook: vfs().unmountAll()
+// The runtime's wiring is libos/fs/system.ts (mounts, stdio sinks, process.cwd/chdir through processCwd and
+// processChdir of ../node/process_cwd.ts, unmountAll at shutdown). A test or another runtime builds its own:
+//   const v = new Vfs({ stdout: (bytes) => ..., stderr: (bytes) => ... });
+//   v.mount("/tmp", new Tmpfs({ maxBytes: 64 << 20 }));
+//   v.mount("/app", new AssetFs(source), { readOnly: true });
+//   v.chdir("/app");
+//   setVfs(v);
 
 import { platformOrNull } from "../../../kernel/platform.ts";
 import type { ImageConfig } from "../../process/index.ts";

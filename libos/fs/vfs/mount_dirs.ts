@@ -53,6 +53,12 @@ export class MountDirs implements FileSystem {
     };
   }
 
+  /** The mode alone (for the VFS's walk). */
+  inodeMode(ino: number): number {
+    this.node(ino);
+    return S_IFDIR | 0o755;
+  }
+
   lookup(dir: number, name: string): number {
     const ino = this.node(dir).children.get(name);
     if (ino === undefined) throw new FsError("ENOENT");

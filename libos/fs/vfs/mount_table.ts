@@ -18,10 +18,9 @@ export interface Mount {
   readonly covers?: { mount: Mount; ino: number };
 }
 
-const key = (mount: Mount, ino: number): string => `${mount.dev}:${ino}`;
-
 export class MountTable {
-  private readonly byCovered = new Map<string, Mount>();
+  /** For each mount that has mounts on it: inode → the mount covering it. */
+  private readonly covered = new Map<Mount, Map<number, Mount>>();
   private readonly all: Mount[] = [];
   private nextDev: number;
 
@@ -33,36 +32,32 @@ export class MountTable {
   /** Adds a mount over `covers` (none: the first root). */
   add(fs: FileSystem, path: string, readOnly: boolean, covers?: { mount: Mount; ino: number }): Mount {
     const mount: Mount = { dev: this.nextDev++, fs, path, readOnly: readOnly || fs.readOnly, covers };
-    if (covers) this.byCovered.set(key(covers.mount, covers.ino), mount);
+    if (covers) {
+      let inodes = this.covered.get(covers.mount);
+      if (!inodes) this.covered.set(covers.mount, (inodes = new Map()));
+      inodes.set(covers.ino, mount);
+    }
     this.all.push(mount);
     return mount;
   }
 
   /** Removes a mount that nothing is mounted on (EBUSY otherwise). */
   remove(mount: Mount): void {
-    if (this.all.some((m) => m.covers?.mount === mount)) {
-      throw new FsError("EBUSY", `something is mounted inside ${mount.path}`);
-    }
+    if (this.covered.get(mount)?.size) throw new FsError("EBUSY", `something is mounted inside ${mount.path}`);
     const at = this.all.indexOf(mount);
     if (at < 0) throw new FsError("EINVAL", `${mount.path} is not mounted`);
     this.all.splice(at, 1);
-    if (mount.covers) this.byCovered.delete(key(mount.covers.mount, mount.covers.ino));
+    this.covered.delete(mount);
+    if (mount.covers) {
+      const inodes = this.covered.get(mount.covers.mount);
+      inodes?.delete(mount.covers.ino);
+      if (inodes?.size === 0) this.covered.delete(mount.covers.mount);
+    }
   }
 
   /** The mount whose root replaces inode `ino` of `mount`, if it is a mount point. */
   coveredBy(mount: Mount, ino: number): Mount | undefined {
-    return this.byCovered.get(key(mount, ino));
-  }
-
-  /** Follows mount points down to the mount visible at (mount, ino): the topmost mount's root, or (mount, ino). */
-  cross(mount: Mount, ino: number): { mount: Mount; ino: number; crossed: boolean } {
-    let m = mount, i = ino, crossed = false;
-    for (let over = this.coveredBy(m, i); over; over = this.coveredBy(m, i)) {
-      m = over;
-      i = over.fs.rootIno;
-      crossed = true;
-    }
-    return { mount: m, ino: i, crossed };
+    return this.covered.get(mount)?.get(ino);
   }
 
   /** Every mount, oldest first. */

@@ -5,7 +5,7 @@
 // Limits as Linux: a path of 4096 bytes or more, or a component over 255 bytes, is ENAMETOOLONG.
 // Layer: libos/fs. Depends on ../types.ts, mount_table.ts and libos/util/utf8.ts.
 
-import { FsError, S_IFDIR, S_IFLNK, S_IFMT, type Attr } from "../types.ts";
+import { FsError, S_IFDIR, S_IFLNK, S_IFMT } from "../types.ts";
 import { utf8Length } from "../../util/utf8.ts";
 import type { Mount, MountTable } from "./mount_table.ts";
 
@@ -15,13 +15,22 @@ export const MAX_SYMLINKS = 40;
 export const PATH_MAX = 4096;
 export const NAME_MAX = 255;
 
-/** One directory (or the final file) on a walk: where it is, its name in its parent, what it is. */
+/** One directory (or the final file) on a walk: where it is, its name in its parent, its mode (type and bits). */
 export interface Step {
   mount: Mount;
   ino: number;
   /** The name it was reached by ("" for the root). */
   name: string;
-  attr: Attr;
+  mode: number;
+}
+
+/**
+ * An inode's mode. A file system may offer `inodeMode(ino)` (tmpfs does) to answer without building a whole Attr:
+ * a walk needs only the type of each component; others are asked getattr(). (Proposed for FileSystem itself.)
+ */
+export function modeOf(mount: Mount, ino: number): number {
+  const fs = mount.fs as Mount["fs"] & { inodeMode?: (ino: number) => number };
+  return fs.inodeMode ? fs.inodeMode(ino) : fs.getattr(ino).mode;
 }
 
 /** What a walk found. */
@@ -64,7 +73,7 @@ export function checkPath(path: string): void {
   }
 }
 
-const isDir = (s: Step): boolean => (s.attr.mode & S_IFMT) === S_IFDIR;
+const isDir = (s: Step): boolean => (s.mode & S_IFMT) === S_IFDIR;
 
 /**
  * Resolves paths over a mount table. `root()` gives the step for "/" (the topmost mount there), `cwd()` the
@@ -117,10 +126,16 @@ export class PathWalker {
         }
         throw e;
       }
-      const at = this.mounts.cross(top.mount, ino);
-      const step: Step = { mount: at.mount, ino: at.ino, name: part, attr: at.mount.fs.getattr(at.ino) };
+      let mount = top.mount;
+      let crossed = false;
+      for (let over = this.mounts.coveredBy(mount, ino); over; over = this.mounts.coveredBy(mount, ino)) {
+        mount = over;
+        ino = over.fs.rootIno;
+        crossed = true;
+      }
+      const step: Step = { mount, ino, name: part, mode: modeOf(mount, ino) };
       const followed = !final || (!options.entry && (options.follow || i < parts.length - 1));
-      if (followed && (step.attr.mode & S_IFMT) === S_IFLNK) {
+      if (followed && (step.mode & S_IFMT) === S_IFLNK) {
         if (++links > MAX_SYMLINKS) throw new FsError("ELOOP");
         const target = step.mount.fs.readlink(step.ino);
         if (target === "") throw new FsError("ENOENT", `the symlink ${part} is empty`);
@@ -133,7 +148,7 @@ export class PathWalker {
       }
       if (final) {
         result.target = step;
-        result.mountPoint = at.crossed;
+        result.mountPoint = crossed;
         break;
       }
       dirs.push(step);

@@ -7,13 +7,13 @@
 // Layer: libos/fs. Depends on ../types.ts and the files of this folder.
 
 import { FsError, S_IFDIR, S_IFLNK, S_IFMT, type Clock, type FileSystem, type SetAttr, type StatFs, type Timespec } from "../types.ts";
-import { Descriptors, type VfsStat } from "./descriptors.ts";
+import { Descriptors, statOf, type VfsStat } from "./descriptors.ts";
 import { DEFAULT_MAX_FDS, FdTable, OpenFile, type StdioSink } from "./fd_table.ts";
 import { O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_TRUNC, W_OK, X_OK } from "./flags.ts";
 import { MountDirs } from "./mount_dirs.ts";
 import { MountTable, type Mount } from "./mount_table.ts";
 import { utf8Length } from "../../util/utf8.ts";
-import { checkPath, PATH_MAX, PathWalker, type Step, type Walked } from "./path_walk.ts";
+import { checkPath, modeOf, PATH_MAX, PathWalker, type Step, type Walked } from "./path_walk.ts";
 
 export interface VfsOptions {
   /** Times of the directories that hold mount points (default: Date.now()). */
@@ -33,7 +33,7 @@ export interface MountInfo {
   readOnly: boolean;
 }
 
-const isDir = (s: Step): boolean => (s.attr.mode & S_IFMT) === S_IFDIR;
+const isDir = (s: Step): boolean => (s.mode & S_IFMT) === S_IFDIR;
 const same = (a: Step, b: Step): boolean => a.mount === b.mount && a.ino === b.ino;
 const top = (w: Walked): Step => w.dirs[w.dirs.length - 1];
 const isDot = (name: string): boolean => name === "." || name === ".." || name === "";
@@ -68,9 +68,14 @@ export class Vfs {
     this.fds = new Descriptors(new FdTable(options.maxFds ?? DEFAULT_MAX_FDS, { stdout: options.stdout, stderr: options.stderr }));
   }
 
+  /** The step for "/": the topmost mount's root there. */
   private rootStep(): Step {
-    const at = this.table.cross(this.base, this.base.fs.rootIno);
-    return { mount: at.mount, ino: at.ino, name: "", attr: at.mount.fs.getattr(at.ino) };
+    let mount = this.base, ino = this.base.fs.rootIno;
+    for (let over = this.table.coveredBy(mount, ino); over; over = this.table.coveredBy(mount, ino)) {
+      mount = over;
+      ino = over.fs.rootIno;
+    }
+    return { mount, ino, name: "", mode: modeOf(mount, ino) };
   }
 
   private walk(path: string, follow: boolean): Walked & { target: Step } {
@@ -182,7 +187,7 @@ export class Vfs {
   /** stat (follow) or lstat. */
   stat(path: string, follow = true): VfsStat {
     const t = this.walk(path, follow).target;
-    return { dev: t.mount.dev, ...t.attr };
+    return statOf(t.mount.dev, t.mount.fs.getattr(t.ino));
   }
 
   /** access(2) as root: F_OK/R_OK always pass for what exists; W_OK fails on read-only mounts (EROFS); X_OK
@@ -190,7 +195,7 @@ export class Vfs {
   access(path: string, mode: number): void {
     const t = this.walk(path, true).target;
     if (mode & W_OK && t.mount.readOnly) throw new FsError("EROFS");
-    if (mode & X_OK && !isDir(t) && (t.attr.mode & 0o111) === 0) throw new FsError("EACCES", "no x bit");
+    if (mode & X_OK && !isDir(t) && (t.mode & 0o111) === 0) throw new FsError("EACCES", "no x bit");
   }
 
   /** open(2): returns the lowest free descriptor from 3 up. See the file's header for the errors' order. */
@@ -205,7 +210,7 @@ export class Vfs {
       let w = this.entry(path);
       if (w.slash) throw new FsError("EISDIR", "O_CREAT and a name ending in /");
       if (w.target && flags & O_EXCL) throw new FsError("EEXIST");
-      if (w.target && (w.target.attr.mode & S_IFMT) === S_IFLNK && !(flags & O_NOFOLLOW)) {
+      if (w.target && (w.target.mode & S_IFMT) === S_IFLNK && !(flags & O_NOFOLLOW)) {
         w = this.walker.walk(path, { follow: true, allowMissing: true });     // through the link, maybe dangling
       }
       target = w.target;
@@ -214,13 +219,13 @@ export class Vfs {
         this.writable(dir);
         const fs = dir.mount.fs;
         const ino = fs.create(dir.ino, w.name, mode & ~this.mask & 0o7777, 0, 0);
-        target = { mount: dir.mount, ino, name: w.name, attr: fs.getattr(ino) };
+        target = { mount: dir.mount, ino, name: w.name, mode: modeOf(dir.mount, ino) };
         created = true;
       }
     } else {
       target = this.walk(path, (flags & O_NOFOLLOW) === 0).target;
     }
-    const type = target.attr.mode & S_IFMT;
+    const type = target.mode & S_IFMT;
     if (flags & O_DIRECTORY && type !== S_IFDIR) throw new FsError("ENOTDIR");
     if (type === S_IFLNK) throw new FsError("ELOOP", "O_NOFOLLOW and the final component is a symlink");
     const truncate = (flags & O_TRUNC) !== 0;
@@ -317,7 +322,7 @@ export class Vfs {
   /** readlink(2): EINVAL for anything but a symlink. */
   readlink(path: string): string {
     const t = this.walk(path, false).target;
-    if ((t.attr.mode & S_IFMT) !== S_IFLNK) throw new FsError("EINVAL", "not a symlink");
+    if ((t.mode & S_IFMT) !== S_IFLNK) throw new FsError("EINVAL", "not a symlink");
     return t.mount.fs.readlink(t.ino);
   }
 
