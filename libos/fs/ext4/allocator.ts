@@ -37,8 +37,25 @@ export class Allocator {
   private readonly dirty = new Set<number>();
   private superDirty = false;
   private dirRotor = 0;
+  /** Free blocks and inodes per group, mirrored from the descriptors (rebuilt after an undo). */
+  private freeB: Float64Array | null = null;
+  private freeI: Float64Array | null = null;
 
   constructor(private readonly host: AllocHost) {}
+
+  private counts(): { fb: Float64Array; fi: Float64Array } {
+    if (!this.freeB || !this.freeI) {
+      const n = this.geo.groupCount;
+      this.freeB = new Float64Array(n);
+      this.freeI = new Float64Array(n);
+      for (let g = 0; g < n; g++) {
+        const d = this.host.desc(g);
+        this.freeB[g] = d.freeBlocks;
+        this.freeI[g] = d.freeInodes;
+      }
+    }
+    return { fb: this.freeB, fi: this.freeI };
+  }
 
   private get geo(): Geometry {
     return this.host.geo;
@@ -163,8 +180,10 @@ export class Allocator {
     const g0 = this.groupOf(goal);
     for (const strict of [true, false]) {
       if (!strict && this.snapshots.size === 0) break;
+      const { fb } = this.counts();
       for (let k = 0; k <= geo.groupCount; k++) {
         const g = (g0 + k) % geo.groupCount;
+        if (fb[g] === 0) continue;
         const d = this.host.desc(g);
         if (d.freeBlocks === 0) continue;
         const bm = this.blockBitmap(g);
@@ -195,6 +214,7 @@ export class Allocator {
     setRange(w, i, i + len);
     const d = this.host.descW(g);
     d.freeBlocks = d.freeBlocks - len;
+    this.counts().fb[g] = d.freeBlocks;
     this.dirty.add(g);
     this.addFreeBlocks(-len);
   }
@@ -224,6 +244,7 @@ export class Allocator {
       clearRange(w, b - gs, b - gs + n);
       const dw = this.host.descW(g);
       dw.freeBlocks = dw.freeBlocks + n;
+      this.counts().fb[g] = dw.freeBlocks;
       this.dirty.add(g);
       this.addFreeBlocks(n);
       if (meta) for (let x = b; x < b + n; x++) this.host.forgetMeta(x);
@@ -236,29 +257,24 @@ export class Allocator {
     this.snapshots.clear();
   }
 
-  /** Forgets the snapshots (after an undo they may no longer match; they only ever restrict). */
   groupOfInode(ino: number): number {
     return Math.floor((ino - 1) / this.geo.inodesPerGroup);
   }
 
   private pickDirGroup(parentGroup: number): number {
-    const geo = this.geo;
-    let freeI = 0, freeB = 0;
-    const n = geo.groupCount;
+    const n = this.geo.groupCount;
     if (n === 1) return 0;
-    const sb = this.host.sbW;
-    void sb;
+    const { fb, fi } = this.counts();
+    let freeI = 0, freeB = 0;
     for (let g = 0; g < n; g++) {
-      const d = this.host.desc(g);
-      freeI += d.freeInodes;
-      freeB += d.freeBlocks;
+      freeI += fi[g];
+      freeB += fb[g];
     }
     const avgI = freeI / n, avgB = freeB / n;
     const start = (parentGroup + 1 + this.dirRotor++) % n;
     for (let k = 0; k < n; k++) {
       const g = (start + k) % n;
-      const d = this.host.desc(g);
-      if (d.freeInodes > 0 && d.freeInodes >= avgI && d.freeBlocks >= avgB) return g;
+      if (fi[g] > 0 && fi[g] >= avgI && fb[g] >= avgB) return g;
     }
     return parentGroup;
   }
@@ -271,8 +287,10 @@ export class Allocator {
     const geo = this.geo;
     const pg = Math.min(this.groupOfInode(parentIno), geo.groupCount - 1);
     const g0 = isDir ? this.pickDirGroup(pg) : pg;
+    const { fi } = this.counts();
     for (let k = 0; k < geo.groupCount; k++) {
       const g = (g0 + k) % geo.groupCount;
+      if (fi[g] === 0) continue;
       const d = this.host.desc(g);
       if (d.freeInodes === 0) continue;
       const bm = this.inodeBitmap(g);
@@ -283,6 +301,7 @@ export class Allocator {
       setBit(w, i);
       const dw = this.host.descW(g);
       dw.freeInodes = dw.freeInodes - 1;
+      fi[g] = dw.freeInodes;
       if (isDir) dw.usedDirs = dw.usedDirs + 1;
       if (geo.metadataCsum || geo.gdtCsum) {
         const used = geo.inodesPerGroup - dw.itableUnused;
@@ -305,6 +324,7 @@ export class Allocator {
     clearBit(w, i);
     const dw = this.host.descW(g);
     dw.freeInodes = dw.freeInodes + 1;
+    this.counts().fi[g] = dw.freeInodes;
     if (isDir && dw.usedDirs > 0) dw.usedDirs = dw.usedDirs - 1;
     this.dirty.add(g);
     this.addFreeInodes(1);
@@ -342,6 +362,7 @@ export class Allocator {
   reset(): void {
     this.dirty.clear();
     this.superDirty = false;
+    this.freeB = this.freeI = null;
   }
 
   /** Blocks marked used in group g's bitmap (for checks). */

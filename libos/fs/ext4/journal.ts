@@ -283,7 +283,8 @@ export class Journal {
     this.cache.writeThrough([{ block: map.phys(pos++), data: cb }]);
     this.cache.flushDevice();
     for (const b of blocks) this.logged.add(b);
-    for (const b of this.freed) this.copies.delete(b);
+    // The committed copies kept for checkpoints are superseded: these blocks' committed contents are the cache's now.
+    for (const b of this.tx) this.copies.delete(b);
     this.releaseAll();
     this.stats.loggedBlocks += blocks.length;
     this.head = pos;

@@ -28,6 +28,8 @@ export class Volume implements AllocHost {
   readonly sbOff: number;
   /** Fixed metadata as sorted disjoint [start, end) pairs. */
   private zone: number[] = [];
+  /** Each group's inode table (fixed after mount). */
+  private itable: Float64Array = new Float64Array(0);
   protected readonly inodes = new Map<number, Inode>();
   protected readonly touched = new Set<Inode>();
   readonly extentHost: ExtentHost;
@@ -105,9 +107,11 @@ export class Volume implements AllocHost {
   checkGroups(extra: [number, number][]): void {
     const geo = this.geo;
     const ranges: [number, number][] = [[0, geo.firstDataBlock + 1 + geo.gdtBlocks + geo.reservedGdtBlocks]];
+    this.itable = new Float64Array(geo.groupCount);
     for (let g = 0; g < geo.groupCount; g++) {
       const d = this.desc(g);
       checkDesc(geo, g, d);
+      this.itable[g] = d.inodeTable;
       if (g > 0 && groupHasSuper(geo, g)) {
         const s = this.alloc.groupStart(g);
         ranges.push([s, s + 1 + geo.gdtBlocks + geo.reservedGdtBlocks]);
@@ -144,9 +148,8 @@ export class Volume implements AllocHost {
   private inodeLoc(ino: number): { block: number; off: number } {
     const geo = this.geo;
     const g = Math.floor((ino - 1) / geo.inodesPerGroup), idx = (ino - 1) % geo.inodesPerGroup;
-    const d = this.desc(g);
     const byte = idx * geo.inodeSize;
-    return { block: d.inodeTable + Math.floor(byte / geo.blockSize), off: byte % geo.blockSize };
+    return { block: this.itable[g] + Math.floor(byte / geo.blockSize), off: byte % geo.blockSize };
   }
 
   /** The checksum seed of an inode's own structures (null without metadata_csum). */
@@ -323,6 +326,7 @@ export class Volume implements AllocHost {
   resetAfterReplay(): void {
     this.inodes.clear();
     this.touched.clear();
+    this.alloc.reset();
   }
 
   /** Blocks of fixed metadata (statfs's overhead). */

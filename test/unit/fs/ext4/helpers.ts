@@ -1,7 +1,7 @@
 // test/unit/fs/ext4/helpers.ts — ext4 test support: host trees made in temp folders, images made from them with the
 // host's mkfs.ext4, loaded into MemBlockDevice; the device's bytes saved back to a file for e2fsck -fn and debugfs;
 // a fixed clock; walking a mounted volume into a manifest comparable with a host folder's.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,19 +57,23 @@ export function check(bytes: Uint8Array, request?: string): { code: number; outp
     const img = join(t.dir, "img");
     writeFileSync(img, bytes);
     const r = fsck(img);
-    return { ...r, debug: request ? debugfs(img, request) : undefined };
+    return { ...r, debug: request ? debugBig(img, request) : undefined };
   } finally {
     t.done();
   }
 }
 
-/** Runs several debugfs requests on bytes. */
+function debugBig(img: string, request: string): string {
+  return execFileSync("/sbin/debugfs", ["-R", request, img], { encoding: "latin1", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
+}
+
+/** Runs several debugfs requests on bytes (output as latin1: one char per byte). */
 export function debug(bytes: Uint8Array, requests: string[]): string[] {
   const t = tempDir("ext4dbg-");
   try {
     const img = join(t.dir, "img");
     writeFileSync(img, bytes);
-    return requests.map((r) => debugfs(img, r));
+    return requests.map((r) => debugBig(img, r));
   } finally {
     t.done();
   }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { S_IFMT, S_IFREG } from "../../../../libos/fs/types.ts";
+import { S_IFREG } from "../../../../libos/fs/types.ts";
 import { buildTree, hostManifest, pattern } from "./host_tree.ts";
 import { debug, device, makeImage, mount, readAll, resolve, tempDir, volumeManifest, check, fsckClean } from "./helpers.ts";
 import { mountExt4 } from "../../../../libos/fs/ext4/index.ts";
