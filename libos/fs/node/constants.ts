@@ -12,8 +12,8 @@ export const COPYFILE_EXCL = 1;
 export const COPYFILE_FICLONE = 2;
 export const COPYFILE_FICLONE_FORCE = 4;
 
-/** fs.constants (a fresh object per module instance; Node's is frozen-ish: non-configurable on fs). */
-export const constants = {
+/** fs.constants: a null-prototype object, as Node's. */
+export const constants = Object.assign(Object.create(null) as object, {
   UV_FS_SYMLINK_DIR: 1, UV_FS_SYMLINK_JUNCTION: 2, O_RDONLY, O_WRONLY, O_RDWR,
   UV_DIRENT_UNKNOWN: 0, UV_DIRENT_FILE: 1, UV_DIRENT_DIR: 2, UV_DIRENT_LINK: 3, UV_DIRENT_FIFO: 4, UV_DIRENT_SOCKET: 5,
   UV_DIRENT_CHAR: 6, UV_DIRENT_BLOCK: 7, EXTENSIONLESS_FORMAT_JAVASCRIPT: 0, EXTENSIONLESS_FORMAT_WASM: 1,
@@ -25,4 +25,4 @@ export const constants = {
   F_OK, R_OK, W_OK, X_OK,
   UV_FS_COPYFILE_EXCL: COPYFILE_EXCL, COPYFILE_EXCL, UV_FS_COPYFILE_FICLONE: COPYFILE_FICLONE, COPYFILE_FICLONE,
   UV_FS_COPYFILE_FICLONE_FORCE: COPYFILE_FICLONE_FORCE, COPYFILE_FICLONE_FORCE,
-};
+});
