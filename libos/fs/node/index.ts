@@ -72,7 +72,7 @@ export {
 };
 
 /** The module object (`import fs from "fs"`, `require("fs")`): Node's keys, in Node's order. */
-const fs: Record<string, unknown> = {
+const fs = {
   appendFile, appendFileSync, access, accessSync, chown, chownSync, chmod, chmodSync, close, closeSync, copyFile,
   copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchown, fchownSync, fchmod,
   fchmodSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes,
@@ -93,4 +93,7 @@ Object.defineProperties(fs, {
   promises: { configurable: true, enumerable: true, get: () => promises },
 });
 
-export default fs;
+export default fs as typeof fs & {
+  readonly F_OK: number; readonly R_OK: number; readonly W_OK: number; readonly X_OK: number;
+  readonly constants: typeof constants; readonly promises: typeof promises;
+};

@@ -8,6 +8,8 @@ import { processChdir, processCwd } from "../../../../libos/fs/node/process_cwd.
 import { Tmpfs } from "../../../../libos/fs/tmpfs/index.ts";
 import { freshEnv } from "./_env.ts";
 
+type CbErr = (Error & { code?: string }) | null;
+
 function thrown(fn: () => unknown): Error & { code?: string; errno?: number; syscall?: string; path?: string; dest?: string } {
   try {
     fn();
@@ -30,9 +32,9 @@ describe("errors", () => {
   it("callback errors are passed, in the poll phase, never thrown or synchronous", async () => {
     const env = freshEnv();
     const seen: string[] = [];
-    fs.stat("missing", (err) => seen.push(`stat ${err?.code}`));
-    fs.readFile("missing", (err) => seen.push(`readFile ${err?.code}`));
-    fs.close(999, (err) => seen.push(`close ${err?.code}`));
+    fs.stat("missing", (err: CbErr) => seen.push(`stat ${err?.code}`));
+    fs.readFile("missing", (err: CbErr) => seen.push(`readFile ${err?.code}`));
+    fs.close(999, (err: CbErr) => seen.push(`close ${err?.code}`));
     seen.push("returned");
     env.run();
     expect(seen).toEqual(["returned", "stat ENOENT", "readFile ENOENT", "close EBADF"]);
@@ -51,7 +53,7 @@ describe("errors", () => {
     fs.writeFileSync("f", "data");
     const signal = { aborted: false, reason: undefined as unknown };
     let got: unknown;
-    fs.readFile("f", { signal }, (err) => { got = err; });
+    fs.readFile("f", { signal }, (err: CbErr) => { got = err; });
     signal.aborted = true;
     signal.reason = "stop";
     env.run();
@@ -73,7 +75,7 @@ describe("mounts through node:fs", () => {
     expect(thrown(() => fs.linkSync("/w/a", "/other/b")).code).toBe("EXDEV");
     fs.copyFileSync("/w/a", "/other/a");                         // what an app does instead
     expect(fs.readFileSync("/other/a", "utf8")).toBe("x");
-    expect(fs.statSync("/w/a").dev).not.toBe(fs.statSync("/other/a").dev);
+    expect(fs.statSync("/w/a")!.dev).not.toBe(fs.statSync("/other/a")!.dev);
   });
 
   it("EROFS on a read-only mount; EBUSY for a mount point", () => {
@@ -102,8 +104,8 @@ describe("limits", () => {
     fs.writeFileSync("a", new Uint8Array(60 * 1024));
     const e = thrown(() => fs.writeFileSync("b", new Uint8Array(8 * 1024)));
     expect(e.message).toBe("ENOSPC: no space left on device, write");
-    expect(fs.statSync("a").size).toBe(60 * 1024);
-    expect(fs.statSync("b").size).toBe(0);
+    expect(fs.statSync("a")!.size).toBe(60 * 1024);
+    expect(fs.statSync("b")!.size).toBe(0);
     expect(fs.statfsSync("/w")).toMatchObject({ type: 0x01021994, bsize: 4096, blocks: 16, bfree: 1 });
   });
 
