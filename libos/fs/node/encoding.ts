@@ -31,8 +31,4 @@ export function encodeName(name: string, encoding: unknown): string | NodeBuffer
   return decodeBytes(Buffer.from(name, "utf8"), enc);
 }
 
-/** A Buffer sharing `view`'s memory (what callbacks and results hand back for Uint8Array input). */
-export const asBuffer = (view: ArrayBufferView): NodeBuffer =>
-  view instanceof Buffer ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-
 export { Buffer };

@@ -31,11 +31,10 @@ import {
   access, accessSync, exists, existsSync, fstat, fstatSync, lstat, lstatSync, stat, statfs, statfsSync, statSync,
 } from "./stat_calls.ts";
 import { Stats } from "./stats.ts";
-import { getValidatedPath, validateObject, validateString } from "./validate.ts";
+import { getValidatedPath, toUnixTimestamp, validateObject, validateString } from "./validate.ts";
 import { unwatchFile, watch, watchFile } from "./watch.ts";
 import { appendFile, appendFileSync, writeFile, writeFileSync } from "./write_file.ts";
 import { createWriteStream, WriteStream } from "./write_stream.ts";
-import { toUnixTimestamp } from "./validate.ts";
 
 export { processChdir, processCwd } from "./process_cwd.ts";
 

@@ -78,14 +78,13 @@ export function symlinkSync(target: unknown, path: unknown, type?: unknown): voi
   symlinkCore(t, p);
 }
 
-/** fs.symlink(target, path[, type], callback(err)). */
-export function symlink(target: unknown, path: unknown, type?: unknown, callback?: unknown): void {
+/** fs.symlink(target, path[, type], callback(err)): the callback is the last argument, as in Node. */
+export function symlink(target: unknown, path: unknown, type?: unknown, ..._callback: unknown[]): void {
   const cb = arguments[arguments.length - 1] as unknown;
   validateFunction(cb, "cb");
   const t = getValidatedPath(target, "target");
   const p = getValidatedPath(path);
   checkSymlinkType(typeof type === "string" ? type : null);
-  void callback;
   complete(cb as Callback, () => symlinkCore(t, p));
 }
 

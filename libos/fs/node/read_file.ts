@@ -5,7 +5,7 @@
 // Layer: libos. Depends on dispatch.ts, open_close.ts, read_write.ts, validate.ts, encoding.ts, errors.ts.
 
 import { S_IFMT, S_IFREG } from "../types.ts";
-import { checkAborted, complete, nextTick, sys, type SignalLike } from "./dispatch.ts";
+import { complete, nextTick, sys, type SignalLike } from "./dispatch.ts";
 import { Buffer, decodeBytes } from "./encoding.ts";
 import { abortError, fsFileTooLarge } from "./errors.ts";
 import { closeCore, openCore } from "./open_close.ts";
@@ -82,5 +82,3 @@ export function readFile(path: unknown, options?: unknown, callback?: unknown): 
   const p = getValidatedPath(path);
   complete(cb, () => readFileCore(p, flags, o.encoding), signal);
 }
-
-export { checkAborted };

@@ -8,7 +8,7 @@ import { complete, nextTick, sys } from "./dispatch.ts";
 import { encodeString } from "./encoding.ts";
 import { ctxOrder, invalidArgValue } from "./errors.ts";
 import {
-  bytesOf, getValidatedFd, isArrayBufferView, validateBuffer, validateBufferArray, validateEncoding, validateFunction,
+  getValidatedFd, isArrayBufferView, validateBuffer, validateBufferArray, validateEncoding, validateFunction,
   validateInteger, validateObject, validateOffsetLengthRead, validateOffsetLengthWrite, validatePosition,
   validateStringAfterArrayBufferView,
 } from "./validate.ts";
@@ -251,5 +251,3 @@ export function writev(fd: unknown, buffers: unknown, position?: unknown, callba
   complete<number>((err, w) => cb(err, w ?? 0, buffers), () => writevCore(n, buffers, pos));
 }
 promisifyAs(writev, "bytesWritten", "buffer");
-
-export { bytesOf };

@@ -145,10 +145,12 @@ export function exists(path: unknown, callback?: unknown): void {
     cb(false);
   }
 }
-Object.defineProperty(exists, Symbol.for("nodejs.util.promisify.custom"), {
-  value: function exists(path: unknown): Promise<boolean> {
-    return new Promise((resolve) => (module_exists as (p: unknown, cb: (e: boolean) => void) => void)(path, resolve));
+/** util.promisify(fs.exists) resolves to the boolean (Node's custom promisified form, also named "exists"). */
+const existsPromisified = {
+  exists(path: unknown): Promise<boolean> {
+    return new Promise((resolve) => exists(path, resolve));
   },
-  enumerable: false, configurable: true, writable: true,
+}.exists;
+Object.defineProperty(exists, Symbol.for("nodejs.util.promisify.custom"), {
+  value: existsPromisified, enumerable: false, configurable: true, writable: true,
 });
-const module_exists = exists;

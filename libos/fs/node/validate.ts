@@ -232,7 +232,3 @@ export function getValidMode(mode: unknown, def: number): number {
   if (!(mode >= 0 && mode <= 7)) throw codedError(RangeError, "ERR_OUT_OF_RANGE", "mode is out of range: >= 0 && <= 7", true);
   return Math.trunc(mode);
 }
-
-/** A view's bytes as a Uint8Array (no copy). */
-export const bytesOf = (v: ArrayBufferView): Uint8Array =>
-  v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
