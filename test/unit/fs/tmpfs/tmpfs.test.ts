@@ -56,6 +56,14 @@ describe("names, types and attributes", () => {
     expect(fs.getattr(root).mode).toBe(S_IFDIR | 0o1777);
   });
 
+  it("inodeMode answers what getattr's mode says (the VFS's walk uses it)", () => {
+    const fs = new Tmpfs();
+    const f = fs.create(fs.rootIno, "f", 0o640, 0, 0);
+    const l = fs.symlink(fs.rootIno, "l", "f", 0, 0);
+    for (const ino of [fs.rootIno, f, l]) expect(fs.inodeMode(ino)).toBe(fs.getattr(ino).mode);
+    expect(code(() => fs.inodeMode(999))).toBe("ENOENT");
+  });
+
   it("refuses what POSIX refuses", () => {
     const fs = new Tmpfs();
     const root = fs.rootIno;
