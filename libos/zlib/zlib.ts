@@ -7,7 +7,7 @@ import { internalAssertion, invalidArgType } from "./_errors.ts";
 import { checkRangesOrGetDefault, isAnyArrayBuffer, isArrayBufferView } from "./_validate.ts";
 import { constants } from "./constants.ts";
 import type { CompressionHandle } from "./_handle.ts";
-import { initZlibBase, processCallback, ZlibBaseProto, type ZlibBaseOptions } from "./zlib_base.ts";
+import { initZlibBase, processCallback, ZlibBase, ZlibBaseProto, type ZlibBaseOptions } from "./zlib_base.ts";
 import { ZlibHandle } from "./zlib_handle.ts";
 
 const { Z_NO_FLUSH, Z_FINISH, Z_FULL_FLUSH, Z_SYNC_FLUSH, Z_MIN_WINDOWBITS, Z_MAX_WINDOWBITS, Z_DEFAULT_WINDOWBITS,
@@ -101,6 +101,7 @@ export const Zlib = function Zlib(this: ZlibProto, opts?: ZlibOptions, mode?: nu
 } as unknown as { prototype: ZlibProto };
 Zlib.prototype = ZlibProto.prototype;
 Object.defineProperty(ZlibProto.prototype, "constructor", { value: Zlib, writable: true, configurable: true, enumerable: false });
+Object.setPrototypeOf(Zlib, ZlibBase);
 
 function zlibClass<T extends ZlibProto>(name: string, mode: number, fix?: (opts: ZlibOptions | undefined) => void): ZlibClass<T> {
   const holder = {

@@ -171,6 +171,15 @@ export function initZlibBase(self: ZlibBaseProto, opts: ZlibBaseOptions | undefi
   self._maxOutputLength = maxOutputLength;
 }
 
+/** ZlibBase: not exported by Node; the constructor every zlib stream class inherits from (statics included). */
+export const ZlibBase = function ZlibBase(this: ZlibBaseProto, opts: ZlibBaseOptions | undefined, mode: number,
+                                          handle: CompressionHandle, defaults: FlushDefaults) {
+  initZlibBase(this, opts, mode, handle, defaults);
+} as unknown as { prototype: ZlibBaseProto };
+ZlibBase.prototype = ZlibBaseProto.prototype;
+Object.defineProperty(ZlibBaseProto.prototype, "constructor", { value: ZlibBase, writable: true, configurable: true, enumerable: false });
+Object.setPrototypeOf(ZlibBase, Transform);
+
 /** The handle failed: the stream is destroyed with Node's error (no way to recover). */
 function onHandleError(this: CompressionHandle, message: string, errno: number, code: string): void {
   const self = this.owner as ZlibBaseProto;
