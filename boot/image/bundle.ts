@@ -124,6 +124,9 @@ const builtinsPlugin: esbuild.Plugin = {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
       if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
       const target = BUILTINS[name];
+      // require() of a built-in gets Node's module object — one plain, mutable object (graceful-fs patches fs with
+      // defineProperty; esbuild's namespace of an ES module has fixed getters) — the same one `import x from` gets.
+      if (target && args.kind === "require-call") return { path: name, namespace: "unijs-builtin-cjs" };
       if (target) return { path: join(ROOT, target) };
       if (!NODE_BUILTIN_NAMES.has(name)) return { errors: [{ text: `"${args.path}" is not a Node built-in module` }] };
       return {
@@ -133,6 +136,12 @@ const builtinsPlugin: esbuild.Plugin = {
         }],
       };
     });
+    build.onLoad({ filter: /.*/, namespace: "unijs-builtin-cjs" }, (args) => ({
+      contents: `const m = require(${JSON.stringify(join(ROOT, BUILTINS[args.path]))});\n` +
+        "module.exports = m.default !== undefined ? m.default : Object.assign({}, m);\n",
+      loader: "js",
+      resolveDir: ROOT,
+    }));
   },
 };
 

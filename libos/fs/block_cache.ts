@@ -4,8 +4,9 @@
 // of adjacent dirty blocks as one request, all requests in flight at once, then (optionally) a device flush — the
 // ordering primitive a journal needs (write these, wait, flush, then write those). A block can be held: a held
 // dirty block is never written back (a journal holds metadata until the commit that covers it is durable).
-// Clean blocks are evicted least-recently-used when the cache is over its size; dirty ones are written back first
-// if memory runs short (never held ones).
+// Clean blocks are evicted when the cache is over its size, by second chance (a block used since the last sweep
+// is spared once: a hit only sets a flag, it never reorders the table); dirty ones are written back first if
+// memory runs short (never held ones).
 // Layer: libos/fs. Depends on kernel/devices.ts (the BlockDevice interface) and types.ts.
 
 import type { BlockDevice } from "../../kernel/devices.ts";
@@ -34,6 +35,8 @@ interface Entry {
   data: Uint8Array;
   dirty: boolean;
   held: number;
+  /** Used since the eviction sweep last passed it. */
+  used: boolean;
 }
 
 /** Wraps a device error as the file system sees it: EIO (or EROFS), with what failed. */
@@ -48,7 +51,7 @@ export class BlockCache {
   readonly stats: BlockCacheStats = {
     hits: 0, misses: 0, readRequests: 0, blocksRead: 0, writeRequests: 0, blocksWritten: 0, flushes: 0, evictions: 0,
   };
-  private readonly entries = new Map<number, Entry>();       // insertion order = least recently used first
+  private readonly entries = new Map<number, Entry>();       // insertion order = the eviction sweep's order
   private readonly perBlock: number;                         // sectors per block
   private readonly capacity: number;                         // in blocks
   private readonly maxReadAhead: number;
@@ -92,8 +95,7 @@ export class BlockCache {
     const hit = this.entries.get(block);
     if (hit) {
       this.stats.hits++;
-      this.entries.delete(block);
-      this.entries.set(block, hit);
+      hit.used = true;
       return hit.data;
     }
     this.check(block);
@@ -135,7 +137,7 @@ export class BlockCache {
     this.stats.readRequests++;
     this.stats.blocksRead += count;
     for (let i = 0; i < count; i++) {
-      this.entries.set(block + i, { data: bytes.slice(i * this.blockSize, (i + 1) * this.blockSize), dirty: false, held: 0 });
+      this.entries.set(block + i, { data: bytes.slice(i * this.blockSize, (i + 1) * this.blockSize), dirty: false, held: 0, used: false });
     }
     this.evict();
   }
@@ -150,14 +152,13 @@ export class BlockCache {
       return e.data;
     }
     const data = new Uint8Array(this.blockSize);
-    this.entries.set(block, { data, dirty: false, held: 0 });
+    this.entries.set(block, { data, dirty: false, held: 0, used: true });
     this.evict();
     return data;
   }
 
-  private touch(block: number, e: Entry): void {
-    this.entries.delete(block);
-    this.entries.set(block, e);
+  private touch(_block: number, e: Entry): void {
+    e.used = true;
   }
 
   /**
@@ -171,7 +172,7 @@ export class BlockCache {
       if (e) e.data = data;
       else {
         this.check(block);
-        e = { data, dirty: false, held: 0 };
+        e = { data, dirty: false, held: 0, used: true };
         this.entries.set(block, e);
       }
     }
@@ -292,9 +293,18 @@ export class BlockCache {
   private evict(underPressure = true): void {
     if (this.entries.size <= this.capacity) return;
     if (underPressure && this.dirtyCount > this.capacity / 2) this.writeBack();
+    // Sweep from the oldest: a block used since the last sweep goes to the back once (its flag cleared), an unused
+    // clean unheld one is dropped; at most two passes (every flag is clear after the first).
+    let budget = this.entries.size * 2;
     for (const [b, e] of this.entries) {
-      if (this.entries.size <= this.capacity) break;
+      if (this.entries.size <= this.capacity || budget-- <= 0) break;
       if (e.dirty || e.held > 0) continue;
+      if (e.used) {
+        e.used = false;
+        this.entries.delete(b);
+        this.entries.set(b, e);
+        continue;
+      }
       this.entries.delete(b);
       this.stats.evictions++;
     }

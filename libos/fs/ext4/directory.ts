@@ -43,6 +43,11 @@ export class Directory {
     return b;
   }
 
+  /** The directory's size in blocks. */
+  blocks(): number {
+    return this.io.blockCount();
+  }
+
   /** Finds `name`. Throws EUCLEAN for corrupt blocks, EIO for device errors. */
   lookup(name: Uint8Array): Found | null {
     if (this.tree) return this.tree.lookup(name);

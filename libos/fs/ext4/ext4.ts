@@ -21,6 +21,8 @@ import { utf8Decode, utf8Encode } from "./utf8.ts";
 import { Volume } from "./volume.ts";
 
 const LINK_MAX = 65000;
+/** Directory names kept decoded in memory at most (whole directories, least recently used dropped first). */
+const NAMES_MAX = 200_000;
 const TRUNCATE_BUDGET = 256;
 const WRITE_CHUNK_BLOCKS = 1024;
 const XATTR_MAGIC = 0xea020000;
@@ -45,6 +47,11 @@ export class Ext4 extends Volume implements FileSystem {
   private readonly retained = new Map<number, number>();
   private closed = false;
   private generation = 0;
+  /** The names of directories of two blocks or more, decoded once: a lookup in a linear directory is otherwise a
+   *  scan of every block (and in an indexed one, of a leaf). Kept up to date by every change of a name; a failed
+   *  change rolls back its blocks and never touched these. */
+  private readonly names = new Map<number, Map<string, number>>();
+  private namesCount = 0;
 
   /** Journal and volume counters. */
   get stats(): Ext4Stats {
@@ -120,9 +127,11 @@ export class Ext4 extends Volume implements FileSystem {
     this.guard();
     try {
       const n = this.name(name);
-      const f = this.dirOf(dir).dir.lookup(n);
-      if (!f) throw fsErr("ENOENT");
-      return f.ino;
+      const d = this.dirOf(dir).dir;
+      const m = this.namesOf(dir, d);
+      const ino = m ? m.get(name) : d.lookup(n)?.ino;
+      if (ino === undefined) throw fsErr("ENOENT");
+      return ino;
     } catch (e) {
       throw asFsError(e);
     }
@@ -131,9 +140,64 @@ export class Ext4 extends Volume implements FileSystem {
   readdir(dir: number): DirEntry[] {
     this.guard();
     try {
-      return this.dirOf(dir).dir.list().map((e) => ({ name: utf8Decode(e.name), ino: e.ino, type: modeOfFileType(e.ft) }));
+      const d = this.dirOf(dir).dir;
+      const out = d.list().map((e) => ({ name: utf8Decode(e.name), ino: e.ino, type: modeOfFileType(e.ft) }));
+      if (!this.names.has(dir) && d.blocks() >= 2) this.rememberNames(dir, new Map(out.map((e) => [e.name, e.ino])));
+      return out;
     } catch (e) {
       throw asFsError(e);
+    }
+  }
+
+  /** The decoded names of a directory of two blocks or more (read once), or undefined for a small one. */
+  private namesOf(dir: number, d: Directory): Map<string, number> | undefined {
+    const m = this.names.get(dir);
+    if (m) {
+      this.names.delete(dir);
+      this.names.set(dir, m);
+      return m;
+    }
+    if (d.blocks() < 2) return undefined;
+    const fresh = new Map<string, number>();
+    for (const e of d.list()) fresh.set(utf8Decode(e.name), e.ino);
+    this.rememberNames(dir, fresh);
+    return fresh;
+  }
+
+  private rememberNames(dir: number, m: Map<string, number>): void {
+    this.names.set(dir, m);
+    this.namesCount += m.size;
+    for (const [d, old] of this.names) {
+      if (this.namesCount <= NAMES_MAX || d === dir) break;
+      this.names.delete(d);
+      this.namesCount -= old.size;
+    }
+  }
+
+  /** Whether `name` exists in a directory (the decoded names when there are any). */
+  private has(dir: number, d: Directory, n: Uint8Array, name: string): boolean {
+    const m = this.names.get(dir);
+    return m ? m.has(name) : d.lookup(n) !== null;
+  }
+
+  /** After a change of names succeeded: keeps the decoded names current. */
+  private named(dir: number, name: string, ino: number | undefined): void {
+    const m = this.names.get(dir);
+    if (!m) return;
+    const had = m.has(name);
+    if (ino === undefined) {
+      if (had) { m.delete(name); this.namesCount--; }
+    } else {
+      m.set(name, ino);
+      if (!had) this.namesCount++;
+    }
+  }
+
+  private forgetNames(dir: number): void {
+    const m = this.names.get(dir);
+    if (m) {
+      this.names.delete(dir);
+      this.namesCount -= m.size;
     }
   }
 
@@ -184,23 +248,25 @@ export class Ext4 extends Volume implements FileSystem {
 
   create(dir: number, name: string, mode: number, uid: number, gid: number): number {
     this.guard();
-    return this.txn(() => {
+    const created = this.txn(() => {
       const n = this.name(name);
       const { inode: p, dir: d } = this.dirOf(dir);
-      if (d.lookup(n)) throw fsErr("EEXIST");
+      if (this.has(dir, d, n, name)) throw fsErr("EEXIST");
       const ino = this.alloc.allocInode(dir, false);
       const i = this.initInode(ino, S_IFREG | (mode & 0o7777), uid, gid, true);
       this.addEntry(p, d, n, ino, i.mode);
       return ino;
     });
+    this.named(dir, name, created);
+    return created;
   }
 
   mkdir(dir: number, name: string, mode: number, uid: number, gid: number): number {
     this.guard();
-    return this.txn(() => {
+    const created = this.txn(() => {
       const n = this.name(name);
       const { inode: p, dir: d } = this.dirOf(dir);
-      if (d.lookup(n)) throw fsErr("EEXIST");
+      if (this.has(dir, d, n, name)) throw fsErr("EEXIST");
       if (p.links >= LINK_MAX - 1 && !(this.geo.dirNlink && (p.flags & FL.INDEX))) throw fsErr("EMLINK");
       const ino = this.alloc.allocInode(dir, true);
       const i = this.initInode(ino, S_IFDIR | (mode & 0o7777), uid, gid, true);
@@ -213,17 +279,19 @@ export class Ext4 extends Volume implements FileSystem {
       this.incDirLinks(p);
       return ino;
     });
+    this.named(dir, name, created);
+    return created;
   }
 
   symlink(dir: number, name: string, target: string, uid: number, gid: number): number {
     this.guard();
-    return this.txn(() => {
+    const created = this.txn(() => {
       const n = this.name(name);
       const t = utf8Encode(target);
       if (t.length === 0) throw fsErr("ENOENT", "empty symlink target");
       if (t.length >= this.geo.blockSize) throw fsErr("ENAMETOOLONG", `a symlink target of ${t.length} bytes`);
       const { inode: p, dir: d } = this.dirOf(dir);
-      if (d.lookup(n)) throw fsErr("EEXIST");
+      if (this.has(dir, d, n, name)) throw fsErr("EEXIST");
       const ino = this.alloc.allocInode(dir, false);
       const fast = t.length <= FAST_MAX;
       const i = this.initInode(ino, S_IFLNK | 0o777, uid, gid, !fast);
@@ -240,6 +308,8 @@ export class Ext4 extends Volume implements FileSystem {
       this.addEntry(p, d, n, ino, i.mode);
       return ino;
     });
+    this.named(dir, name, created);
+    return created;
   }
 
   readlink(ino: number): string {
@@ -265,12 +335,13 @@ export class Ext4 extends Volume implements FileSystem {
       if (this.isDir(i)) throw fsErr("EPERM");
       if (i.links >= LINK_MAX) throw fsErr("EMLINK");
       const { inode: p, dir: d } = this.dirOf(dir);
-      if (d.lookup(n)) throw fsErr("EEXIST");
+      if (this.has(dir, d, n, name)) throw fsErr("EEXIST");
       this.addEntry(p, d, n, ino, i.mode);
       i.links = i.links + 1;
       i.setTime("ctime", this.now());
       this.dirty(i);
     });
+    this.named(dir, name, ino);
   }
 
   unlink(dir: number, name: string): void {
@@ -286,6 +357,7 @@ export class Ext4 extends Volume implements FileSystem {
       this.touchDir(p);
       return this.dropLink(i);
     });
+    this.named(dir, name, undefined);
     if (ino) this.evict(ino);
   }
 
@@ -315,13 +387,16 @@ export class Ext4 extends Volume implements FileSystem {
       i.links = 0;
       this.dirty(i);
       this.orphanAdd(i);
+      this.forgetNames(i.ino);
       return this.retained.has(i.ino) ? 0 : i.ino;
     });
+    this.named(dir, name, undefined);
     if (ino) this.evict(ino);
   }
 
   rename(srcDir: number, srcName: string, dstDir: number, dstName: string): void {
     this.guard();
+    let moved: number | undefined;
     const victim = this.txn(() => {
       const sn = this.name(srcName), dn = this.name(dstName);
       const { inode: sp, dir: sd } = this.dirOf(srcDir);
@@ -333,6 +408,7 @@ export class Ext4 extends Volume implements FileSystem {
       const { inode: dp, dir: dd } = same ? { inode: sp, dir: sd } : this.dirOf(dstDir);
       const g = dd.lookup(dn);
       if (g && g.ino === f.ino) return 0;
+      moved = f.ino;
       let ti: Inode | null = null;
       if (g) {
         ti = this.live(g.ino);
@@ -363,6 +439,7 @@ export class Ext4 extends Volume implements FileSystem {
       if (ti) {
         if (this.isDir(ti)) {
           if (same || !moveDir) this.decDirLinks(dp);
+          this.forgetNames(ti.ino);
           ti.links = 0;
           ti.setTime("ctime", now);
           this.dirty(ti);
@@ -373,6 +450,10 @@ export class Ext4 extends Volume implements FileSystem {
       }
       return 0;
     });
+    if (moved !== undefined) {
+      this.named(srcDir, srcName, undefined);
+      this.named(dstDir, dstName, moved);
+    }
     if (victim) this.evict(victim);
   }
 
