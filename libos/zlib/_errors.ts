@@ -40,7 +40,7 @@ export function describeReceived(value: unknown): string {
       const ctor = (value as { constructor?: { name?: string } }).constructor;
       if (ctor && "name" in ctor) return `an instance of ${ctor.name}`;
       const keys = Object.keys(value);                      // Node inspects it with depth -1
-      return keys.length ? "[Object: null prototype] { ... }" : "[Object: null prototype] {}";
+      return keys.length ? "[Object: null prototype]" : "[Object: null prototype] {}";
     }
     case "string": {
       const s = value.length > 28 ? `${value.slice(0, 25)}...` : value;

@@ -44,9 +44,11 @@ function initBrotli(self: ZlibProto, opts: BrotliOptions | undefined | null, mod
 }
 
 /** Brotli: not exported by Node; the prototype BrotliCompress and BrotliDecompress share. */
-const Brotli = function Brotli(this: ZlibProto, opts?: BrotliOptions, mode?: number) {
-  initBrotli(this, opts, mode as number);
-} as unknown as { prototype: ZlibProto };
+const Brotli = {
+  Brotli: function (this: ZlibProto, opts?: BrotliOptions, mode?: number) {
+    initBrotli(this, opts, mode as number);
+  },
+}.Brotli as unknown as { prototype: ZlibProto };
 Object.setPrototypeOf(Brotli.prototype, Zlib.prototype);
 Object.setPrototypeOf(Brotli, Zlib);
 

@@ -96,9 +96,11 @@ export interface ZlibClass<T> {
 }
 
 /** Zlib: not exported by Node, but the prototype the zlib-format classes share. */
-export const Zlib = function Zlib(this: ZlibProto, opts?: ZlibOptions, mode?: number) {
-  initZlib(this, opts, mode as number);
-} as unknown as { prototype: ZlibProto };
+export const Zlib = {
+  Zlib: function (this: ZlibProto, opts?: ZlibOptions, mode?: number) {
+    initZlib(this, opts, mode as number);
+  },
+}.Zlib as unknown as { prototype: ZlibProto };
 Zlib.prototype = ZlibProto.prototype;
 Object.defineProperty(ZlibProto.prototype, "constructor", { value: Zlib, writable: true, configurable: true, enumerable: false });
 Object.setPrototypeOf(Zlib, ZlibBase);

@@ -172,10 +172,13 @@ export function initZlibBase(self: ZlibBaseProto, opts: ZlibBaseOptions | undefi
 }
 
 /** ZlibBase: not exported by Node; the constructor every zlib stream class inherits from (statics included). */
-export const ZlibBase = function ZlibBase(this: ZlibBaseProto, opts: ZlibBaseOptions | undefined, mode: number,
-                                          handle: CompressionHandle, defaults: FlushDefaults) {
-  initZlibBase(this, opts, mode, handle, defaults);
-} as unknown as { prototype: ZlibBaseProto };
+export const ZlibBase = {
+  // A function named by its key (a name esbuild leaves alone), not a method: methods cannot be constructed.
+  ZlibBase: function (this: ZlibBaseProto, opts: ZlibBaseOptions | undefined, mode: number, handle: CompressionHandle,
+                      defaults: FlushDefaults) {
+    initZlibBase(this, opts, mode, handle, defaults);
+  },
+}.ZlibBase as unknown as { prototype: ZlibBaseProto };
 ZlibBase.prototype = ZlibBaseProto.prototype;
 Object.defineProperty(ZlibBaseProto.prototype, "constructor", { value: ZlibBase, writable: true, configurable: true, enumerable: false });
 Object.setPrototypeOf(ZlibBase, Transform);
