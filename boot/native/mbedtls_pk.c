@@ -14,6 +14,7 @@
  *   cryptoEcGenerate(curve) → [d, Q]; cryptoEcPublic(curve, d) → Q; cryptoEcPoint(curve, point, compressed) → point
  *   cryptoEcSign(curve, d, digest) → r‖s; cryptoEcVerify(curve, Q, digest, r‖s) → boolean
  *   cryptoEcdh(curve, d, Q) → the shared secret
+ *   cryptoPrimeCheck(bytes, rounds) → boolean; cryptoPrimeGenerate(bits, safe) → a prime
  * Saltlengths: -1 the digest's length, -2 the largest (signing) or any (verifying). Every input is checked here
  * (lengths, ranges, points on the curve) whatever TypeScript checked. Secrets are wiped before returning.
  * Layer: native core (library glue). */
@@ -590,6 +591,46 @@ done:
     return result;
 }
 
+/* --- Primes (crypto.checkPrime/generatePrime) --- */
+
+/* cryptoPrimeCheck(bytes, rounds): Miller-Rabin with `rounds` random bases (0: 64). */
+static JSValue hal_crypto_prime_check(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    int64_t rounds;
+    if (glue_int(ctx, argv[1], 0, INT32_MAX, &rounds, "checks") || glue_random_ready(ctx)) return JS_EXCEPTION;
+    size_t len;
+    const uint8_t *p = glue_bytes(ctx, argv[0], &len);
+    if (!p) return JS_EXCEPTION;
+    mbedtls_mpi x;
+    mbedtls_mpi_init(&x);
+    int err = mbedtls_mpi_read_binary(&x, p, len);
+    if (!err) err = mbedtls_mpi_is_prime_ext(&x, rounds > 0 && rounds < 64 ? (int)rounds : 64, glue_random, NULL);
+    mbedtls_mpi_free(&x);
+    if (err && err != MBEDTLS_ERR_MPI_NOT_ACCEPTABLE) return glue_throw_mbedtls(ctx, "the primality test", err);
+    return JS_NewBool(ctx, err == 0);
+}
+
+/* cryptoPrimeGenerate(bits, safe): a random prime of exactly `bits` bits (3..8192), safe ((p-1)/2 prime) if asked. */
+static JSValue hal_crypto_prime_generate(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    int64_t bits;
+    int safe = JS_ToBool(ctx, argv[1]);
+    if (safe < 0 || glue_int(ctx, argv[0], 3, MBEDTLS_MPI_MAX_BITS, &bits, "prime size") || glue_random_ready(ctx))
+        return JS_EXCEPTION;
+    mbedtls_mpi x;
+    mbedtls_mpi_init(&x);
+    JSValue result = JS_EXCEPTION;
+    int err = mbedtls_mpi_gen_prime(&x, (size_t)bits, safe ? MBEDTLS_MPI_GEN_PRIME_FLAG_DH : 0, glue_random, NULL);
+    if (err) glue_throw_mbedtls(ctx, "prime generation", err);
+    else {
+        JSValue arr = JS_NewArray(ctx);
+        if (!mpi_write(ctx, arr, 0, &x, mbedtls_mpi_size(&x))) result = JS_GetPropertyUint32(ctx, arr, 0);
+        JS_FreeValue(ctx, arr);
+    }
+    mbedtls_mpi_free(&x);
+    return result;
+}
+
 void glue_install_pk(JSContext *ctx, JSValue hal) {
     static const JSCFunctionListEntry fns[] = {
         JS_CFUNC_DEF("cryptoRsaGenerate", 2, hal_crypto_rsa_generate),
@@ -603,6 +644,8 @@ void glue_install_pk(JSContext *ctx, JSValue hal) {
         JS_CFUNC_DEF("cryptoEcSign", 3, hal_crypto_ec_sign),
         JS_CFUNC_DEF("cryptoEcVerify", 4, hal_crypto_ec_verify),
         JS_CFUNC_DEF("cryptoEcdh", 3, hal_crypto_ecdh),
+        JS_CFUNC_DEF("cryptoPrimeCheck", 2, hal_crypto_prime_check),
+        JS_CFUNC_DEF("cryptoPrimeGenerate", 2, hal_crypto_prime_generate),
     };
     JS_SetPropertyFunctionList(ctx, hal, fns, (int)(sizeof fns / sizeof fns[0]));
 }

@@ -80,6 +80,11 @@ export interface CryptoNative {
   cryptoEcVerify(curve: CurveId, q: Uint8Array, digest: Uint8Array, rs: Uint8Array): boolean;
   cryptoEcdh(curve: CurveId, d: Uint8Array, q: Uint8Array): ArrayBuffer | PkFailure;
 
+  /** Miller-Rabin with `rounds` random bases (0: 64). */
+  cryptoPrimeCheck(candidate: Uint8Array, rounds: number): boolean;
+  /** A random prime of exactly `bits` bits (3..8192); `safe`: (p-1)/2 is prime too. */
+  cryptoPrimeGenerate(bits: number, safe: boolean): ArrayBuffer;
+
   cryptoEd25519Public(seed: Uint8Array): ArrayBuffer;
   cryptoEd25519Sign(seed: Uint8Array, message: Uint8Array): ArrayBuffer;
   cryptoEd25519Verify(pub: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;

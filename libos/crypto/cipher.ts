@@ -9,7 +9,7 @@ import {
   unknownCipher,
 } from "./_errors.ts";
 import { LazyTransform } from "./_lazy_transform.ts";
-import { CipherFailure, CipherMode, native, type NativeCipher } from "./_native.ts";
+import { CipherFailure, CipherMode, HashId, native, type NativeCipher } from "./_native.ts";
 import { dataBytes, normalizeEncoding, toBuffer, toBytes, validateInt32, validateObject } from "./_validate.ts";
 import { prepareSecretKey } from "./keys/key_object.ts";
 
@@ -294,6 +294,76 @@ export function createCipheriv(cipher: string, key: unknown, iv: unknown, option
 /** crypto.createDecipheriv(algorithm, key, iv[, options]). */
 export function createDecipheriv(cipher: string, key: unknown, iv: unknown, options?: unknown): Decipheriv {
   return new Decipheriv(cipher, key, iv, options);
+}
+
+// --- The legacy Cipher/Decipher (deprecated in Node 20, DEP0106): key and IV from the password ---
+
+/** OpenSSL's EVP_BytesToKey with MD5, no salt and one round, as createCipher derives key and IV. */
+function bytesToKeyIv(password: Uint8Array, keyLength: number, ivLength: number): { key: Uint8Array; iv: Uint8Array } {
+  const out = new Uint8Array(keyLength + ivLength);
+  let prev = new Uint8Array(0);
+  for (let at = 0; at < out.length;) {
+    const d = native().cryptoDigest(HashId.MD5);
+    d.update(prev);
+    d.update(password);
+    prev = new Uint8Array(d.digest());
+    out.set(prev.subarray(0, Math.min(prev.length, out.length - at)), at);
+    at += prev.length;
+  }
+  return { key: out.subarray(0, keyLength), iv: out.subarray(keyLength) };
+}
+
+let warnedLegacy = false;
+
+function emitWarning(message: string, type?: string, code?: string): void {
+  const p = (globalThis as { process?: { emitWarning?: (m: string, t?: string, c?: string) => void } }).process;
+  p?.emitWarning?.(message, type, code);
+}
+
+function legacyInit(self: CipherObject, decrypt: boolean, cipher: unknown, password: unknown, options: unknown): void {
+  if (!warnedLegacy) {
+    warnedLegacy = true;
+    emitWarning(`crypto.create${decrypt ? "Decipher" : "Cipher"} is deprecated.`, "DeprecationWarning", "DEP0106");
+  }
+  if (typeof cipher !== "string") throw invalidArgType("cipher", "string", cipher);
+  const pw = toBytes(password, "password");
+  const info = findCipher(cipher);
+  if (!info) throw unknownCipher();
+  if (info.mode === CipherMode.CTR || info.mode === CipherMode.GCM) emitWarning(`Use Cipheriv for counter mode of ${cipher}`);
+  const { key, iv } = bytesToKeyIv(pw, info.keyLength, info.ivLength);
+  init(self, decrypt, cipher, key, info.ivLength ? iv : null, options);
+}
+
+/** crypto.Cipher: the legacy password-based cipher (createCipher). */
+export const Cipher = function Cipher(this: Cipheriv, cipher: unknown, password: unknown, options?: unknown) {
+  if (!(this instanceof Cipher)) return new (Cipher as Ctor<Cipheriv>)(cipher as string, password, options);
+  legacyInit(this, false, cipher, password, options);
+  LazyTransform.call(this, options);
+} as unknown as Ctor<Cipheriv>;
+
+/** crypto.Decipher (createDecipher). */
+export const Decipher = function Decipher(this: Decipheriv, cipher: unknown, password: unknown, options?: unknown) {
+  if (!(this instanceof Decipher)) return new (Decipher as Ctor<Decipheriv>)(cipher as string, password, options);
+  legacyInit(this, true, cipher, password, options);
+  LazyTransform.call(this, options);
+} as unknown as Ctor<Decipheriv>;
+
+for (const C of [Cipher, Decipher] as { prototype: object }[]) {
+  Object.setPrototypeOf(C.prototype, LazyTransform.prototype);
+  Object.setPrototypeOf(C, LazyTransform);
+  Object.assign(C.prototype, { _transform: transform, _flush: flush, update, final, setAutoPadding, setAAD });
+}
+Object.assign(Cipher.prototype, { getAuthTag });
+Object.assign(Decipher.prototype, { setAuthTag });
+
+/** crypto.createCipher(algorithm, password[, options]) (deprecated: use createCipheriv). */
+export function createCipher(cipher: string, password: unknown, options?: unknown): Cipheriv {
+  return new Cipher(cipher, password, options);
+}
+
+/** crypto.createDecipher(algorithm, password[, options]) (deprecated: use createDecipheriv). */
+export function createDecipher(cipher: string, password: unknown, options?: unknown): Decipheriv {
+  return new Decipher(cipher, password, options);
 }
 
 /** A one-shot AES encryption or decryption (encrypted keys use it); throws Node's errors on bad padding. */

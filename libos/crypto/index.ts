@@ -5,13 +5,17 @@
 // here (DSA, DH groups, Ed448/X448, X509Certificate, primes, BLAKE2, legacy createCipher, ...) throws
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM when called. Layer: libos.
 import { notSupported } from "./_errors.ts";
-import { createCipheriv, createDecipheriv, Cipheriv, Decipheriv, getCipherInfo, getCiphers } from "./cipher.ts";
+import {
+  Cipher, Cipheriv, createCipher, createCipheriv, createDecipher, createDecipheriv, Decipher, Decipheriv, getCipherInfo, getCiphers,
+} from "./cipher.ts";
 import { constants } from "./constants.ts";
+import { createECDH, ECDH } from "./ecdh.ts";
 import { createHash, createHmac, getHashes, Hash, hash, Hmac } from "./hash.ts";
 import { hkdf, hkdfSync, pbkdf2, pbkdf2Sync, scrypt, scryptSync } from "./kdf.ts";
 import { CryptoKey } from "./keys/crypto_key.ts";
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from "./keys/key_object.ts";
 import { generateKey, generateKeyPair, generateKeyPairSync, generateKeySync } from "./keys/keygen.ts";
+import { checkPrime, checkPrimeSync, generatePrime, generatePrimeSync } from "./prime.ts";
 import { getRandomValues, randomBytes, randomFill, randomFillSync, randomInt, randomUUID } from "./random.ts";
 import { diffieHellman, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt } from "./rsa_crypt.ts";
 import { createSign, createVerify, Sign, sign, Verify, verify } from "./sign.ts";
@@ -38,24 +42,14 @@ const unsupported = (name: string) => function unavailable(): never {
   throw notSupported(`crypto.${name}`);
 };
 
-export const createCipher = unsupported("createCipher");
-export const Cipher = unsupported("Cipher");
-export const Decipher = unsupported("Decipher");
-export const createDecipher = unsupported("createDecipher");
 export const createDiffieHellman = unsupported("createDiffieHellman");
 export const createDiffieHellmanGroup = unsupported("createDiffieHellmanGroup");
 export const getDiffieHellman = unsupported("getDiffieHellman");
-export const createECDH = unsupported("createECDH");
-export const checkPrime = unsupported("checkPrime");
-export const checkPrimeSync = unsupported("checkPrimeSync");
-export const generatePrime = unsupported("generatePrime");
-export const generatePrimeSync = unsupported("generatePrimeSync");
 export const setEngine = unsupported("setEngine");
 export const X509Certificate = unsupported("X509Certificate");
 export const Certificate = unsupported("Certificate");
 export const DiffieHellman = unsupported("DiffieHellman");
 export const DiffieHellmanGroup = unsupported("DiffieHellmanGroup");
-export const ECDH = unsupported("ECDH");
 
 /** FIPS mode is never on. */
 export function getFips(): number {
@@ -72,7 +66,8 @@ export function secureHeapUsed(): { total: number; min: number; used: number; ut
 }
 
 export {
-  constants, createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey,
+  checkPrime, checkPrimeSync, Cipher, constants, createCipher, createCipheriv, createDecipher, createECDH, Decipher, ECDH,
+  generatePrime, generatePrimeSync, createDecipheriv, createHash, createHmac, createPrivateKey,
   createPublicKey, createSecretKey, createSign, createVerify, Cipheriv, CryptoKey, Decipheriv, diffieHellman,
   generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, getCipherInfo, getCiphers, getHashes,
   getRandomValues, Hash, hash, hkdf, hkdfSync, Hmac, KeyObject, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt,

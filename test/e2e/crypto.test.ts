@@ -18,11 +18,13 @@ function host(name: string, args: string[] = []): string {
   return execFileSync(process.execPath, [fixturePath(name), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
 }
 
+/** The guest's console, less process warnings: they go to stderr, which the host's transcript leaves out (the
+ *  fixtures print the 'warning' events they get instead). */
 async function guest(name: string, args: string[] = []): Promise<string> {
   const r = await run(name, { args });
   expect(r.outcome).toBe("exit");
   expect(r.code, r.output).toBe(0);
-  return r.output;
+  return r.output.replace(/^\(node:\d+\) .*\n/gm, "");
 }
 
 /** Compares transcripts line by line (a failure names the first differing line, not a 300-line blob). */
