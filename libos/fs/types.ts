@@ -94,6 +94,8 @@ export interface FileSystem {
   readonly rootIno: number;
 
   getattr(ino: number): Attr;
+  /** An inode's mode alone (the VFS's path walk asks this of every component): optional, getattr().mode otherwise. */
+  inodeMode?(ino: number): number;
   /** Applies `changes` (truncation included); updates ctime. */
   setattr(ino: number, changes: SetAttr): void;
   /** The inode a name in `dir` refers to; ENOENT when there is none. */

@@ -1,16 +1,41 @@
 // libos/util/utf8.ts — UTF-8 encoding and decoding by hand (QuickJS has no TextEncoder/TextDecoder): encode
 // turns lone surrogates into U+FFFD; decode replaces each maximal invalid subsequence with U+FFFD (the WHATWG
-// Encoding standard's rule, so results match Node's TextDecoder). Layer: libos. No dependencies.
+// Encoding standard's rule, so results match Node's TextDecoder). Inside an image the engine's native conversions
+// (hal.textEncode/textLength/textDecode, boot/native/text.c: the same rules) do the common cases.
+// Layer: libos. Depends on kernel/platform.ts.
+import { platformOrNull } from "../../kernel/platform.ts";
+
+type Native = { encode(s: string, mode: number): ArrayBuffer; length(s: string): number; decode(b: Uint8Array, s: number, e: number, mode: number): string };
+let native: Native | null | undefined;
+
+function nativeText(): Native | null {
+  if (native !== undefined) return native;
+  const p = platformOrNull();
+  return (native = p?.textEncode && p.textLength && p.textDecode
+    ? { encode: p.textEncode.bind(p), length: p.textLength.bind(p), decode: p.textDecode.bind(p) } : null);
+}
 
 /** UTF-8 bytes of `s` (lone surrogates become EF BF BD). */
 export function utf8Encode(s: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(s));
-  utf8EncodeInto(s, out);
-  return out;
+  const n = nativeText();
+  return n ? new Uint8Array(n.encode(s, 0)) : utf8EncodeTs(s);
 }
 
 /** The UTF-8 length of `s` in bytes. */
 export function utf8Length(s: string): number {
+  const nt = nativeText();
+  return nt ? nt.length(s) : utf8LengthTs(s);
+}
+
+/** utf8Encode's TypeScript definition (what the native conversion is checked against). */
+export function utf8EncodeTs(s: string): Uint8Array {
+  const out = new Uint8Array(utf8LengthTs(s));
+  utf8EncodeInto(s, out);
+  return out;
+}
+
+/** utf8Length's TypeScript definition. */
+export function utf8LengthTs(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -53,6 +78,12 @@ export function utf8EncodeInto(s: string, dest: Uint8Array): { read: number; wri
  * incomplete sequence (left for the next call). With `fatal`, invalid input throws a TypeError instead.
  */
 export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes.length, fatal = false, stream = false): { text: string; pending: number } {
+  const nt = !fatal && !stream ? nativeText() : null;
+  return nt ? { text: nt.decode(bytes, start, end, 0), pending: 0 } : utf8DecodeTs(bytes, start, end, fatal, stream);
+}
+
+/** utf8Decode's TypeScript definition (what the native conversion is checked against). */
+export function utf8DecodeTs(bytes: Uint8Array, start = 0, end = bytes.length, fatal = false, stream = false): { text: string; pending: number } {
   let out = "";
   const parts: string[] = [];
   let codes: number[] = [];

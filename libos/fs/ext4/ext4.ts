@@ -100,6 +100,15 @@ export class Ext4 extends Volume implements FileSystem {
     }
   }
 
+  inodeMode(ino: number): number {
+    this.guard();
+    try {
+      return this.live(ino).mode;
+    } catch (e) {
+      throw asFsError(e);
+    }
+  }
+
   setattr(ino: number, c: SetAttr): void {
     this.guard();
     if (c.size !== undefined) this.truncate(ino, c.size);
@@ -126,10 +135,15 @@ export class Ext4 extends Volume implements FileSystem {
   lookup(dir: number, name: string): number {
     this.guard();
     try {
-      const n = this.name(name);
       const d = this.dirOf(dir).dir;
       const m = this.namesOf(dir, d);
-      const ino = m ? m.get(name) : d.lookup(n)?.ino;
+      if (m) {
+        // The decoded names answer without encoding this one (a name that is not valid is not among them).
+        const ino = m.get(name);
+        if (ino !== undefined) return ino;
+      }
+      const n = this.name(name);
+      const ino = m ? undefined : d.lookup(n)?.ino;
       if (ino === undefined) throw fsErr("ENOENT");
       return ino;
     } catch (e) {

@@ -39,6 +39,9 @@ const ZERO2 = new Uint8Array(2);
 export class Inode {
   /** Set when a field changed since the inode was last stored. */
   dirty = false;
+  /** The checksum seed of the inode's own structures and the generation it was computed for (volume.seedOf). */
+  seed = 0;
+  seedGeneration = -1;
   constructor(readonly ino: number, readonly raw: Uint8Array) {}
 
   get mode(): number { return u16(this.raw, I.mode); }

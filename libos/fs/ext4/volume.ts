@@ -154,7 +154,13 @@ export class Volume implements AllocHost {
 
   /** The checksum seed of an inode's own structures (null without metadata_csum). */
   seedOf(inode: Inode): number | null {
-    return this.geo.metadataCsum ? inodeSeed(this.geo.csumSeed, inode.ino, inode.generation) : null;
+    if (!this.geo.metadataCsum) return null;
+    const gen = inode.generation;
+    if (inode.seedGeneration !== gen) {
+      inode.seed = inodeSeed(this.geo.csumSeed, inode.ino, gen);
+      inode.seedGeneration = gen;
+    }
+    return inode.seed;
   }
 
   /**

@@ -29,7 +29,7 @@ export interface Step {
  * a walk needs only the type of each component; others are asked getattr(). (Proposed for FileSystem itself.)
  */
 export function modeOf(mount: Mount, ino: number): number {
-  const fs = mount.fs as Mount["fs"] & { inodeMode?: (ino: number) => number };
+  const fs = mount.fs;
   return fs.inodeMode ? fs.inodeMode(ino) : fs.getattr(ino).mode;
 }
 

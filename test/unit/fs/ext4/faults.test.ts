@@ -11,11 +11,14 @@ describe("device faults", () => {
 
   it("a read error is EIO and the operation changes nothing", () => {
     const dev = new MemBlockDevice({ image: base });
+    const first = mount(dev, { cacheBytes: 64 * 1024 });
+    const d0 = first.mkdir(first.rootIno, "d", 0o755, 0, 0);
+    first.write(first.create(d0, "f", 0o644, 0, 0), 0, pattern(50_000, 1));
+    first.unmount();
+    // a fresh mount: nothing below the root is cached, so the creates must read from the device
     const fs = mount(dev, { cacheBytes: 64 * 1024 });
-    const d = fs.mkdir(fs.rootIno, "d", 0o755, 0, 0);
-    const f = fs.create(d, "f", 0o644, 0, 0);
-    fs.write(f, 0, pattern(50_000, 1));
-    fs.sync();
+    const d = fs.lookup(fs.rootIno, "d");
+    const f = fs.lookup(d, "f");
     for (let s = 0; s < dev.info.sectors; s++) dev.ioErrorSectors.add(s);
     let err: unknown;
     try {
