@@ -80,7 +80,9 @@ static int rsa_load(mbedtls_rsa_context *rsa, const struct parts *k, int private
                                  k->p[1], k->len[1])
         : mbedtls_rsa_import_raw(rsa, k->p[0], k->len[0], NULL, 0, NULL, 0, NULL, 0, k->p[1], k->len[1]);
     if (!err) err = mbedtls_rsa_complete(rsa);
-    if (!err) err = private ? mbedtls_rsa_check_privkey(rsa) : mbedtls_rsa_check_pubkey(rsa);
+    /* The public key's sanity always; a private key is checked by its use (mbedtls_rsa_private verifies its
+     * result with the public operation), not by the costly mbedtls_rsa_check_privkey on every call. */
+    if (!err) err = mbedtls_rsa_check_pubkey(rsa);
     return err;
 }
 
@@ -402,29 +404,41 @@ static const mbedtls_ecp_group_id curves[] = {
 #define CURVE_X25519 4
 
 struct ec {
-    mbedtls_ecp_group grp;
+    mbedtls_ecp_group *grp;     /* a cached group: it keeps the precomputed multiples of G between calls */
     mbedtls_mpi d;
     mbedtls_ecp_point q;
     int curve;
     size_t plen, nlen;          /* field element and scalar bytes */
 };
 
+/* The groups, loaded on first use and kept (with their fixed-point tables: a few KiB each) for the image's life. */
+static mbedtls_ecp_group groups[sizeof curves / sizeof curves[0]];
+static uint8_t group_loaded[sizeof curves / sizeof curves[0]];
+
 static int ec_start(JSContext *ctx, JSValueConst v, struct ec *e) {
     int64_t c;
-    mbedtls_ecp_group_init(&e->grp);
+    e->grp = NULL;
     mbedtls_mpi_init(&e->d);
     mbedtls_ecp_point_init(&e->q);
     if (glue_int(ctx, v, 0, (int64_t)(sizeof curves / sizeof curves[0]) - 1, &c, "curve")) return -1;
     e->curve = (int)c;
-    int err = mbedtls_ecp_group_load(&e->grp, curves[c]);
-    if (err) { glue_throw_mbedtls(ctx, "loading the curve", err); return -1; }
-    e->plen = (e->grp.pbits + 7) / 8;
-    e->nlen = e->curve == CURVE_X25519 ? 32 : (e->grp.nbits + 7) / 8;
+    if (!group_loaded[c]) {
+        mbedtls_ecp_group_init(&groups[c]);
+        int err = mbedtls_ecp_group_load(&groups[c], curves[c]);
+        if (err) {
+            mbedtls_ecp_group_free(&groups[c]);
+            glue_throw_mbedtls(ctx, "loading the curve", err);
+            return -1;
+        }
+        group_loaded[c] = 1;
+    }
+    e->grp = &groups[c];
+    e->plen = (e->grp->pbits + 7) / 8;
+    e->nlen = e->curve == CURVE_X25519 ? 32 : (e->grp->nbits + 7) / 8;
     return 0;
 }
 
 static void ec_end(struct ec *e) {
-    mbedtls_ecp_group_free(&e->grp);
     mbedtls_mpi_free(&e->d);
     mbedtls_ecp_point_free(&e->q);
 }
@@ -440,15 +454,15 @@ static int ec_read_private(JSContext *ctx, struct ec *e, const uint8_t *p, size_
         mbedtls_ecp_keypair_free(&kp);
     } else {
         err = len == e->nlen ? mbedtls_mpi_read_binary(&e->d, p, len) : MBEDTLS_ERR_ECP_INVALID_KEY;
-        if (!err) err = mbedtls_ecp_check_privkey(&e->grp, &e->d);
+        if (!err) err = mbedtls_ecp_check_privkey(e->grp, &e->d);
     }
     if (err) JS_ThrowRangeError(ctx, "crypto: invalid private key for the curve");
     return err ? -1 : 0;
 }
 
 static int ec_read_public(JSContext *ctx, struct ec *e, const uint8_t *p, size_t len) {
-    int err = mbedtls_ecp_point_read_binary(&e->grp, &e->q, p, len);
-    if (!err) err = mbedtls_ecp_check_pubkey(&e->grp, &e->q);
+    int err = mbedtls_ecp_point_read_binary(e->grp, &e->q, p, len);
+    if (!err) err = mbedtls_ecp_check_pubkey(e->grp, &e->q);
     if (err) JS_ThrowRangeError(ctx, "crypto: invalid public key for the curve");
     return err ? -1 : 0;
 }
@@ -456,7 +470,7 @@ static int ec_read_public(JSContext *ctx, struct ec *e, const uint8_t *p, size_t
 static JSValue ec_point_value(JSContext *ctx, struct ec *e, const mbedtls_ecp_point *q, int compressed) {
     uint8_t buf[1 + 2 * 66];
     size_t olen;
-    int err = mbedtls_ecp_point_write_binary(&e->grp, q, compressed ? MBEDTLS_ECP_PF_COMPRESSED : MBEDTLS_ECP_PF_UNCOMPRESSED,
+    int err = mbedtls_ecp_point_write_binary(e->grp, q, compressed ? MBEDTLS_ECP_PF_COMPRESSED : MBEDTLS_ECP_PF_UNCOMPRESSED,
                                              &olen, buf, sizeof buf);
     if (err) return glue_throw_mbedtls(ctx, "encoding the point", err);
     return glue_buffer(ctx, buf, olen, 0);
@@ -475,7 +489,7 @@ static JSValue hal_crypto_ec_generate(JSContext *ctx, JSValueConst this_val, int
     struct ec e;
     JSValue arr = JS_EXCEPTION;
     if (ec_start(ctx, argv[0], &e) || glue_random_ready(ctx)) goto done;
-    int err = mbedtls_ecp_gen_keypair(&e.grp, &e.d, &e.q, glue_random, NULL);
+    int err = mbedtls_ecp_gen_keypair(e.grp, &e.d, &e.q, glue_random, NULL);
     if (err) { glue_throw_mbedtls(ctx, "EC key generation", err); goto done; }
     JSValue d = ec_scalar_value(ctx, &e, &e.d, e.nlen);
     if (JS_IsException(d)) goto done;
@@ -497,7 +511,7 @@ static JSValue hal_crypto_ec_public(JSContext *ctx, JSValueConst this_val, int a
     if (ec_start(ctx, argv[0], &e) || glue_random_ready(ctx)) goto done;
     const uint8_t *p = glue_bytes(ctx, argv[1], &len);
     if (!p || ec_read_private(ctx, &e, p, len)) goto done;
-    int err = mbedtls_ecp_mul(&e.grp, &e.q, &e.d, &e.grp.G, glue_random, NULL);
+    int err = mbedtls_ecp_mul(e.grp, &e.q, &e.d, &e.grp->G, glue_random, NULL);
     r = err ? glue_throw_mbedtls(ctx, "computing the public key", err) : ec_point_value(ctx, &e, &e.q, 0);
 done:
     ec_end(&e);
@@ -533,7 +547,7 @@ static JSValue hal_crypto_ec_sign(JSContext *ctx, JSValueConst this_val, int arg
     const uint8_t *d = glue_bytes(ctx, argv[1], &dlen);
     const uint8_t *hash = d ? glue_bytes(ctx, argv[2], &hlen) : NULL;
     if (!hash || ec_read_private(ctx, &e, d, dlen)) goto done;
-    int err = mbedtls_ecdsa_sign(&e.grp, &r, &s, &e.d, hash, hlen, glue_random, NULL);
+    int err = mbedtls_ecdsa_sign(e.grp, &r, &s, &e.d, hash, hlen, glue_random, NULL);
     if (err) { glue_throw_mbedtls(ctx, "ECDSA signing", err); goto done; }
     uint8_t rs[2 * 66];
     err = mbedtls_mpi_write_binary(&r, rs, e.nlen);
@@ -562,7 +576,7 @@ static JSValue hal_crypto_ec_verify(JSContext *ctx, JSValueConst this_val, int a
     if (!sig || ec_read_public(ctx, &e, q, qlen)) goto done;
     int ok = slen == 2 * e.nlen && !mbedtls_mpi_read_binary(&r, sig, e.nlen) &&
              !mbedtls_mpi_read_binary(&s, sig + e.nlen, e.nlen) &&
-             mbedtls_ecdsa_verify(&e.grp, hash, hlen, &e.q, &r, &s) == 0;
+             mbedtls_ecdsa_verify(e.grp, hash, hlen, &e.q, &r, &s) == 0;
     result = JS_NewBool(ctx, ok);
 done:
     mbedtls_mpi_free(&r);
@@ -582,7 +596,7 @@ static JSValue hal_crypto_ecdh(JSContext *ctx, JSValueConst this_val, int argc, 
     const uint8_t *d = glue_bytes(ctx, argv[1], &dlen);
     const uint8_t *q = d ? glue_bytes(ctx, argv[2], &qlen) : NULL;
     if (!q || ec_read_private(ctx, &e, d, dlen) || ec_read_public(ctx, &e, q, qlen)) goto done;
-    int err = mbedtls_ecdh_compute_shared(&e.grp, &z, &e.q, &e.d, glue_random, NULL);
+    int err = mbedtls_ecdh_compute_shared(e.grp, &z, &e.q, &e.d, glue_random, NULL);
     if (!err && e.curve == CURVE_X25519 && mbedtls_mpi_cmp_int(&z, 0) == 0) err = MBEDTLS_ERR_ECP_INVALID_KEY;
     result = err ? JS_NewInt32(ctx, E_DECODING) : ec_scalar_value(ctx, &e, &z, e.plen);
 done:
