@@ -145,7 +145,21 @@ static JSValue zs_params(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     struct zstream *z = this_stream(ctx, this_val);
     if (!z) return JS_EXCEPTION;
     if (!z->deflating) return JS_ThrowTypeError(ctx, "zlib: params on an inflate stream");
-    return JS_NewInt32(ctx, deflateParams(&z->strm, level, strategy));
+    /* deflateParams runs deflate(Z_BLOCK) when data was deflated before. Node's binding leaves next_out where the last
+     * write stopped, with room (node:zlib calls params() right after a completed sync flush), so that call gets past
+     * the "no room" check to the "nothing to flush" one, which also records Z_BLOCK as the last flush. One parked
+     * byte of room takes the same path here without pointing into any JS buffer. Had there been unflushed data,
+     * deflate would have written into it: that output is lost, so the stream is refused from then on. */
+    z->strm.next_out = &parked;
+    z->strm.avail_out = 1;
+    int err = deflateParams(&z->strm, level, strategy);
+    if (z->strm.avail_out == 0) {
+        zstream_end(z);
+        err = Z_STREAM_ERROR;
+    }
+    z->strm.next_out = &parked;
+    z->strm.avail_out = 0;
+    return JS_NewInt32(ctx, err);
 }
 
 static JSValue zs_reset(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {

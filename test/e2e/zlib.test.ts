@@ -63,6 +63,18 @@ describe("node:zlib against host Node 20", () => {
   }, 900_000);
 });
 
+describe("the native primitives", () => {
+  it("refuse bad ranges, numbers, detached buffers, wrong receivers and closed states; dropped states are freed", async () => {
+    const img = await buildFixture("zlib-native");
+    const r = await boot(img.path, { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const lines = r.output.trim().split("\n");
+    expect(lines.at(-1)).toBe("done");
+    expect(lines.length).toBeGreaterThan(40);
+    expect(lines.filter((l) => l !== "done" && !l.endsWith(": ok"))).toEqual([]);
+  }, 400_000);
+});
+
 describe("linking", () => {
   it("zlib-less images link no zlib or Brotli; named zlib imports link zlib only; Brotli users link both", async () => {
     const hello = await buildFixture(join(ROOT, "examples/hello"));
