@@ -9,11 +9,13 @@
  * Random bits: a CTR_DRBG (AES-256). It has no entropy source of its own: hal.cryptoRandomSeed(bytes) (re)seeds it
  * with 48 bytes the TypeScript side takes from the kernel pool (kernel/entropy.ts: RDSEED/RDRAND, virtio-rng),
  * and libos/crypto/random.ts reseeds it after every 1 MiB drawn (hal.cryptoRandomFill returns the count).
+ * Also here: hal.cryptoEqual (constant-time comparison for crypto.timingSafeEqual).
  * Layer: native core (library glue). Typed for TypeScript in libos/crypto/_native.ts. */
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 #include "mbedtls_glue.h"
+#include "mbedtls/constant_time.h"
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/platform_util.h"
 
@@ -98,6 +100,18 @@ static JSValue hal_crypto_random_drawn(JSContext *ctx, JSValueConst this_val, in
     return JS_NewFloat64(ctx, seeded ? drawn : -1);
 }
 
+/* hal.cryptoEqual(a, b): whether two equally long byte strings are equal, in time independent of their contents
+ * (crypto.timingSafeEqual; the caller checks the lengths). */
+static JSValue hal_crypto_equal(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val; (void)argc;
+    size_t alen, blen;
+    const uint8_t *a = glue_bytes(ctx, argv[0], &alen);
+    const uint8_t *b = a ? glue_bytes(ctx, argv[1], &blen) : NULL;
+    if (!b) return JS_EXCEPTION;
+    if (alen != blen) return JS_ThrowRangeError(ctx, "cryptoEqual: lengths differ");
+    return JS_NewBool(ctx, mbedtls_ct_memcmp(a, b, alen) == 0);
+}
+
 int glue_int(JSContext *ctx, JSValueConst v, int64_t min, int64_t max, int64_t *out, const char *what) {
     double d;
     if (JS_ToFloat64(ctx, &d, v)) return -1;
@@ -151,6 +165,7 @@ void hal_install_mbedtls(JSContext *ctx, JSValue hal) {
     JS_SetPropertyStr(ctx, hal, "cryptoRandomSeed", JS_NewCFunction(ctx, hal_crypto_random_seed, "cryptoRandomSeed", 1));
     JS_SetPropertyStr(ctx, hal, "cryptoRandomFill", JS_NewCFunction(ctx, hal_crypto_random_fill, "cryptoRandomFill", 1));
     JS_SetPropertyStr(ctx, hal, "cryptoRandomDrawn", JS_NewCFunction(ctx, hal_crypto_random_drawn, "cryptoRandomDrawn", 0));
+    JS_SetPropertyStr(ctx, hal, "cryptoEqual", JS_NewCFunction(ctx, hal_crypto_equal, "cryptoEqual", 2));
     glue_install_hash(ctx, hal);
     glue_install_cipher(ctx, hal);
     glue_install_pk(ctx, hal);

@@ -51,6 +51,9 @@ export interface CryptoNative {
   /** Bytes drawn since the last seeding, -1 before the first. */
   cryptoRandomDrawn(): number;
 
+  /** Whether two equally long byte strings are equal (constant time). */
+  cryptoEqual(a: Uint8Array, b: Uint8Array): boolean;
+
   cryptoDigest(alg: HashId, hmacKey?: Uint8Array): NativeDigest;
   cryptoPbkdf2(alg: HashId, password: Uint8Array, salt: Uint8Array, iterations: number, out: Uint8Array): void;
   /** scrypt's ROMix over each 128·r-byte chunk of block, in place; RangeError when memory is short. */

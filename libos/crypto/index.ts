@@ -5,6 +5,7 @@
 // here (DSA, DH groups, Ed448/X448, X509Certificate, primes, BLAKE2, legacy createCipher, ...) throws
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM when called. Layer: libos.
 import { notSupported } from "./_errors.ts";
+import { native } from "./_native.ts";
 import {
   Cipher, Cipheriv, createCipher, createCipheriv, createDecipher, createDecipheriv, Decipher, Decipheriv, getCipherInfo, getCiphers,
 } from "./cipher.ts";
@@ -33,9 +34,7 @@ export function timingSafeEqual(buf1: unknown, buf2: unknown): boolean {
   if (a.length !== b.length) {
     throw Object.assign(new RangeError("Input buffers must have the same byte length"), { code: "ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH" });
   }
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
+  return native().cryptoEqual(a, b);
 }
 
 const unsupported = (name: string) => function unavailable(): never {

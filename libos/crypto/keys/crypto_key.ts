@@ -47,6 +47,8 @@ for (const name of ["type", "extractable", "algorithm", "usages"]) {
   Object.defineProperty(CryptoKey.prototype, name, { enumerable: true });
 }
 Object.defineProperty(CryptoKey.prototype, Symbol.toStringTag, { value: "CryptoKey", configurable: true });
+/** A brand libos/util's types.isCryptoKey can test without importing node:crypto (and its native library). */
+Object.defineProperty(CryptoKey.prototype, Symbol.for("unijs.crypto.CryptoKey"), { value: true });
 
 /** A CryptoKey over a KeyObject (the only way one is made). */
 export function newCryptoKey(keyObject: KeyObject, algorithm: Record<string, unknown>, usages: string[],

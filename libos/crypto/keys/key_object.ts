@@ -62,6 +62,8 @@ export class KeyObject {
   }
 }
 Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: "KeyObject", configurable: true });
+/** A brand libos/util's types.isKeyObject can test without importing node:crypto (and its native library). */
+Object.defineProperty(KeyObject.prototype, Symbol.for("unijs.crypto.KeyObject"), { value: true });
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
