@@ -92,7 +92,10 @@ export function createSystemVfs(config: ImageConfig): Vfs {
   } catch {
     vfs.chdir(APP_DIR);
   }
-  setCwdHooks({ cwd: processCwd, chdir: processChdir });
+  // The file-creation mask process.umask() had so far (Linux's 0o022 by default: new files 0644, as under Node).
+  const proc = (globalThis as { process?: { umask?: () => number } }).process;
+  vfs.umask(proc?.umask ? proc.umask() : 0o022);
+  setCwdHooks({ cwd: processCwd, chdir: processChdir, umask: (m) => vfs.umask(m) });
   if (volumes.length) {
     const commit = (): void => {
       for (const v of volumes) {

@@ -37,6 +37,8 @@ export interface ImageConfig {
 export interface CwdHooks {
   cwd(): string;
   chdir(directory: unknown): void;
+  /** process.umask([mask]): returns the old mask (Linux's default 0o022 until changed). */
+  umask(mask?: number): number;
 }
 let cwdHooks: CwdHooks | undefined;
 
@@ -122,6 +124,27 @@ export class Process extends EventEmitter {
 
   cwd(): string {
     return cwdHooks ? cwdHooks.cwd() : this.cwdPath;
+  }
+
+  /** The file-creation mask; without a file system in the image only a number (Linux's default 0o022). */
+  private mask = 0o022;
+
+  umask(mask?: unknown): number {
+    if (mask !== undefined && !(typeof mask === "number" || typeof mask === "string")) {
+      const err = new TypeError(`The "mask" argument must be of type number or string. Received ${mask === null ? "null" : typeof mask}`);
+      (err as { code?: string }).code = "ERR_INVALID_ARG_TYPE";
+      throw err;
+    }
+    const m = typeof mask === "string" ? parseInt(mask, 8) : mask;
+    if (m !== undefined && !(Number.isInteger(m) && m >= 0 && m <= 0xffffffff)) {
+      const err = new RangeError(`The value of "mask" is out of range. It must be >= 0 && <= 4294967295. Received ${m}`);
+      (err as { code?: string }).code = "ERR_OUT_OF_RANGE";
+      throw err;
+    }
+    if (cwdHooks) return cwdHooks.umask(m === undefined ? undefined : m & 0o777);
+    const old = this.mask;
+    if (m !== undefined) this.mask = m & 0o777;
+    return old;
   }
 
   chdir(directory: string): void {
