@@ -17,7 +17,10 @@ export const QUICKJS = {
   topDir: "quickjs-2025.04.26",
   cacheDir: join(CACHE, "quickjs-2025.04.26"),
   // Our fixes for engine bugs that are still upstream (each patch file says what and why).
-  patches: [join(HERE, "patches/quickjs/0001-bigint-asuintn-negative.patch")],
+  patches: [
+    join(HERE, "patches/quickjs/0001-bigint-asuintn-negative.patch"),
+    join(HERE, "patches/quickjs/0002-bigint-tostring-pow2-leading-zero.patch"),
+  ],
 };
 
 /** zlib 1.3.1 (node:zlib's deflate/inflate/gzip; Debian 13's zlib 1:1.3.dfsg+really1.3.1-1). */
