@@ -43,6 +43,16 @@ describe("image builder", () => {
     expect(a.nativeLibs).toEqual([]);
   });
 
+  it("an app that never imports fs has no file-system code: http-server has none, an fs app has all of it", async () => {
+    const server = await buildFixture(join(ROOT, "examples/http-server"));
+    expect(server.modules.map((m) => m.path).filter((p) => /^libos\/fs\//.test(p))).toEqual([]);
+    const fsApp = await buildFixture("fs-manifest");
+    const paths = fsApp.modules.map((m) => m.path);
+    for (const layer of ["libos/fs/ext4/", "libos/fs/vfs/", "libos/fs/node/", "libos/fs/tmpfs/", "libos/fs/assets/"]) {
+      expect(paths.some((p) => p.startsWith(layer)), layer).toBe(true);
+    }
+  });
+
   it("links a native library only into images whose bundle uses it (the link map proves it)", async () => {
     const hello = await buildFixture(join(ROOT, "examples/hello"));
     const user = await buildFixture("native-primitives");             // uses libos/fs/crc32c.ts
