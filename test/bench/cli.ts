@@ -11,7 +11,7 @@ const BENCHES: Record<string, (runs: number, args: string[]) => Promise<void>> =
   transfer: (runs, args) => import("./transfer.ts").then((m) => m.benchTransfer(runs, args)), // [--runs N (3)] [--mb MiB per transfer (20)] [--warmup S (10)]
   zlib: (runs, args) => import("./zlib.ts").then((m) => m.benchZlib(runs, args)), // [--runs N (5)] [--kvm]
   crypto: (runs, args) => import("./crypto.ts").then((m) => m.benchCrypto(runs, args)), // [--runs N (3)] [--budget MS (400)] [--accel auto|kvm|tcg]
-  fs: (runs, args) => import("./fs.ts").then((m) => m.benchFs(runs, args)), // [--runs N (3)] [--mb 64] [--rand-mb 64] [--ops 1000] [--files 1000] [--volume MiB] [--only unijs,linux,host] [--keep-volumes] [--timeout S] [--compare DIR]
+  fs: (runs, args) => import("./fs.ts").then((m) => m.benchFs(runs, args)), // [--runs N (3)] [--mb 64] [--rand-mb 64] [--ops 1000] [--files 300] [--volume MiB] [--only unijs,linux,host] [--keep-volumes] [--timeout S] [--compare DIR]
 };
 
 const [name, ...rest] = process.argv.slice(2);
@@ -19,7 +19,7 @@ const runsAt = rest.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 15;
 const bench = name ? BENCHES[name] : undefined;
 if (!bench || !Number.isInteger(runs) || runs < 1) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux] [--duration S] [--warmup S] [--connections N] [--slirp] [--compare DIR]   (N ≥ 1, default 15 (http: 3); --linux: devices adds a Linux-guest baseline; http: --duration seconds per wrk run (10), --warmup seconds discarded first (15), --connections (64), --slirp: QEMU user networking instead of a private tap link; boot|http|transfer|fs --compare DIR: also measure the images another unijs checkout builds, in the same run; fs: --mb MiB per sequential file (64), --rand-mb MiB of the random-read file (64), --ops 4 KiB random reads per round (1000), --files small files created + fsynced per round (1000), --volume MiB of each ext4 volume, --only unijs,linux,host, --keep-volumes, --timeout S hang guard per boot; runs (3) are rounds per phase)`);
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--runs N] [--linux] [--duration S] [--warmup S] [--connections N] [--slirp] [--compare DIR]   (N ≥ 1, default 15 (http: 3); --linux: devices adds a Linux-guest baseline; http: --duration seconds per wrk run (10), --warmup seconds discarded first (15), --connections (64), --slirp: QEMU user networking instead of a private tap link; boot|http|transfer|fs --compare DIR: also measure the images another unijs checkout builds, in the same run; fs: --mb MiB per sequential file (64), --rand-mb MiB of the random-read file (64), --ops 4 KiB random reads per round (1000), --files small files created + fsynced per round (300), --volume MiB of each ext4 volume, --only unijs,linux,host, --keep-volumes, --timeout S hang guard per boot; runs (3) are rounds per phase)`);
   process.exit(2);
 }
 bench(runs, rest).then(() => process.exit(0), (e: unknown) => {

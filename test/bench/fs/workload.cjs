@@ -24,7 +24,7 @@ const MAGIC = 0x46534245;            // "FSBE"
 const RAND_FILE_ID = 1000;           // seq-R.bin has file id R; small files are not stamped per block
 
 function options(argv) {
-  const o = { dir: "/data/fs-bench", mb: 64, randMb: 64, ops: 1000, files: 1000, fileBytes: 1024, rounds: 3,
+  const o = { dir: "/data/fs-bench", mb: 64, randMb: 64, ops: 1000, files: 300, fileBytes: 1024, rounds: 3,
     phase: "auto", expectVolume: false };
   const names = { "--dir": "dir", "--mb": "mb", "--rand-mb": "randMb", "--ops": "ops", "--files": "files",
     "--file-bytes": "fileBytes", "--rounds": "rounds", "--phase": "phase" };
