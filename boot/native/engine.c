@@ -14,16 +14,19 @@
 /* --- the engine's allocator ---
  * QuickJS's default one (every block counted against the heap limit), plus a grace area for out of memory.
  * QuickJS builds its "out of memory" error — an object and a backtrace — with the allocator that just failed; when
- * that fails too it throws null (a catch receives null, the report says "Uncaught null"). So the allocation that
- * fails opens a grace state in which what follows (building the error) may go up to OOM_GRACE bytes past the heap
- * limit and may use the kernel's emergency reserve of RAM (memory.c: when RAM runs out before the limit — a limit
- * above RAM, or malloc's own overhead — it is RAM, not the limit, that is short). The grace state ends once an
- * allocation fits under the limit again with the RAM reserve refilled (the app has let go of memory). */
+ * that fails too it throws null (a catch receives null), or crashes inside build_backtrace. So each allocation that
+ * fails opens (or widens) a grace state: what follows — building the error — may go up to OOM_GRACE bytes past the
+ * point of failure, and may use the kernel's emergency reserve of RAM (memory.c: when RAM runs out before the limit
+ * — a limit above RAM, or malloc's own overhead — it is RAM, not the limit, that is short). The grace state ends
+ * once the heap is OOM_GRACE below its limit again and the RAM reserve is refilled: the app has let go of memory. */
 #define OOM_GRACE       (256 * 1024)
 #define MALLOC_OVERHEAD 8               /* as quickjs.c counts a block's bookkeeping */
 static int oom_grace;                   /* an allocation failed: what builds the error may use the grace */
+static size_t grace_ceiling;            /* the heap may grow to here while in the grace state */
 
-static void *alloc_failed(void) {
+static void *alloc_failed(JSMallocState *s) {
+    size_t at = s->malloc_size > s->malloc_limit ? s->malloc_size : s->malloc_limit;
+    if (!oom_grace || at + OOM_GRACE > grace_ceiling) grace_ceiling = at + OOM_GRACE;
     oom_grace = 1;
     memory_reserve_set_open(1);
     return NULL;
@@ -32,21 +35,22 @@ static void *alloc_failed(void) {
 /* May the heap grow by `grow` bytes? Outside the grace state: only under the limit. */
 static int may_grow(JSMallocState *s, size_t grow) {
     if (s->malloc_limit == (size_t)-1 || s->malloc_size + grow <= s->malloc_limit) return 1;
-    return oom_grace && s->malloc_size + grow <= s->malloc_limit + OOM_GRACE;
+    return oom_grace && s->malloc_size + grow <= grace_ceiling;
 }
 
 /* After a successful allocation: leave the grace state when both the limit and RAM have room again. */
 static void after_alloc(JSMallocState *s) {
-    if (oom_grace && (s->malloc_limit == (size_t)-1 || s->malloc_size <= s->malloc_limit) && memory_reserve_refilled()) {
+    if (oom_grace && (s->malloc_limit == (size_t)-1 || s->malloc_size + OOM_GRACE <= s->malloc_limit) &&
+        memory_reserve_refilled()) {
         oom_grace = 0;
         memory_reserve_set_open(0);
     }
 }
 
 static void *eng_malloc(JSMallocState *s, size_t size) {
-    if (!may_grow(s, size)) return alloc_failed();
+    if (!may_grow(s, size)) return alloc_failed(s);
     void *p = malloc(size);
-    if (!p) return alloc_failed();
+    if (!p) return alloc_failed(s);
     s->malloc_count++;
     s->malloc_size += malloc_usable_size(p) + MALLOC_OVERHEAD;
     after_alloc(s);
@@ -64,9 +68,9 @@ static void *eng_realloc(JSMallocState *s, void *p, size_t size) {
     if (!p) return size ? eng_malloc(s, size) : NULL;
     size_t old = malloc_usable_size(p);
     if (size == 0) { eng_free(s, p); return NULL; }
-    if (size > old && !may_grow(s, size - old)) return alloc_failed();
+    if (size > old && !may_grow(s, size - old)) return alloc_failed(s);
     void *q = realloc(p, size);
-    if (!q) return alloc_failed();
+    if (!q) return alloc_failed(s);
     s->malloc_size += malloc_usable_size(q) - old;
     after_alloc(s);
     return q;
