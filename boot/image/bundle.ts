@@ -10,6 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, posix, relative, resolve, sep } from "node:path";
 import { ROOT } from "../paths.ts";
 import { BUILTINS, NODE_BUILTIN_NAMES } from "./builtins.ts";
+import { installersFor, mentionedGlobals } from "./globals.ts";
 import { buildLineMap } from "./linemap.ts";
 import type { LineMap } from "../../kernel/stack_trace.ts";
 
@@ -88,13 +89,14 @@ const LOADERS: Record<string, esbuild.Loader> = {
  * first line, after a "use strict" directive if there is one, so line numbers stay) and `import.meta.url` /
  * `dirname` / `filename` (replaced in place), with the file's path inside the image.
  */
-function modulePathsPlugin(appRoot: string): esbuild.Plugin {
+function modulePathsPlugin(appRoot: string, globals: Set<string>): esbuild.Plugin {
   return {
     name: "unijs-module-paths",
     setup(build) {
       build.onLoad({ filter: /\.(m|c)?(j|t)sx?$/ }, (args) => {
-        if (args.path.includes(`${sep}libos${sep}`) && !relative(ROOT, args.path).startsWith("..")) return undefined;
+        if (/^(libos|kernel|drivers)\//.test(relative(ROOT, args.path).split(sep).join("/"))) return undefined;
         const text = readFileSync(args.path, "utf8");
+        for (const g of mentionedGlobals(text)) globals.add(g);          // the web globals the app's code names
         if (!MODULE_PATH_WORDS.test(text)) return undefined;
         const file = imagePath(args.path, appRoot);
         const dir = posix.dirname(file);
@@ -123,7 +125,7 @@ const builtinsPlugin: esbuild.Plugin = {
     build.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
       if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
-      const target = BUILTINS[name];
+      const target = BUILTINS[name] && existsSync(join(ROOT, BUILTINS[name])) ? BUILTINS[name] : undefined;
       // require() of a built-in gets Node's module object — one plain, mutable object (graceful-fs patches fs with
       // defineProperty; esbuild's namespace of an ES module has fixed getters) — the same one `import x from` gets.
       if (target && args.kind === "require-call") return { path: name, namespace: "unijs-builtin-cjs" };
@@ -132,7 +134,7 @@ const builtinsPlugin: esbuild.Plugin = {
       return {
         errors: [{
           text: `the Node built-in "${args.path}" is not available in unijs yet ` +
-            `(available: ${Object.keys(BUILTINS).sort().join(", ")})`,
+            `(available: ${Object.keys(BUILTINS).filter((n) => existsSync(join(ROOT, BUILTINS[n]))).sort().join(", ")})`,
         }],
       };
     });
@@ -174,9 +176,19 @@ export async function bundleApp(entry: string, appName: string, opts: BundleOpti
 
 async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
                         opts: BundleOptions): Promise<Bundle> {
+  // First pass: which web globals the app's code mentions; if any, a second pass whose entry installs them first.
+  const globals = new Set<string>();
+  const first = await bundleOnce(format, entry, appRel, bundleName, opts, [], globals);
+  const installers = installersFor(globals);
+  return installers.length ? bundleOnce(format, entry, appRel, bundleName, opts, installers, new Set()) : first;
+}
+
+async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
+                          opts: BundleOptions, installers: string[], globals: Set<string>): Promise<Bundle> {
   // A module graph with top-level await is loaded with import(): esbuild turns it into async initialisers.
   const load = format === "esm" ? `import(${JSON.stringify(appRel)})` : `require(${JSON.stringify(appRel)})`;
-  const stub = `import { runMain } from "./libos/runtime/start.ts";\nrunMain(() => ${load});\n`;
+  const install = installers.map((m, i) => `import { install as g${i} } from ${JSON.stringify(`./${m}`)};\ng${i}();\n`).join("");
+  const stub = `import { runMain } from "./libos/runtime/start.ts";\n${install}runMain(() => ${load});\n`;
   let result: esbuild.BuildResult & { metafile: esbuild.Metafile; outputFiles: esbuild.OutputFile[] };
   try {
     result = await esbuild.build({
@@ -201,7 +213,7 @@ async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, b
       metafile: true,
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
-      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry))],
+      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals)],
       // Node's globals that the engine lacks, only for images whose code mentions them.
       inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),
     });
