@@ -93,6 +93,7 @@ function reportImage(r: ImageResult, ms: number): void {
       (r.assetFiles ? `, assets ${kib(r.assetBytes)} (${r.assetBytes} bytes in ${r.assetFiles} files)` : "") + "\n",
   );
   for (const m of r.modules.slice(0, 8)) process.stderr.write(`         ${kib(m.bytes).padStart(10)}  ${m.path}\n`);
+  for (const w of r.warnings) process.stderr.write(`[unijs] warning: ${w}\n`);
 }
 
 /** The RAM an image was built for (its app blob's memory hint), or undefined. */

@@ -72,6 +72,8 @@ export interface ImageResult {
   assetBytes: number;
   /** Native libraries linked in (boot/native/libs). */
   nativeLibs: string[];
+  /** What the user should know (built-ins that throw in a unikernel, computed requires). */
+  warnings: string[];
   modules: { path: string; bytes: number }[];
 }
 
@@ -145,6 +147,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       assetFiles: assets?.files ?? 0,
       assetBytes: assets?.bytes ?? 0,
       nativeLibs: nativeLibs.map((l) => l.name),
+      warnings: bundle.warnings,
       modules: moduleSizes(bundle.metafile),
     };
   } finally {

@@ -71,3 +71,19 @@ export const NODE_BUILTIN_NAMES = new Set([
   "sys", "timers", "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm",
   "wasi", "worker_threads", "zlib", "test", "readline/promises", "stream/consumers", "inspector/promises",
 ]);
+
+/** Built-ins whose functions cannot work in a unikernel (or not yet): the builder prints one warning line for each
+ *  one a bundle contains, with why. */
+export const UNSUPPORTED_BUILTINS: Record<string, string> = {
+  child_process: "there are no other processes to start",
+  cluster: "a unikernel is one process (run more instances instead)",
+  http2: "HTTP/2 is not implemented yet (node:http serves HTTP/1.1)",
+  https: "there is no TLS yet: https.request/get/createServer throw",
+  tls: "there is no TLS yet: tls.connect/createServer throw",
+  inspector: "there is no V8 inspector (npm run image -- --profile samples the JS)",
+  "inspector/promises": "there is no V8 inspector",
+  repl: "there is no REPL on the serial console",
+  trace_events: "there is no V8 tracing",
+  wasi: "QuickJS has no WebAssembly",
+  test: "node:test runs tests in child processes",
+};

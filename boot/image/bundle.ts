@@ -9,7 +9,7 @@ import * as esbuild from "esbuild";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, posix, relative, resolve, sep } from "node:path";
 import { ROOT } from "../paths.ts";
-import { BUILTINS, NODE_BUILTIN_NAMES } from "./builtins.ts";
+import { BUILTINS, NODE_BUILTIN_NAMES, UNSUPPORTED_BUILTINS } from "./builtins.ts";
 import { installersFor, mentionedGlobals } from "./globals.ts";
 import { buildLineMap } from "./linemap.ts";
 import type { LineMap } from "../../kernel/stack_trace.ts";
@@ -27,6 +27,8 @@ export interface Bundle {
   esm: boolean;
   /** The bundle is an ES module (the graph uses top-level await): compile it as a module, not as a script. */
   module: boolean;
+  /** Warnings for the user: built-ins whose calls throw in a unikernel, requires esbuild could not follow. */
+  warnings: string[];
 }
 
 /** esbuild's output language: ES2023 syntax is all native in QuickJS 2025-04-26 (class fields and private
@@ -78,6 +80,19 @@ export function imagePath(file: string, appRoot: string): string {
   return posix.join(APP_DIR, fromRoot);
 }
 
+/** require(x) / import(x) whose argument is not a literal: esbuild cannot bundle what they name. */
+const DYNAMIC_LOAD = /\b(require|import)\s*\(\s*(?![\s'"`)])/g;
+
+/** The lines of `text` with a require/import call esbuild cannot follow (a computed argument; `${}` templates
+ *  are fine: esbuild bundles every file they can match). Comments count too (a warning, never an error). */
+function dynamicLoads(text: string): number[] {
+  const lines: number[] = [];
+  for (const m of text.matchAll(DYNAMIC_LOAD)) {
+    lines.push(text.slice(0, m.index).split("\n").length);
+  }
+  return lines;
+}
+
 /** Code that mentions these gets per-file values, as Node's module wrapper and ESM loader give them. */
 const MODULE_PATH_WORDS = /\b__dirname\b|\b__filename\b|\bimport\.meta\.(url|dirname|filename)\b/;
 const LOADERS: Record<string, esbuild.Loader> = {
@@ -89,7 +104,7 @@ const LOADERS: Record<string, esbuild.Loader> = {
  * first line, after a "use strict" directive if there is one, so line numbers stay) and `import.meta.url` /
  * `dirname` / `filename` (replaced in place), with the file's path inside the image.
  */
-function modulePathsPlugin(appRoot: string, globals: Set<string>): esbuild.Plugin {
+function modulePathsPlugin(appRoot: string, globals: Set<string>, dynamic: string[]): esbuild.Plugin {
   return {
     name: "unijs-module-paths",
     setup(build) {
@@ -97,6 +112,7 @@ function modulePathsPlugin(appRoot: string, globals: Set<string>): esbuild.Plugi
         if (/^(libos|kernel|drivers)\//.test(relative(ROOT, args.path).split(sep).join("/"))) return undefined;
         const text = readFileSync(args.path, "utf8");
         for (const g of mentionedGlobals(text)) globals.add(g);          // the web globals the app's code names
+        for (const line of dynamicLoads(text)) dynamic.push(`${relative(ROOT, args.path).split(sep).join("/")}:${line}`);
         if (!MODULE_PATH_WORDS.test(text)) return undefined;
         const file = imagePath(args.path, appRoot);
         const dir = posix.dirname(file);
@@ -176,15 +192,24 @@ export async function bundleApp(entry: string, appName: string, opts: BundleOpti
 
 async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
                         opts: BundleOptions): Promise<Bundle> {
-  // First pass: which web globals the app's code mentions; if any, a second pass whose entry installs them first.
+  // First pass: which web globals the app's code mentions, and whether it loads modules by computed names; if so, a
+  // second pass whose entry installs those globals (and the require that explains a module is not in the image).
   const globals = new Set<string>();
-  const first = await bundleOnce(format, entry, appRel, bundleName, opts, [], globals);
+  const dynamic: string[] = [];
+  const first = await bundleOnce(format, entry, appRel, bundleName, opts, [], globals, dynamic);
   const installers = installersFor(globals);
-  return installers.length ? bundleOnce(format, entry, appRel, bundleName, opts, installers, new Set()) : first;
+  if (dynamic.length) installers.push("libos/runtime/dynamic_require.ts");
+  const out = installers.length ? await bundleOnce(format, entry, appRel, bundleName, opts, installers, new Set(), []) : first;
+  if (dynamic.length) {
+    out.warnings.push(`${dynamic.length} require()/import() call(s) with a computed module name, which the build cannot ` +
+      `follow (a module they name at run time must be imported statically somewhere, or it is "not in the image"): ` +
+      dynamic.slice(0, 12).join(", ") + (dynamic.length > 12 ? `, and ${dynamic.length - 12} more` : ""));
+  }
+  return out;
 }
 
 async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,
-                          opts: BundleOptions, installers: string[], globals: Set<string>): Promise<Bundle> {
+                          opts: BundleOptions, installers: string[], globals: Set<string>, dynamic: string[]): Promise<Bundle> {
   // A module graph with top-level await is loaded with import(): esbuild turns it into async initialisers.
   const load = format === "esm" ? `import(${JSON.stringify(appRel)})` : `require(${JSON.stringify(appRel)})`;
   const install = installers.map((m, i) => `import { install as g${i} } from ${JSON.stringify(`./${m}`)};\ng${i}();\n`).join("");
@@ -213,7 +238,7 @@ async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string,
       metafile: true,
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
-      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals)],
+      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals, dynamic)],
       // Node's globals that the engine lacks, only for images whose code mentions them.
       inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),
     });
@@ -233,7 +258,16 @@ async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string,
     bundleName,
     esm: format === "esm" || entryFormat === "esm" || /\.mjs$|\.mts$/.test(entry),
     module: format === "esm",
+    warnings: unsupportedWarnings(result.metafile),
   };
+}
+
+/** One line per built-in in the bundle whose calls cannot work in a unikernel (libos/unsupported and the like). */
+function unsupportedWarnings(metafile: esbuild.Metafile): string[] {
+  const out = Object.entries(metafile.outputs).find(([path]) => path.endsWith(".js"))?.[1];
+  const inputs = new Set(Object.keys(out?.inputs ?? {}));
+  return Object.entries(UNSUPPORTED_BUILTINS).filter(([name]) => inputs.has(BUILTINS[name]))
+    .map(([name, why]) => `the bundle uses node:${name}, whose functions throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM in a unikernel: ${why}`);
 }
 
 /** Sizes of each input in the bundle, largest first (bytes of output JS). */

@@ -14,6 +14,7 @@ export interface NativeLib {
 
 export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "crc32c", archive: false, usedBy: /^libos\/fs\/crc32c\.ts$/ },
+  { name: "dynimport", archive: false, usedBy: /^libos\/runtime\/dynamic_require\.ts$/ },
   { name: "zlib", archive: true, usedBy: /^libos\/zlib\/(?!brotli)/ },
   { name: "brotli", archive: true, usedBy: /^libos\/zlib\/brotli/ },
   { name: "mbedtls", archive: true, usedBy: /^libos\/(crypto|tls)\// },

@@ -226,6 +226,7 @@ int main(int argc, char **argv, char **envp) {
     if (hal_install_test_hooks) hal_install_test_hooks(ctx, hal);
     if (hal_install_profiler) hal_install_profiler(ctx, hal);
     if (hal_install_crc32c) hal_install_crc32c(ctx, hal);
+    if (hal_install_dynimport) hal_install_dynimport(ctx, hal);
     if (hal_install_zlib) hal_install_zlib(ctx, hal);
     if (hal_install_brotli) hal_install_brotli(ctx, hal);
     if (hal_install_mbedtls) hal_install_mbedtls(ctx, hal);

@@ -16,6 +16,7 @@ void hal_install_profiler(JSContext *ctx, JSValue hal) __attribute__((weak));
 void profiler_idle_end(void) __attribute__((weak));
 /* Native libraries linked only into images whose bundle uses them (libs/README.md): absent otherwise. */
 void hal_install_crc32c(JSContext *ctx, JSValue hal) __attribute__((weak));
+void hal_install_dynimport(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_zlib(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_brotli(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_mbedtls(JSContext *ctx, JSValue hal) __attribute__((weak));
