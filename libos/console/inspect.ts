@@ -12,6 +12,8 @@ export interface InspectOptions {
 }
 
 const MAX_ARRAY_ITEMS = 100;
+/** util.inspect.custom (Symbol.for, so packages that define it without importing util are honoured). */
+const CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 function quote(s: string): string {
@@ -67,6 +69,13 @@ function formatValue(v: unknown, depth: number, seen: object[], indent: number, 
   if (v === null) return "null";
   const o = v as object;
   if (seen.includes(o)) return "[Circular *1]";
+  // A value's own formatting, as util.inspect honours it (Buffer, URL, Headers, app classes): (depth, options, inspect).
+  const custom = (o as Record<symbol, unknown>)[CUSTOM];
+  if (typeof custom === "function" && custom !== inspect) {
+    const left = opts.depth - depth;
+    const r: unknown = custom.call(o, left, { depth: left, breakLength: opts.breakLength, colors: false, stylize: (t: string) => t }, inspect);
+    if (r !== o) return typeof r === "string" ? r : formatValue(r, depth, seen, indent, opts, nested);
+  }
   if (o instanceof Error) return formatError(o);
   if (o instanceof Date) return isNaN(o.getTime()) ? "Invalid Date" : o.toISOString();
   if (o instanceof RegExp) return String(o);
