@@ -18,6 +18,7 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "zlib", archive: true, usedBy: /^libos\/zlib\/(?!brotli)/ },
   { name: "brotli", archive: true, usedBy: /^libos\/zlib\/brotli/ },
   { name: "mbedtls", archive: true, usedBy: /^libos\/(crypto|tls)\// },
+  { name: "vm", archive: false, usedBy: /^libos\/vm\// },
 ];
 
 /** The libraries a bundle needs, in link order. */
