@@ -92,10 +92,22 @@ describe("image builder", () => {
     expect((err as Error).message).toMatch(/index\.ts:2:\d+: error: Could not resolve "\.\/nope"/);
   });
 
-  it("a Node built-in unijs lacks is a clear build error", async () => {
-    const app = tempApp("builtin", "import inspector from 'node:inspector';\nconsole.log(inspector);\n");
-    const err = await buildImage({ app, out: join(scratch(), "builtin.elf") }).catch((e: unknown) => e);
-    expect((err as Error).message).toContain('the Node built-in "node:inspector" is not available in unijs yet');
+  it("a Node built-in that cannot work in a unikernel builds with one warning, and calling it throws Node's code", async () => {
+    const app = tempApp("builtin", [
+      "import inspector from 'node:inspector';",
+      "import { url } from 'inspector';",
+      "try { inspector.open(); } catch (e) { console.log(e.code, typeof url); }",
+    ].join("\n") + "\n");
+    const img = await buildImage({ app, out: join(scratch(), "builtin.elf") });
+    expect(img.warnings.filter((w) => w.includes("node:inspector"))).toHaveLength(1);
+    const r = await boot(img.path);
+    expect(r.output).toBe("ERR_FEATURE_UNAVAILABLE_ON_PLATFORM function\n");
+  });
+
+  it("a module name that is not a Node built-in is a clear build error", async () => {
+    const app = tempApp("notbuiltin", "import x from 'node:nonesuch';\nconsole.log(x);\n");
+    const err = await buildImage({ app, out: join(scratch(), "notbuiltin.elf") }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('"node:nonesuch" is not a Node built-in module');
   });
 
   it("bakes argv and env from the build into process.argv / process.env", async () => {
