@@ -124,7 +124,8 @@ function modulePathsPlugin(appRoot: string, globals: Set<string>, dynamic: strin
           const decl = `var __dirname = ${JSON.stringify(dir)}, __filename = ${JSON.stringify(file)};`;
           const prologue = /^(#![^\n]*\n)?((?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:(["'])use strict\3;?)?)/.exec(out);
           const at = prologue ? prologue[0].length : 0;
-          out = out.slice(0, at) + decl + out.slice(at);
+          const sep = /["']$/.test(out.slice(0, at)) ? ";" : "";   // a directive without its semicolon ('use strict'\n)
+          out = out.slice(0, at) + sep + decl + out.slice(at);
         }
         return { contents: out, loader: LOADERS[extname(args.path)] ?? "js", resolveDir: dirname(args.path) };
       });

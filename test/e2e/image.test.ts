@@ -110,6 +110,14 @@ describe("image builder", () => {
     expect((err as Error).message).toContain('"node:nonesuch" is not a Node built-in module');
   });
 
+  it("gives each CommonJS file its own __dirname, also after a 'use strict' directive with no semicolon", async () => {
+    const app = tempApp("dirname", "import where from './lib/a.cjs';\nconsole.log(where);\n");
+    mkdirSync(join(app, "lib"), { recursive: true });
+    writeFileSync(join(app, "lib/a.cjs"), "'use strict'\n\nmodule.exports = __dirname + ' ' + __filename\n");
+    const r = await boot((await buildImage({ app, out: join(scratch(), "dirname.elf") })).path);
+    expect(r.output).toBe("/app/lib /app/lib/a.cjs\n");
+  });
+
   it("bakes argv and env from the build into process.argv / process.env", async () => {
     const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE);\n");
     const img = await buildImage({ app, out: join(scratch(), "argv.elf"), args: ["a b", "c"], env: { GREETING: "hi there" } });
