@@ -1,0 +1,25 @@
+// libos/os/cpu.ts — the processor as os.cpus() describes it: the CPUID brand string (model) and the TSC frequency
+// (speed in MHz) from hal.cpuInfo (boot/native/cpuinfo_glue.c, linked only into images that use this file), and
+// the number of CPUs the image runs on (one: the kernel schedules a single core). Layer: libos. Depends on
+// kernel/platform.
+
+import { platform, type Platform } from "../../kernel/platform.ts";
+
+/** What the native side reports (hal.cpuInfo is absent on simulated platforms). */
+interface CpuInfoPlatform extends Platform {
+  cpuInfo?(): { model: string; mhz: number };
+}
+
+/** The CPUs the image uses (the kernel runs one core). */
+export const CPU_COUNT = 1;
+
+let cached: { model: string; speed: number } | undefined;
+
+/** The CPU's model name and speed in MHz (Node's os.cpus()[i].model/.speed). */
+export function cpuModel(): { model: string; speed: number } {
+  if (cached) return cached;
+  const p = platform() as CpuInfoPlatform;
+  const info = p.cpuInfo?.();
+  const mhz = info && info.mhz > 0 ? info.mhz : p.tscHz() / 1e6;
+  return (cached = { model: info?.model.trim() || "unknown", speed: Math.floor(mhz) });
+}
