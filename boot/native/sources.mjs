@@ -20,6 +20,8 @@ export const QUICKJS = {
   patches: [
     join(HERE, "patches/quickjs/0001-bigint-asuintn-negative.patch"),
     join(HERE, "patches/quickjs/0002-bigint-tostring-pow2-leading-zero.patch"),
+    // A feature: the async context that node:async_hooks carries across promise jobs (the file says how).
+    join(HERE, "patches/quickjs/0004-async-context.patch"),
   ],
 };
 
