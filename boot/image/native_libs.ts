@@ -19,6 +19,7 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "brotli", archive: true, usedBy: /^libos\/zlib\/brotli/ },
   { name: "mbedtls", archive: true, usedBy: /^libos\/(crypto|tls)\// },
   { name: "vm", archive: false, usedBy: /^libos\/vm\// },
+  { name: "async_context", archive: false, usedBy: /^libos\/async_hooks\// },
 ];
 
 /** The libraries a bundle needs, in link order. */

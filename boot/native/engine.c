@@ -231,6 +231,7 @@ int main(int argc, char **argv, char **envp) {
     if (hal_install_brotli) hal_install_brotli(ctx, hal);
     if (hal_install_mbedtls) hal_install_mbedtls(ctx, hal);
     if (hal_install_vm) hal_install_vm(ctx, hal);
+    if (hal_install_async_context) hal_install_async_context(ctx, hal);
     JS_SetPropertyStr(ctx, global, "hal", hal);
     JS_FreeValue(ctx, global);
 
