@@ -207,3 +207,21 @@ export class AbortError extends Error {
     this.name = "AbortError";
   }
 }
+
+/** ERR_MISSING_ARGS: `The "a" and "b" arguments must be specified` (Node's wording for one, two or more). */
+export function missingArgs(...names: string[]): CodedError {
+  const quoted = names.map((n) => `"${n}"`);
+  const list = quoted.length <= 2 ? quoted.join(" and ") : `${quoted.slice(0, -1).join(", ")}, and ${quoted[quoted.length - 1]}`;
+  return nodeError(TypeError, "ERR_MISSING_ARGS", `The ${list} argument${names.length > 1 ? "s" : ""} must be specified`);
+}
+
+/** ERR_INVALID_RETURN_VALUE: `Expected <input> to be returned from the "<name>" function but got <type>.` */
+export function invalidReturnValue(input: string, name: string, value: unknown): CodedError {
+  return nodeError(TypeError, "ERR_INVALID_RETURN_VALUE",
+    `Expected ${input} to be returned from the "${name}" function but got ${determineSpecificType(value)}.`);
+}
+
+/** ERR_AMBIGUOUS_ARGUMENT: `The "<name>" argument is ambiguous. <reason>` */
+export function ambiguousArgument(name: string, reason: string): CodedError {
+  return nodeError(TypeError, "ERR_AMBIGUOUS_ARGUMENT", `The "${name}" argument is ambiguous. ${reason}`);
+}
