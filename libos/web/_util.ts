@@ -49,3 +49,12 @@ export function toUSVString(v: unknown): string {
   return `${v as string}`.replace(LONE_SURROGATE, "\uFFFD");
 }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Shapes a class as WebIDL (and Node) do: prototype members enumerable, `Symbol.toStringTag` = `tag`. */
+export function webidlClass(C: { prototype: object }, tag: string): void {
+  const proto = C.prototype;
+  for (const k of Object.getOwnPropertyNames(proto)) {
+    if (k !== "constructor") Object.defineProperty(proto, k, { enumerable: true });
+  }
+  Object.defineProperty(proto, Symbol.toStringTag, { value: tag, writable: false, enumerable: false, configurable: true });
+}

@@ -41,7 +41,7 @@ export class DOMException {
   constructor(message: unknown = "", options: unknown = "Error") {
     let name: string;
     if (options !== null && typeof options === "object") {
-      name = "name" in options ? `${(options as { name: unknown }).name}` : "Error";
+      name = `${(options as { name: unknown }).name}`;    // Node: "undefined" when the object has no name
       if ("cause" in options) {
         Object.defineProperty(this, "cause", { value: (options as { cause: unknown }).cause, writable: true, enumerable: false, configurable: true });
       }
