@@ -1,6 +1,7 @@
 // libos/net/node_net.ts — `node:net` over the TCP stack: Socket (a stream.Duplex with Node's API and events) and
 // Server (listen/close/address/'connection'), connect/createConnection/createServer, isIP. Errors carry Node's
-// codes and messages (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRINUSE, EPIPE). IPv4 only.
+// codes and messages (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRINUSE, EPIPE, ENETUNREACH). IPv4 only (an IPv6
+// address fails with EAFNOSUPPORT); 127.0.0.0/8 and the host's own address go through the loopback interface.
 // Layer: libos. Depends on libos/net (runtime, tcp), libos/stream, libos/buffer, libos/dns, kernel.
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
@@ -14,7 +15,7 @@ import { netRuntime } from "./runtime.ts";
 import type { TcpListener, TcpSocket } from "./tcp/index.ts";
 import { formatIpv4, parseIpv4 } from "./wire/index.ts";
 
-const ERRNO: Record<string, number> = { ECONNREFUSED: -111, ECONNRESET: -104, ETIMEDOUT: -110, EPIPE: -32, EADDRINUSE: -98, ENETUNREACH: -101 };
+const ERRNO: Record<string, number> = { ECONNREFUSED: -111, ECONNRESET: -104, ETIMEDOUT: -110, EPIPE: -32, EADDRINUSE: -98, ENETUNREACH: -101, EAFNOSUPPORT: -97 };
 
 function sysError(code: string, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
   const where = address !== undefined ? ` ${address}${port !== undefined ? `:${port}` : ""}` : "";
@@ -83,21 +84,28 @@ export class Socket extends Duplex {
     this.connecting = true;
     this.hold();
     const host = opts.host ?? "localhost";
-    lookup(host, { family: 4 }, (err, address) => {
+    lookup(host, { family: 4 }, (err, address, family) => {
       if (this.destroyed) return;
       if (err) { this.destroy(err); return; }
       const ip = address as string;
       this.remote = { address: ip, port };
-      if (ip.startsWith("127.")) {
-        this.destroy(sysError("ECONNREFUSED", "connect", ip, port));   // no loopback TCP inside the guest
-        return;
-      }
+      if (family === 6) { this.destroy(sysError("EAFNOSUPPORT", "connect", ip, port)); return; }  // no IPv6 stack
       const rt = netRuntime();
-      rt.whenConfigured(() => {
+      const dst = parseIpv4(ip);
+      const open = () => {
         if (this.destroyed) return;
-        this.attach(rt.tcp.connect(parseIpv4(ip), port));
+        let tcp: TcpSocket;
+        try {
+          tcp = rt.tcp.connect(dst, port);
+        } catch (e) {
+          this.destroy(sysError((e as { code?: string }).code ?? "ENETUNREACH", "connect", ip, port));
+          return;
+        }
+        this.attach(tcp);
         rt.kick();
-      });
+      };
+      if (rt.ifc.isLocal(dst)) open();             // loopback is up from the start: no need to wait for DHCP
+      else rt.whenConfigured(open);
     });
     return this;
   }
@@ -120,29 +128,31 @@ export class Socket extends Duplex {
       this.connecting = false;
       this.pending = false;
     }
-    tcp.onConnect = () => {
+    // Callbacks from the stack run in the async context the socket was attached in (node:async_hooks' TCPWRAP).
+    const bind = loop().asyncBinder("TCPWRAP", this);
+    tcp.onConnect = bind(() => {
       this.connecting = false;
       this.pending = false;
       this.touch();
       this.emit("connect");
       this.emit("ready");
       this.flush();
-    };
-    tcp.onReadable = () => this.pull();
-    tcp.onWritable = () => this.flush();
+    });
+    tcp.onReadable = bind(() => this.pull());
+    tcp.onWritable = bind(() => this.flush());
     // The peer's FIN is delivered as its own callback, after the ticks and promise jobs of the data before it, as
     // libuv delivers EOF in a read callback of its own: an HTTP response piped from that data (corked until the
     // next tick) must reach TCP before 'end' lets the server close the connection.
-    tcp.onEnd = () => { this.peerEnded = true; this.pull(); };
-    tcp.onError = (code) => {
+    tcp.onEnd = bind(() => { this.peerEnded = true; this.pull(); });
+    tcp.onError = bind((code: Parameters<NonNullable<TcpSocket["onError"]>>[0]) => {
       const r = this.remote;
       const syscall = this.connecting ? "connect" : code === "EPIPE" ? "write" : "read";
       this.destroy(sysError(code, syscall, syscall === "connect" ? r?.address : undefined, syscall === "connect" ? r?.port : undefined));
-    };
-    tcp.onClose = () => {
+    });
+    tcp.onClose = bind(() => {
       this.release();
       if (!this.destroyed) this.destroy();
-    };
+    });
     if (accepted && tcp.recvAvailable > 0) this.pull();
   }
 
@@ -305,8 +315,10 @@ export class Server extends EventEmitter {
     if (cb) this.once("listening", cb);
     if (this.listening) throw Object.assign(new Error("Listen method has been called more than once without closing."), { code: "ERR_SERVER_ALREADY_LISTEN" });
     const rt = netRuntime();
+    const host = o.host === "localhost" ? "127.0.0.1" : o.host;
     try {
-      this.listener = rt.tcp.listen(o.port ?? 0, o.backlog ?? 511, (tcp) => this.accept(tcp));
+      this.listener = rt.tcp.listen(o.port ?? 0, o.backlog ?? 511,
+        loop().asyncBound("TCPSERVERWRAP", this, (tcp: TcpSocket) => this.accept(tcp)), host && isIPv4(host) ? parseIpv4(host) : 0);
     } catch (e) {
       process.nextTick(() => this.emit("error", e));
       return this;
@@ -334,7 +346,7 @@ export class Server extends EventEmitter {
   }
 
   address(): { address: string; family: string; port: number } | null {
-    return this.listener ? { address: "0.0.0.0", family: "IPv4", port: this.listener.localPort } : null;
+    return this.listener ? { address: formatIpv4(this.listener.localAddress), family: "IPv4", port: this.listener.localPort } : null;
   }
 
   /** Stops accepting; 'close' follows once every connection has ended. */
