@@ -1,0 +1,40 @@
+// libos/globals/intl.ts — the `Intl` global (and the locale-sensitive methods of Number, BigInt, Date and String that
+// ECMA-402 defines over it) for images whose code mentions Intl (boot/image/globals.ts). The engine has no Intl;
+// libos/intl/load.ts builds one for en-US from pinned polyfills. Building it runs ~1 MB of code and CLDR data, so
+// it happens the first time the app reads `Intl` or calls toLocaleString/toLocaleDateString/toLocaleTimeString/
+// localeCompare, not at boot.
+// Layer: libos (globals). Depends on libos/intl/load.ts.
+
+import { loadIntl } from "../intl/load.ts";
+
+/** Replaces `proto[name]` with a method that first builds Intl (which installs the real method) and then calls it. */
+function loadOnCall(proto: object, name: string): void {
+  const first = {
+    [name](this: unknown, ...args: unknown[]): unknown {
+      loadIntl();
+      const real = (proto as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
+      if (real === method) throw new TypeError(`${name} is not available: Intl did not install it`);
+      return real.apply(this, args);
+    },
+  };
+  const method = first[name];
+  Object.defineProperty(proto, name, { value: method, writable: true, configurable: true, enumerable: false });
+}
+
+/** Installs `Intl` (built on first access) and the methods that use it. */
+export function install(): void {
+  Object.defineProperty(globalThis, "Intl", {
+    get: () => loadIntl(),
+    set: (value: unknown) => {
+      Object.defineProperty(globalThis, "Intl", { value, writable: true, configurable: true, enumerable: false });
+    },
+    configurable: true,
+    enumerable: false,
+  });
+  loadOnCall(Number.prototype, "toLocaleString");
+  loadOnCall(BigInt.prototype, "toLocaleString");
+  loadOnCall(Date.prototype, "toLocaleString");
+  loadOnCall(Date.prototype, "toLocaleDateString");
+  loadOnCall(Date.prototype, "toLocaleTimeString");
+  loadOnCall(String.prototype, "localeCompare");
+}

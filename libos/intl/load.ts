@@ -1,0 +1,199 @@
+// libos/intl/load.ts — builds the image's `Intl` (ECMA-402 for en-US, as Node 20 with small-icu answers for its
+// default locale) from the pinned @formatjs polyfills and their English data, plus our own Collator
+// (libos/intl/collator.ts), which no polyfill provides. Called once, the first time the app touches `Intl` or a
+// toLocale*String/localeCompare method (libos/globals/intl.ts): the ~1 MB of polyfill code and CLDR data is in the
+// image but not run at boot. Time zones: the guest runs in UTC and the image carries no IANA data, so formatting in
+// any zone but UTC (or a fixed "+hh:mm" offset) throws a RangeError that says so, instead of printing UTC times
+// under another zone's name.
+// Layer: libos. Depends on the @formatjs packages and libos/intl/collator.ts.
+
+import { installCollator } from "./collator.ts";
+
+let intl: typeof Intl | undefined;
+
+/** Zones that need no tz data: UTC under its names (the polyfill computes offset 0 for them). */
+const UTC_NAMES = new Set(["UTC", "ETC/UTC", "ETC/GMT", "GMT", "ETC/UCT", "UCT", "ETC/UNIVERSAL", "UNIVERSAL", "ETC/ZULU",
+  "ZULU", "ETC/GREENWICH", "GREENWICH", "GMT0", "ETC/GMT0", "ETC/GMT+0", "ETC/GMT-0", "GMT+0", "GMT-0"]);
+
+/** The polyfill reads `tzData[zone]` when it formats; this answers UTC's zones with "no transitions" and refuses
+ *  the others (Node would use its IANA data; the image has none). */
+function utcOnlyTzData(): object {
+  return new Proxy({}, {
+    get(_target, zone) {
+      if (typeof zone !== "string" || UTC_NAMES.has(zone.toUpperCase())) return undefined;
+      throw new RangeError(`Time zone '${zone}' cannot be used in this image: it carries no time-zone data ` +
+        `(the guest runs in UTC; format with timeZone 'UTC' or a fixed offset such as '+01:00')`);
+    },
+  });
+}
+
+type Ctor = { __addLocaleData(...d: { data: unknown; locale: string }[]): void; __defaultLocale?: string; prototype: object };
+
+/** Makes a polyfill register its English data under "en-US" as well (Node resolves en-US to itself, and it is
+ *  the default locale). Returns a function that sets the default locale. */
+function englishAsEnUs(ctor: Ctor): () => void {
+  const add = ctor.__addLocaleData.bind(ctor);
+  ctor.__addLocaleData = (...entries) => {
+    for (const e of entries) {
+      add(e);
+      if (e.locale === "en") add({ ...e, locale: "en-US" });
+    }
+  };
+  return () => {
+    ctor.__addLocaleData = add;
+    ctor.__defaultLocale = "en-US";
+  };
+}
+
+/** V8's messages for the errors the polyfills word differently. */
+const V8_MESSAGES: Record<string, string> = {
+  "currency cannot be undefined": "Currency code is required with currency style.",
+  "Invalid time": "Invalid time value",
+};
+
+function v8Error(e: unknown): unknown {
+  if (e instanceof Error && V8_MESSAGES[e.message]) e.message = V8_MESSAGES[e.message];
+  return e;
+}
+
+/** Calls `f`, rewording its error as V8 does. */
+function reworded<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw v8Error(e);
+  }
+}
+
+/** Property order of resolvedOptions() in V8 (the polyfills add some in another order). */
+const NF_KEYS = ["locale", "numberingSystem", "style", "currency", "currencyDisplay", "currencySign", "unit", "unitDisplay",
+  "minimumIntegerDigits", "minimumFractionDigits", "maximumFractionDigits", "minimumSignificantDigits", "maximumSignificantDigits",
+  "useGrouping", "notation", "compactDisplay", "signDisplay", "roundingMode", "roundingIncrement", "trailingZeroDisplay", "roundingPriority"];
+const DTF_KEYS = ["locale", "calendar", "numberingSystem", "timeZone", "hourCycle", "hour12", "weekday", "era", "year", "month",
+  "day", "dayPeriod", "hour", "minute", "second", "fractionalSecondDigits", "timeZoneName", "dateStyle", "timeStyle"];
+
+function orderResolvedOptions(proto: object, keys: string[]): void {
+  const original = (proto as { resolvedOptions(): Record<string, unknown> }).resolvedOptions;
+  Object.defineProperty(proto, "resolvedOptions", {
+    value: function resolvedOptions(this: object) {
+      const r = original.call(this);
+      const out: Record<string, unknown> = {};
+      for (const k of keys) if (k in r) out[k] = r[k];
+      for (const k of Object.keys(r)) if (!(k in out)) out[k] = r[k];
+      return out;
+    },
+    writable: true, configurable: true,
+  });
+}
+
+/** CLDR 42+ puts U+202F before AM/PM; V8 prints a plain space there in format() and Date's toLocale*String (not
+ *  in formatToParts or formatRange). */
+const plainSpaces = (s: string): string => s.replace(/\u202f/g, " ");
+
+/** Gives the formatting methods of a DateTimeFormat prototype V8's error messages and format() V8's spaces. */
+function v8DateErrors(proto: object): void {
+  const format = Object.getOwnPropertyDescriptor(proto, "format");
+  if (format?.get) {
+    const get = format.get;
+    const bound = new WeakMap<object, (d?: unknown) => string>();
+    Object.defineProperty(proto, "format", {
+      get(this: object) {
+        const f = get.call(this) as (d?: unknown) => string;
+        let b = bound.get(this);
+        if (!b) bound.set(this, b = (d?: unknown) => plainSpaces(reworded(() => f(d))));
+        return b;
+      },
+      configurable: true,
+    });
+  }
+  for (const name of ["formatToParts", "formatRange", "formatRangeToParts"]) {
+    const m = (proto as Record<string, (...a: unknown[]) => unknown>)[name];
+    if (typeof m !== "function") continue;
+    Object.defineProperty(proto, name, {
+      value: { [name](this: unknown, ...a: unknown[]) { return reworded(() => m.apply(this, a)); } }[name],
+      writable: true, configurable: true,
+    });
+  }
+}
+
+/** The Intl object, built on first use. */
+export function loadIntl(): typeof Intl {
+  if (intl) return intl;
+  const target = {} as typeof Intl;
+  Object.defineProperty(target, Symbol.toStringTag, { value: "Intl", configurable: true });
+  Object.defineProperty(globalThis, "Intl", { value: target, writable: true, configurable: true, enumerable: false });
+  intl = target;
+  const I = target as unknown as Record<string, Ctor>;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require("@formatjs/intl-getcanonicallocales/polyfill-force.js");
+  // V8 words every malformed tag the same way; the polyfills' constructors all go through this function.
+  const canonical = target.getCanonicalLocales;
+  Object.defineProperty(target, "getCanonicalLocales", {
+    value: function getCanonicalLocales(locales?: string | readonly string[]) {
+      try {
+        return canonical(locales);
+      } catch (e) {
+        if (e instanceof RangeError) throw new RangeError("Incorrect locale information provided");
+        throw e;
+      }
+    },
+    writable: true, configurable: true,
+  });
+  require("@formatjs/intl-supportedvaluesof/polyfill-force.js");
+  // What this image can honour: time zones, only UTC; collations, only the default one (libos/intl/collator.ts).
+  const supported = target.supportedValuesOf;
+  Object.defineProperty(target, "supportedValuesOf", {
+    value: function supportedValuesOf(key: string) {
+      const all = supported(key as Parameters<typeof Intl.supportedValuesOf>[0]);
+      if (key === "timeZone") return ["UTC"];
+      if (key === "collation") return [];
+      return all;
+    },
+    writable: true, configurable: true,
+  });
+  require("@formatjs/intl-locale/polyfill-force.js");
+  require("@formatjs/intl-pluralrules/polyfill-force.js");
+  let done = englishAsEnUs(I.PluralRules);
+  require("@formatjs/intl-pluralrules/locale-data/en.js");
+  done();
+  require("@formatjs/intl-numberformat/polyfill-force.js");
+  done = englishAsEnUs(I.NumberFormat);
+  require("@formatjs/intl-numberformat/locale-data/en.js");
+  done();
+  require("@formatjs/intl-datetimeformat/polyfill-force.js");
+  done = englishAsEnUs(I.DateTimeFormat);
+  require("@formatjs/intl-datetimeformat/locale-data/en.js");
+  done();
+  require("@formatjs/intl-relativetimeformat/polyfill-force.js");
+  done = englishAsEnUs(I.RelativeTimeFormat);
+  require("@formatjs/intl-relativetimeformat/locale-data/en.js");
+  done();
+  require("@formatjs/intl-listformat/polyfill-force.js");
+  done = englishAsEnUs(I.ListFormat);
+  require("@formatjs/intl-listformat/locale-data/en.js");
+  done();
+  require("@formatjs/intl-segmenter/polyfill-force.js");
+  const dtf = target.DateTimeFormat as unknown as { tzData: object };
+  dtf.tzData = utcOnlyTzData();
+  orderResolvedOptions(target.NumberFormat.prototype, NF_KEYS);
+  orderResolvedOptions(target.DateTimeFormat.prototype, DTF_KEYS);
+  v8DateErrors(target.DateTimeFormat.prototype);
+  for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
+    const m = (Date.prototype as unknown as Record<string, (...a: unknown[]) => string>)[name];
+    Object.defineProperty(Date.prototype, name, {
+      value: { [name](this: unknown, ...a: unknown[]) { return plainSpaces(m.apply(this, a)); } }[name],
+      writable: true, configurable: true,
+    });
+  }
+  const NumberFormat = target.NumberFormat;
+  Object.defineProperty(target, "NumberFormat", {
+    value: new Proxy(NumberFormat, {
+      construct: (t, args, nt) => reworded(() => Reflect.construct(t, args, nt === proxyNf ? t : nt)),
+      apply: (t, self, args) => reworded(() => Reflect.apply(t, self, args)),
+    }),
+    writable: true, configurable: true,
+  });
+  const proxyNf = target.NumberFormat;
+  installCollator(target);
+  return target;
+}
