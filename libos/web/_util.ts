@@ -4,11 +4,12 @@
 // util.inspect.custom symbol. Layer: libos (web). Depends on libos/util/errors.ts only.
 import { nodeError, type CodedError } from "../util/errors.ts";
 
-/** Defines each property of `values` on globalThis as Node defines its web globals, unless the name exists. */
-export function defineGlobals(values: Record<string, unknown>): void {
+/** Defines each property of `values` on globalThis as Node defines its web globals (writable, configurable; the
+ *  classes not enumerable, the functions such as fetch/atob/structuredClone enumerable), unless the name exists. */
+export function defineGlobals(values: Record<string, unknown>, enumerable = false): void {
   for (const name of Object.keys(values)) {
     if (Object.prototype.hasOwnProperty.call(globalThis, name)) continue;
-    Object.defineProperty(globalThis, name, { value: values[name], writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, name, { value: values[name], writable: true, configurable: true, enumerable });
   }
 }
 
