@@ -1,11 +1,14 @@
-// test/e2e/async_context.test.ts — node:async_hooks in booted images against host Node 20.
+// test/e2e/async_context.test.ts — node:async_hooks and node:diagnostics_channel in booted images against host
+// Node 20.
 // 1. The semantics fixture (test/fixtures/async_context/semantics.mjs: AsyncLocalStorage across await, .then,
 //    queueMicrotask, nextTick, timers, immediates, thenables, async generators; exit/enterWith/disable/bind/
 //    snapshot; AsyncResource; createHook's events; Node's errors) prints the same transcript on both.
 // 2. The issue's acceptance app (test/fixtures/async_context/http_load.mjs): 50 concurrent requests from the host,
 //    all held inside their handlers at once, each going through random awaits/timers/ticks; every response must
 //    carry its own id, no step may see another request's store, and each answer equals host Node's.
-// 3. Only images that use async_hooks link its native glue (hal.asyncContext).
+// 3. The diagnostics_channel fixture (diagnostics.mjs: channels, publish, stores, tracing channels, errors) prints
+//    the same transcript on both.
+// 4. Only images that use async_hooks link its native glue (hal.asyncContext).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { request, Agent } from "node:http";
 import { readFileSync } from "node:fs";
@@ -76,6 +79,16 @@ describe("node:async_hooks against host Node 20", () => {
     const img = await buildFixture(entry);
     expect(img.nativeLibs).toEqual(["async_context"]);
     const r = await boot(img.path, { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const a = expected.split("\n"), b = r.output.split("\n").filter((l) => !l.startsWith("[unijs]"));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) expect(`${i}: ${b[i]}`).toBe(`${i}: ${a[i]}`);
+  }, 600_000);
+
+  it("the diagnostics_channel transcript equals host Node's", async () => {
+    const entry = join(FIXTURES, "diagnostics.mjs");
+    const expected = execFileSync(process.execPath, [entry], { encoding: "utf8" });
+    expect(expected).toContain("\ndone\n");
+    const r = await boot((await buildFixture(entry)).path, { timeoutMs: 300_000 });
     expect(r.code).toBe(0);
     const a = expected.split("\n"), b = r.output.split("\n").filter((l) => !l.startsWith("[unijs]"));
     for (let i = 0; i < Math.max(a.length, b.length); i++) expect(`${i}: ${b[i]}`).toBe(`${i}: ${a[i]}`);
