@@ -79,7 +79,7 @@ function cloneScenario(I: Impl): string[] {
   t(() => [sc(new Float64Array([1.5])), sc(new BigInt64Array([1n])), sc(new Int16Array([-2])), sc(new Uint8ClampedArray([3]))]);
   t(() => sc(Object.create(null)));
   class A extends Map {}
-  t(() => sc(new A([[1, 2]])));
+  t(() => sc(new (A as unknown as MapConstructor)([[1, 2]])));
   t(() => sc(function* g() {}()));
   t(() => sc(new Map().keys()));
   t(() => sc([new Map([[1, { a: [new Set([1])] }]])]));
