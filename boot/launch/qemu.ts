@@ -1,11 +1,18 @@
 // boot/launch/qemu.ts — boots an image in QEMU: the fast microvm line from DESIGN.md (or pc), KVM when
 // /dev/kvm is usable, the serial console streamed to the caller, the guest's exit status mapped back to the
 // app's code, a timeout that kills the guest by PID, and panic backtraces symbolised from the image's .sym file.
+// On request, the guest's serial input is the caller's to write (`input`: Guest.write/endInput) and a QMP socket
+// lets the caller ask the guest to shut down (`control`: Guest.powerDown, QEMU's system_powerdown — the ACPI power
+// button, which an image that handles signals turns into SIGTERM).
 // Layer: build tools (host only).
 
-import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync, readFileSync } from "node:fs";
-import { decodeQemuStatus, LAUNCH, type Outcome } from "../exit_codes.ts";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { APP_EXIT_MAX, decodeQemuStatus, LAUNCH, type Outcome } from "../exit_codes.ts";
 
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "pc";
@@ -30,6 +37,10 @@ export interface BootOptions {
   net?: NetBackend;
   /** Attach a virtio-rng device (default true). */
   rng?: boolean;
+  /** The serial console's input is a pipe the caller writes with Guest.write (default: none, the guest reads EOF). */
+  input?: boolean;
+  /** A QMP control socket, so that Guest.powerDown can press the ACPI power button. */
+  control?: boolean;
 }
 
 /** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
@@ -102,6 +113,41 @@ export interface Guest {
   done: Promise<BootResult>;
   /** Kills QEMU (SIGKILL) if it still runs. Safe to call more than once. */
   kill(): void;
+  /** Types text into the serial console (needs `input`). */
+  write(text: string | Uint8Array): void;
+  /** Sends Ctrl-D (EOT), which ends the guest's process.stdin, and closes the input (needs `input`). */
+  endInput(): void;
+  /** Asks the guest to shut down: QEMU's system_powerdown over QMP (needs `control`). Resolves once QEMU took it. */
+  powerDown(): Promise<void>;
+}
+
+/** Sends QMP commands on a socket, one after the other; resolves with the last command's reply. */
+export function qmpCommand(socketPath: string, commands: string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(socketPath);
+    let buf = "";
+    let step = -1;                                  // -1: waiting for the greeting
+    const next = () => {
+      step++;
+      if (step === 0) sock.write(JSON.stringify({ execute: "qmp_capabilities" }) + "\n");
+      else sock.write(JSON.stringify({ execute: commands[step - 1] }) + "\n");
+    };
+    sock.setEncoding("utf8");
+    sock.on("data", (chunk: string) => {
+      buf += chunk;
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        const msg = JSON.parse(line) as { QMP?: unknown; return?: unknown; error?: { desc?: string }; event?: string };
+        if (msg.event) continue;
+        if (msg.error) { sock.destroy(); reject(new Error(`QMP: ${msg.error.desc ?? JSON.stringify(msg.error)}`)); return; }
+        if (step === commands.length) { sock.end(); resolve(msg.return); return; }
+        next();
+      }
+    });
+    sock.on("error", reject);
+  });
 }
 
 export const QEMU = "qemu-system-x86_64";
@@ -173,10 +219,15 @@ export function symbolise(line: string, syms: { addr: number; name: string }[]):
 export function startGuest(o: BootOptions): Guest {
   if (!existsSync(o.image)) throw new Error(`${o.image}: no such image (build one with 'npm run image')`);
   const { args, accel } = qemuArgs(o);
+  const controlDir = o.control ? mkdtempSync(join(tmpdir(), "unijs-qmp-")) : undefined;
+  const qmpPath = controlDir ? join(controlDir, "qmp.sock") : undefined;
+  if (qmpPath) args.push("-qmp", `unix:${qmpPath},server=on,wait=off`);
   const t0 = performance.now();
-  const child = o.net?.kind === "tap"
-    ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio: ["ignore", "pipe", "pipe"] })
-    : spawn(QEMU, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const stdio: ["pipe" | "ignore", "pipe", "pipe"] = [o.input ? "pipe" : "ignore", "pipe", "pipe"];
+  const child = (o.net?.kind === "tap"
+    ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio })
+    : spawn(QEMU, args, { stdio })) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+  child.stdin?.on("error", () => { /* the guest is gone: what it did not read is lost, as on a serial line */ });
   const syms = loadSymbols(o.image);
   let output = "";
   let stderr = "";
@@ -220,7 +271,11 @@ export function startGuest(o: BootOptions): Guest {
       if (pending) emit(symbolise(pending.replace(/\r$/, ""), syms));
       pending = "";
       const wallMs = performance.now() - t0;
+      if (controlDir) rmSync(controlDir, { recursive: true, force: true });
       let { outcome, code } = decodeQemuStatus(status);
+      // Codes above APP_EXIT_MAX (143 after SIGTERM, ...) do not fit the exit device: the guest names them.
+      const big = outcome === "exit" && code === APP_EXIT_MAX ? /\[unijs\] exit code (\d+) does not fit the exit device/.exec(output) : null;
+      if (big) code = Number(big[1]);
       // QEMU stopped by a signal (Ctrl-C, kill) exits 0 like a guest reset: tell them apart by what it printed.
       if (outcome === "reset" && /terminating on signal/.test(stderr)) ({ outcome, code } = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR });
       if (timedOut) ({ outcome, code } = { outcome: "timeout", code: LAUNCH.TIMEOUT });
@@ -229,7 +284,32 @@ export function startGuest(o: BootOptions): Guest {
     child.on("error", (e) => { stderr += String(e); finish(null); });
     child.on("close", (status) => finish(status));
   });
-  return { pid: child.pid ?? -1, done, kill };
+  const needs = (what: boolean | undefined, option: string) => {
+    if (!what) throw new Error(`startGuest: this needs the '${option}' boot option`);
+  };
+  const write = (text: string | Uint8Array) => {
+    needs(o.input, "input");
+    if (!exited) child.stdin?.write(text);
+  };
+  const endInput = () => {
+    write("\x04");
+    child.stdin?.end();
+  };
+  const powerDown = async () => {
+    needs(o.control, "control");
+    let lastError: unknown;
+    for (let i = 0; i < 50 && !exited; i++) {            // the socket appears once QEMU has started
+      try {
+        await qmpCommand(qmpPath as string, ["system_powerdown"]);
+        return;
+      } catch (e) {
+        lastError = e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new Error(`system_powerdown failed: ${exited ? "the guest has exited" : String(lastError)}`);
+  };
+  return { pid: child.pid ?? -1, done, kill, write, endInput, powerDown };
 }
 
 /** Boots and waits. Kills the guest if the timeout passes. */

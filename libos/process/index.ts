@@ -1,11 +1,14 @@
 // libos/process/index.ts — the global `process`: an EventEmitter with argv/env baked in at image build, exit
 // and exitCode, nextTick, hrtime, uptime, memoryUsage, emitWarning, platform facts and stdout/stderr writers.
-// Layer: libos. Depends on kernel (platform, event loop) and libos/events.
+// What only some apps use is added to Process.prototype by modules the image builder includes when the app's code
+// names them (boot/image/globals.ts): cpuUsage/resourceUsage (usage.ts), stdin (stdin.ts), kill and the signal
+// events (signals.ts). Layer: libos. Depends on kernel (platform, event loop) and libos/events.
 
 import { loop } from "../../kernel/event_loop.ts";
 import { platform, platformOrNull } from "../../kernel/platform.ts";
 import { EventEmitter } from "../events/index.ts";
 import { utf8Decode } from "../util/utf8.ts";
+import { emitWarning, printWarning } from "./warning.ts";
 
 /** The image configuration the builder writes (boot/image/build.ts). */
 export interface ImageConfig {
@@ -117,6 +120,7 @@ export class Process extends EventEmitter {
     super();
     this.argv = config.argv.slice();
     this.env = { ...config.env };
+    this.on("warning", printWarning);                // Node's default listener (apps may remove it)
   }
 
   /** Without a file system in the image (no node:fs import) the working directory is only a path. */
@@ -182,6 +186,11 @@ export class Process extends EventEmitter {
     return this.halt(this.exitCode ?? 0);
   }
 
+  /** Stops the machine with `code` without emitting 'exit' (Node's process.reallyExit; a fatal signal uses it). */
+  reallyExit(code: number): never {
+    return this.halt(code);
+  }
+
   /** Seconds since the machine booted (the process is the machine). */
   uptime(): number {
     return platform().now() / 1000;
@@ -196,13 +205,10 @@ export class Process extends EventEmitter {
     { rss: (): number => platform().memoryUsage().rss },
   );
 
-  /** Prints "(node:1) [type] message" on stderr, as Node does, and emits 'warning'. */
-  emitWarning(warning: string | Error, type?: string | { type?: string }, code?: string): void {
-    const t = typeof type === "string" ? type : type?.type ?? "Warning";
-    const w = typeof warning === "string" ? Object.assign(new Error(warning), { name: t, code }) : warning;
-    this.nextTick(() => {
-      this.emit("warning", w);
-      platform().write(`(node:${this.pid}) ${w.name === "Error" ? "Warning" : w.name}: ${w.message}\n`);
-    });
+  /** Node's process.emitWarning (libos/process/warning.ts): 'warning' on the next tick; the default listener
+   *  prints "(node:1) [code] Type: message" on stderr. Images whose code names emitWarning get Node's argument
+   *  forms and checks too (warning_args.ts). */
+  emitWarning(warning: string | Error, type?: string, code?: string): void {
+    emitWarning(this, warning, type, code);
   }
 }
