@@ -37,6 +37,11 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   { names: ["Buffer"], module: "libos/globals/buffer.ts" },
   { names: ["URL", "URLSearchParams"], module: "libos/globals/url.ts" },
   { names: ["TextEncoder", "TextDecoder"], module: "libos/globals/text_codec.ts" },
+  // Parts of `process` only some apps use (libos/process/*.ts add them to Process.prototype).
+  { names: ["cpuUsage", "resourceUsage"], module: "libos/process/usage.ts" },
+  { names: ["emitWarning"], module: "libos/process/warning_args.ts" },
+  { names: ["stdin"], module: "libos/process/stdin.ts" },
+  { names: ["kill", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK"], module: "libos/process/signals.ts" },
   { names: ["performance", "PerformanceObserver", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure"], module: "libos/globals/performance.ts" },
 ];
 
