@@ -37,6 +37,8 @@ function constructorName(o: object): string | null {
 
 function formatError(e: Error): string {
   const stack = typeof e.stack === "string" ? mapStack(e.stack).replace(/\n+$/, "") : "";
+  // A stack in V8's shape (libos/globals/error_stack.ts: "Error: msg\n    at ...") already has its header.
+  if (stack && !/^\s+at /.test(stack)) return stack;
   const head = `${e.name || "Error"}: ${e.message}`;
   return stack ? `${String(e.message) === "" ? e.name || "Error" : head}\n${stack}` : `[${head}]`;
 }

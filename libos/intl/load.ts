@@ -144,7 +144,13 @@ export function loadIntl(): typeof Intl {
   const supported = target.supportedValuesOf;
   Object.defineProperty(target, "supportedValuesOf", {
     value: function supportedValuesOf(key: string) {
-      const all = supported(key as Parameters<typeof Intl.supportedValuesOf>[0]);
+      let all: string[];
+      try {
+        all = supported(key as Parameters<typeof Intl.supportedValuesOf>[0]);
+      } catch (e) {
+        if (e instanceof RangeError) throw new RangeError(`Invalid key : ${String(key)}`);
+        throw e;
+      }
       if (key === "timeZone") return ["UTC"];
       if (key === "collation") return [];
       return all;

@@ -33,6 +33,8 @@ export function describeUncaught(err: unknown, bundle = ""): string {
     const e = err as Error;
     const raw = typeof e.stack === "string" ? mapStack(e.stack).replace(/\n+$/, "") : "";
     const stack = bundle ? appFrames(raw, bundle) : raw;
+    // A stack in V8's shape (libos/globals/error_stack.ts: "Error: msg\n    at ...") already has its header.
+    if (stack && !/^\s+at /.test(stack)) return `Uncaught ${stack}`;
     return `Uncaught ${e.name ?? "Error"}: ${e.message}${stack ? "\n" + stack : ""}`;
   }
   return `Uncaught ${inspect(err)}`;
@@ -143,7 +145,8 @@ export function runMain(loadApp: () => unknown): never {
     });
   });
   defineGlobal("crypto", webCrypto);
-  defineGlobal("performance", {
+  // The full performance object (libos/globals/performance.ts) is installed before this when the app names it.
+  if (!("performance" in globalThis)) defineGlobal("performance", {
     timeOrigin,
     now: () => hal.now(),
     toJSON: () => ({ timeOrigin }),
