@@ -2,6 +2,7 @@
 // callbackify, inherits, deprecate (one DeprecationWarning per code), debuglog (NODE_DEBUG sections).
 // Layer: libos. Uses the global process (nextTick, emitWarning, env, stderr) at call time.
 
+import { validateString } from "./errors.ts";
 import { format } from "./inspect.ts";
 
 type AnyFn = (...args: any[]) => any;
@@ -72,16 +73,22 @@ export function inherits(ctor: AnyFn, superCtor: AnyFn): void {
 
 const warnedCodes = new Set<string>();
 
-/** Wraps `fn` to emit a DeprecationWarning on first call (once per `code`). */
+/**
+ * Wraps `fn` to emit a DeprecationWarning on its first call: once per `code` across all wrappers that share it (a
+ * code must be a string), or once per wrapper without one; nothing while process.noDeprecation is set.
+ */
 export function deprecate<T extends AnyFn>(fn: T, msg: string, code?: string): T {
-  const proc = globalThis.process as (NodeJS.Process & { noDeprecation?: boolean }) | undefined;
-  if (proc?.noDeprecation === true) return fn;
+  if (code !== undefined) validateString(code, "code");
   let warned = false;
   function deprecated(this: unknown, ...args: unknown[]): unknown {
-    if (!warned && !(code && warnedCodes.has(code))) {
+    const proc = globalThis.process as (NodeJS.Process & { noDeprecation?: boolean }) | undefined;
+    if (!proc?.noDeprecation && !warned) {
       warned = true;
-      if (code) warnedCodes.add(code);
-      globalThis.process?.emitWarning?.(msg, "DeprecationWarning", code as string);
+      if (code === undefined) proc?.emitWarning?.(msg, "DeprecationWarning", deprecated);
+      else if (!warnedCodes.has(code)) {
+        proc?.emitWarning?.(msg, "DeprecationWarning", code, deprecated);
+        warnedCodes.add(code);
+      }
     }
     if (new.target) return Reflect.construct(fn, args, new.target);
     return Reflect.apply(fn, this, args);

@@ -1,22 +1,39 @@
 // libos/util/index.ts — `node:util`: format/inspect (node-inspect-extracted), promisify/callbackify, inherits,
-// deprecate, debuglog, types, isDeepStrictEqual, TextEncoder/TextDecoder, toUSVString, stripVTControlCharacters and
-// Node's deprecated is* predicates (old packages still call util.isArray etc.). Layer: libos.
+// deprecate (codes), debuglog, types, isDeepStrictEqual (assert's comparison), TextEncoder/TextDecoder, toUSVString,
+// stripVTControlCharacters, parseArgs, styleText, MIMEType/MIMEParams, aborted, transferableAbortSignal/Controller,
+// getSystemErrorName/Map and Node's deprecated is* predicates (old packages still call util.isArray etc.).
+// Layer: libos.
 
-import { isDeepStrictEqual } from "./deep_equal.ts";
+import { isDeepStrictEqual } from "../assert/comparisons.ts";
+import { aborted, transferableAbortController, transferableAbortSignal } from "./abort.ts";
+import { MIMEParams, MIMEType } from "./mime.ts";
+import { parseArgs } from "./parse_args.ts";
+import { styleText } from "./style_text.ts";
+import { getSystemErrorMap, getSystemErrorName } from "./system_errors.ts";
 import { callbackify, debuglog, deprecate, inherits, promisify } from "./functions.ts";
 import { format, formatWithOptions, inspect, stripVTControlCharacters } from "./inspect.ts";
 import { TextDecoder, TextEncoder } from "./text_codec.ts";
 import types from "./types.ts";
 
-export { callbackify, debuglog, deprecate, format, formatWithOptions, inherits, inspect, isDeepStrictEqual, promisify,
-  stripVTControlCharacters, TextDecoder, TextEncoder, types };
+export { aborted, callbackify, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits,
+  inspect, isDeepStrictEqual, MIMEParams, MIMEType, parseArgs, promisify, stripVTControlCharacters, styleText, TextDecoder,
+  TextEncoder, transferableAbortController, transferableAbortSignal, types };
 /** Node's alias of debuglog. */
 export const debug = debuglog;
 
-/** Replaces lone surrogates with U+FFFD. */
-export function toUSVString(s: string): string {
-  return String(s).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g,
-    (_m, pre?: string) => (pre !== undefined ? pre + "\ufffd" : "\ufffd"));
+/** `${input}` with every lone surrogate replaced by U+FFFD (String.prototype.toWellFormed). */
+export function toUSVString(input: unknown): string {
+  const s = `${input as string}`;
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { i++; continue; }
+    out += `${s.slice(from, i)}\ufffd`;
+    from = i + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
 }
 
 // Node's deprecated type predicates (kept by Node 20, still used by old packages).
@@ -50,5 +67,6 @@ export default {
   callbackify, debug, debuglog, deprecate, format, formatWithOptions, inherits, inspect, isDeepStrictEqual, promisify,
   stripVTControlCharacters, TextDecoder, TextEncoder, toUSVString, types, isArray, isBoolean, isBuffer, isDate,
   isError, isFunction, isNull, isNullOrUndefined, isNumber, isObject, isPrimitive, isRegExp, isString, isSymbol,
-  isUndefined, log,
+  isUndefined, log, aborted, getSystemErrorMap, getSystemErrorName, MIMEParams, MIMEType, parseArgs, styleText,
+  transferableAbortController, transferableAbortSignal,
 };
