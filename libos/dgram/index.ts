@@ -1,6 +1,6 @@
 // libos/dgram/index.ts — `node:dgram`: udp4 sockets over the stack (bind, send with implicit bind, 'message' with
-// rinfo, address(), close, ref/unref, setBroadcast/setTTL), with loopback (127.0.0.0/8) delivered in-process.
-// udp6 is refused with a clear error. Layer: libos. Depends on libos/net, libos/events, libos/buffer.
+// rinfo, address(), close, ref/unref, setBroadcast/setTTL). Datagrams to 127.0.0.0/8 or to the host's own address
+// go through the stack's loopback interface (no network card needed). udp6 is refused with a clear error. Layer: libos. Depends on libos/net, libos/events, libos/buffer.
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { Buffer } from "../buffer/index.ts";
@@ -8,12 +8,10 @@ import { lookup } from "../dns/index.ts";
 import { EventEmitter } from "../events/index.ts";
 import { isIP } from "../net/ip.ts";
 import { netRuntime } from "../net/runtime.ts";
-import { formatIpv4, isLoopback, parseIpv4 } from "../net/wire/index.ts";
+import { formatIpv4, isIpv4, parseIpv4 } from "../net/wire/index.ts";
 
 export interface RemoteInfo { address: string; family: "IPv4"; port: number; size: number }
 type SendCallback = (err: Error | null, bytes?: number) => void;
-
-const loopbackPorts = new Map<number, Socket>();
 
 function errno(message: string, code: string, syscall: string, extra: Record<string, unknown> = {}): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, syscall, ...extra }) as NodeJS.ErrnoException;
@@ -21,6 +19,8 @@ function errno(message: string, code: string, syscall: string, extra: Record<str
 
 export class Socket extends EventEmitter {
   private port = 0;
+  /** The address bound to (0: every address of the host). */
+  private local = 0;
   private bound = false;
   private binding = false;
   private closed = false;
@@ -37,20 +37,24 @@ export class Socket extends EventEmitter {
   bind(port?: number | { port?: number; address?: string }, address?: string | (() => void), callback?: () => void): this {
     let p = 0;
     let cb = callback;
-    if (typeof port === "object" && port !== null) { p = port.port ?? 0; cb = typeof address === "function" ? address : callback; }
-    else { p = port ?? 0; if (typeof address === "function") cb = address; }
+    let host: string | undefined;
+    if (typeof port === "object" && port !== null) { p = port.port ?? 0; host = port.address; cb = typeof address === "function" ? address : callback; }
+    else { p = port ?? 0; if (typeof address === "function") cb = address; else host = address; }
+    if (host === "localhost") host = "127.0.0.1";
+    this.local = host !== undefined && isIpv4(host) ? parseIpv4(host) : 0;
     if (this.bound || this.binding) throw Object.assign(new Error("Socket is already bound"), { code: "ERR_SOCKET_ALREADY_BOUND" });
     if (cb) this.once("listening", cb);
     this.binding = true;
     const rt = netRuntime();
     try {
-      this.port = rt.ifc.bindUdp(p, (src, srcPort, _dst, payload) => this.deliver(payload, formatIpv4(src), srcPort));
+      this.port = rt.ifc.bindUdp(p, (src, srcPort, dst, payload) => {
+        if (this.local === 0 || dst >>> 0 === this.local >>> 0) this.deliver(payload, formatIpv4(src), srcPort);
+      });
     } catch (e) {
       this.binding = false;
       process.nextTick(() => this.emit("error", errno(`bind EADDRINUSE 0.0.0.0:${p}`, "EADDRINUSE", "bind", { address: "0.0.0.0", port: p })));
       return this;
     }
-    loopbackPorts.set(this.port, this);
     this.handle = new IoHandle(loop());
     if (!this.refed) this.handle.unref();
     process.nextTick(() => {
@@ -98,30 +102,28 @@ export class Socket extends EventEmitter {
 
   private transmit(data: Buffer, ip: string, port: number, cb?: SendCallback): void {
     const dst = parseIpv4(ip);
-    if (isLoopback(dst)) {
-      const target = loopbackPorts.get(port);
-      process.nextTick(() => {
-        target?.deliver(data, "127.0.0.1", this.port);
-        cb?.(null, data.length);
-      });
-      return;
-    }
     const rt = netRuntime();
-    rt.whenConfigured(() => {
+    const local = rt.ifc.isLocal(dst);
+    const go = (): void => {
       if (dst === 0xffffffff && !this.broadcast) {
         const err = errno(`send EACCES ${ip}:${port}`, "EACCES", "send", { address: ip, port });
-        return cb ? cb(err) : this.emit("error", err);
+        if (cb) cb(err);
+        else this.emit("error", err);
+        return;
       }
-      const ok = rt.ifc.sendUdp(this.port, dst, port, data);
+      const ok = rt.ifc.sendUdp(this.port, dst, port, data, this.local !== 0 ? this.local : undefined);
       rt.kick();
-      const err = ok ? null : errno(`send EHOSTUNREACH ${ip}:${port}`, "EHOSTUNREACH", "send", { address: ip, port });
+      const code = ok ? "" : local ? "ENOBUFS" : rt.ifc.dev === null ? "ENETUNREACH" : "EHOSTUNREACH";
+      const err = ok ? null : errno(`send ${code} ${ip}:${port}`, code, "send", { address: ip, port });
       process.nextTick(() => (cb ? cb(err, ok ? data.length : undefined) : err && this.emit("error", err)));
-    });
+    };
+    if (local) go();                                // loopback is up from the start: no need to wait for DHCP
+    else rt.whenConfigured(go);
   }
 
   address(): { address: string; family: "IPv4"; port: number } {
     if (!this.bound) throw Object.assign(new Error("getsockname EBADF"), { code: "EBADF", syscall: "getsockname" });
-    return { address: "0.0.0.0", family: "IPv4", port: this.port };
+    return { address: formatIpv4(this.local), family: "IPv4", port: this.port };
   }
 
   close(callback?: () => void): this {
@@ -130,7 +132,6 @@ export class Socket extends EventEmitter {
     if (callback) this.once("close", callback);
     if (this.port) {
       netRuntime().ifc.unbindUdp(this.port);
-      loopbackPorts.delete(this.port);
     }
     this.handle?.close();
     process.nextTick(() => this.emit("close"));

@@ -1,5 +1,7 @@
 // libos/dns/index.ts — `node:dns`: lookup (the resolver plus "localhost" and IP literals, as getaddrinfo would),
-// resolve4, Resolver, getServers/setServers, and the promises API. IPv4 only: AAAA answers are never returned.
+// resolve4, Resolver, getServers/setServers, and the promises API. IPv4 only: AAAA answers are never returned, and
+// "localhost" is 127.0.0.1 (the loopback interface; no ::1 without an IPv6 stack). Lookups of IP literals and of
+// localhost never touch the network stack.
 // Layer: libos. Depends on libos/net (the stack and its DNS stub resolver).
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
@@ -25,12 +27,13 @@ export function lookup(hostname: string, options: number | { family?: number; al
   const opts = typeof options === "object" && options !== null ? options : typeof options === "number" ? { family: options } : {};
   if (typeof cb !== "function") throw Object.assign(new TypeError('The "callback" argument must be of type function'), { code: "ERR_INVALID_ARG_TYPE" });
   if (typeof hostname !== "string") throw invalidArg("hostname", hostname);
-  const reply = (addresses: string[]) =>
-    opts.all ? cb(null, addresses.map((a) => ({ address: a, family: 4 as const }))) : cb(null, addresses[0], 4);
+  const reply = (addresses: string[], family: 4 | 6 = 4) =>
+    opts.all ? cb(null, addresses.map((a) => ({ address: a, family }))) : cb(null, addresses[0], family);
+  const literal = isIP(hostname);
+  if (literal !== 0) return defer(() => reply([hostname], literal));   // as Node: whatever family was asked for
   if (opts.family === 6) {
     return defer(() => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname })));
   }
-  if (isIP(hostname) === 4) return defer(() => reply([hostname]));
   if (hostname === "" || hostname === "localhost" || hostname.endsWith(".localhost")) return defer(() => reply(["127.0.0.1"]));
   const rt = netRuntime();
   const pending = new IoHandle(loop());              // an outstanding query keeps the loop alive, as in Node

@@ -1,10 +1,12 @@
-// libos/net/runtime.ts — brings the network up on first use: the first virtio-net device, an IPv4 interface on it,
-// addressing by DHCP (or the static settings baked into the image), a DNS resolver, and the timer that runs the
-// stack's housekeeping exactly when it next has work (pollAt) instead of polling. Sockets (dgram, net) call kick()
-// after they send so new deadlines are seen. Layer: libos/net. Depends on drivers (net device), kernel, libos.
+// libos/net/runtime.ts — brings the network up on first use: the loopback interface (always), the first virtio-net
+// device when the machine has one with an IPv4 interface on it, addressing by DHCP (or the static settings baked
+// into the image), a DNS resolver, and the timer that runs the stack's housekeeping exactly when it next has work
+// (pollAt) instead of polling. Sockets (dgram, net) call kick() after they send so new deadlines are seen; what the
+// host sends itself is delivered in the same pass. Layer: libos/net. Depends on drivers (net device), kernel, libos.
 
 import { openNetDevice } from "../../drivers/index.ts";
 import { entropyPool } from "../../kernel/entropy.ts";
+import type { NetDevice } from "../../kernel/devices.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
 import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
@@ -32,23 +34,28 @@ export class NetRuntime {
   private readonly waitHandle: IoHandle;
   private kicking = false;
 
-  constructor(staticConfig: InterfaceConfig | null) {
+  /** `dev`: the network card, or null for a machine without one (loopback only). */
+  constructor(dev: NetDevice | null, staticConfig: InterfaceConfig | null) {
     const now = () => platform().now();
     const hal = platform();
     if (hal.onesSum) useNativeOnesSum(hal.onesSum);
-    const dev = openNetDevice();
     this.ifc = new NetInterface(dev, now);
+    this.ifc.lo.onPending = () => this.kick();
     const random32 = () => new Uint32Array(entropyPool().fill(new Uint8Array(4)).buffer)[0];
-    dev.listen((frame) => {
-      this.ifc.receive(frame);
-      this.kick();
-    });
-    dev.unref();                                   // sockets keep the loop alive, not the device
+    if (dev !== null) {
+      dev.listen((frame) => {
+        this.ifc.receive(frame);
+        this.kick();
+      });
+      dev.unref();                                 // sockets keep the loop alive, not the device
+    }
     this.dns = new DnsResolver(this.ifc, random32, now);
     this.tcp = new TcpLayer(this.ifc, now, random32);
     this.layers.push(this.tcp);
     this.waitHandle = new IoHandle(loop()).unref();
-    if (staticConfig) {
+    if (dev === null) {
+      this.dhcp = null;
+    } else if (staticConfig) {
       this.ifc.config = staticConfig;
       this.dhcp = null;
     } else {
@@ -65,9 +72,12 @@ export class NetRuntime {
     this.kick();
   }
 
-  /** Runs `cb` once the interface has an address (at once if it has one). Waiting keeps the loop alive. */
+  /**
+   * Runs `cb` once the Ethernet interface has an address (at once if it has one, or if there is no network card:
+   * then only loopback is reachable). Waiting keeps the loop alive.
+   */
   whenConfigured(cb: () => void): void {
-    if (this.ifc.config) { cb(); return; }
+    if (this.ifc.config || this.dhcp === null) { cb(); return; }
     this.waiters.push(cb);
     this.waitHandle.ref();
   }
@@ -96,16 +106,22 @@ export class NetRuntime {
     this.run();
   };
 
-  /** Runs what is due now and re-arms the timer for the next deadline of any layer. */
+  /**
+   * Runs what is due now and re-arms the timer for the next deadline of any layer. Segments the pass sent to this
+   * host (loopback) are delivered by another round of the same pass, a bounded number of times.
+   */
   private run(): void {
     if (this.kicking) return;
     this.kicking = true;
     try {
       const now = platform().now();
-      this.ifc.poll(now);
-      this.dhcp?.poll(now);
-      this.dns.poll(now);
-      for (const l of this.layers) l.poll(now);
+      for (let round = 0; round < LOOPBACK_ROUNDS; round++) {
+        this.ifc.poll(now);
+        this.dhcp?.poll(now);
+        this.dns.poll(now);
+        for (const l of this.layers) l.poll(now);
+        if (this.ifc.lo.pending === 0) break;
+      }
       let at = Math.min(this.ifc.pollAt(), this.dhcp?.pollAt() ?? Infinity, this.dns.pollAt());
       for (const l of this.layers) at = Math.min(at, l.pollAt(now));
       this.arm(at, now);
@@ -129,6 +145,9 @@ export class NetRuntime {
   }
 }
 
+/** Rounds of one pass while loopback traffic keeps coming back (a request, its answer, the ACKs, ...). */
+const LOOPBACK_ROUNDS = 16;
+
 let runtime: NetRuntime | undefined;
 
 /** Static addressing baked into the image (`npm run image -- --ip A/P --gateway G --dns D`), if any. */
@@ -137,7 +156,17 @@ function staticConfig(): InterfaceConfig | null {
   return cfg.net ?? null;
 }
 
-/** The network, brought up on first use. Throws (with the reason) when the machine has no network device. */
+/** The first network card, or null when the machine has none. */
+function networkCard(): NetDevice | null {
+  try {
+    return openNetDevice();
+  } catch (e) {
+    if (e instanceof Error && /^no .* found/.test(e.message)) return null;
+    throw e;
+  }
+}
+
+/** The network, brought up on first use: loopback always, Ethernet when the machine has a network card. */
 export function netRuntime(): NetRuntime {
-  return (runtime ??= new NetRuntime(staticConfig()));
+  return (runtime ??= new NetRuntime(networkCard(), staticConfig()));
 }

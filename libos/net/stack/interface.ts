@@ -1,17 +1,20 @@
-// libos/net/stack/interface.ts — one IPv4 interface over a NetDevice: Ethernet demultiplexing, ARP (answers,
-// cache, resolution with queued packets), IPv4 in (checks, no forwarding, fragment reassembly) and out (routing via
-// the subnet or the gateway, fragmentation), ICMP echo replies, UDP ports, and a hook for TCP. Bad frames are
-// counted and dropped: nothing a peer sends can throw out of receive(). Time is passed in (`now`, ms).
-// Layer: libos/net/stack. Depends on kernel/devices.ts and libos/net/wire.
+// libos/net/stack/interface.ts — the host's IPv4 layer over its two interfaces: the loopback interface (always
+// there: 127.0.0.0/8, ./loopback.ts) and an Ethernet interface over a NetDevice when the machine has one. Ethernet
+// demultiplexing, ARP (answers, cache, resolution with queued packets), IPv4 in (checks, no forwarding, fragment
+// reassembly, 127.0.0.0/8 only from loopback) and out (routing: our own addresses and 127.0.0.0/8 through loopback,
+// the rest via the subnet or the gateway; fragmentation), ICMP echo replies, UDP ports, and a hook for TCP. Bad
+// frames are counted and dropped: nothing a peer sends can throw out of receive(). Time is passed in (`now`, ms).
+// Layer: libos/net/stack. Depends on kernel/devices.ts, ./loopback.ts and libos/net/wire.
 
 import type { NetDevice } from "../../../kernel/devices.ts";
 import {
   ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
   Icmpv4Packet, Icmpv4Repr, inSubnet, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
-  isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, UdpPacket, UdpRepr, UDP_HEADER_LENGTH, WireError,
+  isLoopback, isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, UdpPacket, UdpRepr, UDP_HEADER_LENGTH, WireError,
 } from "../wire/index.ts";
 import { ArpCache } from "./arp_cache.ts";
 import { FragmentReassembler } from "./fragments.ts";
+import { LOOPBACK_ADDRESS, LoopbackLink } from "./loopback.ts";
 
 /** Static or DHCP-provided addressing. */
 export interface InterfaceConfig {
@@ -34,6 +37,8 @@ export interface InterfaceStats {
   txDeviceFull: number;
   icmpEchoReplies: number;
   udpNoPort: number;
+  /** Datagrams from the Ethernet side with a loopback source or destination (RFC 1122 §3.2.1.3: never on a wire). */
+  rxMartian: number;
 }
 
 const DEFAULT_TTL = 64;
@@ -41,14 +46,19 @@ export const EPHEMERAL_FIRST = 49152;
 export const EPHEMERAL_LAST = 65535;
 
 export class NetInterface {
+  /** The Ethernet interface's MAC (0 without a device). */
   readonly mac: number;
+  /** The Ethernet interface's MTU (1500 without a device). */
   readonly mtu: number;
+  /** The Ethernet interface's addressing (DHCP or static); null until known, and always without a device. */
   config: InterfaceConfig | null = null;
+  /** The loopback interface. */
+  readonly lo = new LoopbackLink();
   readonly arp = new ArpCache();
   readonly fragments = new FragmentReassembler();
   readonly stats: InterfaceStats = {
     rxFrames: 0, rxMalformed: 0, rxNotForUs: 0, rxUnknownProtocol: 0, txFrames: 0, txDeviceFull: 0,
-    icmpEchoReplies: 0, udpNoPort: 0,
+    icmpEchoReplies: 0, udpNoPort: 0, rxMartian: 0,
   };
   /** TCP segments for this host go here (set by the TCP layer). */
   tcpHandler: TcpHandler | null = null;
@@ -58,14 +68,30 @@ export class NetInterface {
   private nextEphemeral = EPHEMERAL_FIRST;
   private ident = 1;
 
-  constructor(readonly dev: NetDevice, private readonly now: () => number) {
-    this.mac = macFromBytes(dev.mac);
-    this.mtu = dev.mtu;
+  /** The host's IP layer over `dev` (null: a machine without a network card, loopback only). */
+  constructor(readonly dev: NetDevice | null, private readonly now: () => number) {
+    this.mac = dev !== null ? macFromBytes(dev.mac) : 0;
+    this.mtu = dev !== null ? dev.mtu : 1500;
   }
 
-  /** Starts receiving from the device. */
+  /** Starts receiving from the device (nothing to do without one). */
   start(): void {
-    this.dev.listen((frame) => this.receive(frame));
+    this.dev?.listen((frame) => this.receive(frame));
+  }
+
+  /** True for addresses of this host: 127.0.0.0/8 and the Ethernet interface's address. */
+  isLocal(addr: number): boolean {
+    return isLoopback(addr) || (this.config !== null && addr >>> 0 === this.config.address >>> 0);
+  }
+
+  /** The source address for datagrams to `dst` (Linux's choice: 127.0.0.1 for 127.0.0.0/8), 0 when none. */
+  sourceFor(dst: number): number {
+    return isLoopback(dst) ? LOOPBACK_ADDRESS : this.config?.address ?? 0;
+  }
+
+  /** The MTU of the interface that datagrams to `dst` leave by. */
+  mtuFor(dst: number): number {
+    return this.isLocal(dst) ? this.lo.mtu : this.mtu;
   }
 
   // ---------------------------------------------------------------- receive
@@ -102,12 +128,27 @@ export class NetInterface {
     }
   }
 
-  private receiveIpv4(bytes: Uint8Array): void {
+  /** IP input from loopback: the datagrams the host sent itself. */
+  private receiveLoopback = (datagram: Uint8Array): void => {
+    try {
+      this.receiveIpv4(datagram, true);
+    } catch (e) {
+      if (e instanceof WireError) this.stats.rxMalformed++;
+      else throw e;
+    }
+  };
+
+  private receiveIpv4(bytes: Uint8Array, fromLoopback = false): void {
     const packet = Ipv4Packet.check(bytes);
     const ip = Ipv4Repr.parse(packet);
     const cfg = this.config;
-    const forUs = ip.dst === IPV4_BROADCAST || (cfg !== null && (ip.dst === cfg.address ||
-      ip.dst === subnetBroadcast(cfg.address, cfg.prefixLength))) || (cfg === null && ip.protocol === IpProtocol.UDP);
+    let forUs: boolean;
+    if (fromLoopback) forUs = this.isLocal(ip.dst);
+    else if (isLoopback(ip.dst) || isLoopback(ip.src)) { this.stats.rxMartian++; return; }
+    else {
+      forUs = ip.dst === IPV4_BROADCAST || (cfg !== null && (ip.dst === cfg.address ||
+        ip.dst === subnetBroadcast(cfg.address, cfg.prefixLength))) || (cfg === null && ip.protocol === IpProtocol.UDP);
+    }
     if (!forUs) { this.stats.rxNotForUs++; return; }
     let payload = packet.payload.subarray(0, ip.payloadLength);
     if (ip.moreFrags || ip.fragOffset > 0) {
@@ -130,7 +171,7 @@ export class NetInterface {
 
   private receiveIcmp(ip: Ipv4Repr, payload: Uint8Array): void {
     const msg = Icmpv4Repr.parse(Icmpv4Packet.check(payload));
-    if (msg.type === "echoRequest" && this.config && ip.dst === this.config.address) {
+    if (msg.type === "echoRequest" && this.isLocal(ip.dst)) {
       const reply: Icmpv4Repr = { type: "echoReply", ident: msg.ident, seqNo: msg.seqNo, data: msg.data };
       this.sendIpv4(ip.src, IpProtocol.ICMP, Icmpv4Repr.bufferLength(reply), (b) => Icmpv4Repr.emit(reply, new Icmpv4Packet(b)));
       this.stats.icmpEchoReplies++;
@@ -174,7 +215,7 @@ export class NetInterface {
 
   /** Sends a UDP datagram (fragmented when larger than the MTU). Returns false when it could not be handed on. */
   sendUdp(srcPort: number, dst: number, dstPort: number, payload: Uint8Array, src?: number): boolean {
-    const from = src ?? this.config?.address ?? 0;
+    const from = src ?? this.sourceFor(dst);
     const repr: UdpRepr = { srcPort, dstPort, payload };
     return this.sendIpv4(dst, IpProtocol.UDP, UDP_HEADER_LENGTH + payload.length,
       (b) => UdpRepr.emit(repr, new UdpPacket(b), from, dst), from);
@@ -193,9 +234,13 @@ export class NetInterface {
 
   // ---------------------------------------------------------------- IPv4 out
 
-  /** The next hop for `dst`: itself on the subnet (or broadcast), else the gateway; -1 when unreachable. */
+  /**
+   * The Ethernet next hop for `dst`: itself on the subnet (or broadcast), else the gateway; -1 when unreachable
+   * (no device, no address yet, no default route). Local addresses (see isLocal) go through loopback instead.
+   */
   route(dst: number): number {
     const cfg = this.config;
+    if (this.dev === null) return -1;
     if (dst === IPV4_BROADCAST) return dst;
     if (!cfg) return -1;
     if (inSubnet(dst, cfg.address, cfg.prefixLength)) return dst;
@@ -207,12 +252,24 @@ export class NetInterface {
    * the device is full; true when sent or queued for address resolution.
    */
   sendIpv4(dst: number, protocol: number, length: number, fill: (payload: Uint8Array) => void, src?: number): boolean {
-    const hop = this.route(dst);
+    const local = this.isLocal(dst);
+    const hop = local ? dst : this.route(dst);
     if (hop < 0) return false;
     const repr: Ipv4Repr = {
-      src: src ?? this.config?.address ?? 0, dst, protocol, payloadLength: length, ttl: DEFAULT_TTL, dscp: 0, ecn: 0,
+      src: src ?? this.sourceFor(dst), dst, protocol, payloadLength: length, ttl: DEFAULT_TTL, dscp: 0, ecn: 0,
       ident: this.ident = (this.ident + 1) & 0xffff, dontFrag: false, moreFrags: false, fragOffset: 0,
     };
+    if (local) {
+      const datagram = new Uint8Array(IPV4_HEADER_LENGTH + length);   // the loopback queue keeps it
+      Ipv4Repr.emit(repr, new Ipv4Packet(datagram));
+      fill(datagram.subarray(IPV4_HEADER_LENGTH));
+      if (datagram.length <= this.lo.mtu) return this.lo.transmit(datagram);
+      return this.fragment(datagram, this.lo.mtu, (size, f) => {
+        const d = new Uint8Array(size);
+        f(d);
+        return this.lo.transmit(d);
+      });
+    }
     const now = this.now();
     const mac = hop === IPV4_BROADCAST ? BROADCAST_MAC : this.arp.lookup(hop, now);
     if (mac !== undefined && IPV4_HEADER_LENGTH + length <= this.mtu) {
@@ -232,17 +289,23 @@ export class NetInterface {
     return this.transmitIpv4Datagram(datagram, mac);
   }
 
-  /** Sends a complete datagram to `mac`, fragmenting it to the MTU (8-byte aligned offsets). */
+  /** Sends a complete datagram to `mac`, fragmenting it to the MTU. */
   private transmitIpv4Datagram(datagram: Uint8Array, mac: number): boolean {
-    if (datagram.length <= this.mtu) return this.writeFrame(mac, EtherType.IPv4, datagram.length, (b) => b.set(datagram));
+    return this.fragment(datagram, this.mtu, (size, fill) => this.writeFrame(mac, EtherType.IPv4, size, fill));
+  }
+
+  /** Writes `datagram` through `write` whole, or cut into fragments of at most `mtu` bytes (8-byte aligned offsets). */
+  private fragment(datagram: Uint8Array, mtu: number,
+    write: (size: number, fill: (b: Uint8Array) => void) => boolean): boolean {
+    if (datagram.length <= mtu) return write(datagram.length, (b) => b.set(datagram));
     const head = Ipv4Repr.parse(new Ipv4Packet(datagram), false);
     const payload = datagram.subarray(IPV4_HEADER_LENGTH);
-    const chunk = Math.floor((this.mtu - IPV4_HEADER_LENGTH) / 8) * 8;
+    const chunk = Math.floor((mtu - IPV4_HEADER_LENGTH) / 8) * 8;
     let ok = true;
     for (let off = 0; off < payload.length; off += chunk) {
       const part = payload.subarray(off, Math.min(payload.length, off + chunk));
       const frag: Ipv4Repr = { ...head, payloadLength: part.length, fragOffset: off, moreFrags: off + chunk < payload.length };
-      ok = this.writeFrame(mac, EtherType.IPv4, IPV4_HEADER_LENGTH + part.length, (b) => {
+      ok = write(IPV4_HEADER_LENGTH + part.length, (b) => {
         Ipv4Repr.emit(frag, new Ipv4Packet(b));
         b.set(part, IPV4_HEADER_LENGTH);
       }) && ok;
@@ -260,6 +323,7 @@ export class NetInterface {
   }
 
   private writeFrame(dst: number, ethertype: number, length: number, fill: (payload: Uint8Array) => void): boolean {
+    if (this.dev === null) return false;
     const ok = this.dev.write(ETHERNET_HEADER_LENGTH + length, (frame) => {
       const eth = new EthernetFrame(frame);
       eth.dst = dst;
@@ -274,14 +338,16 @@ export class NetInterface {
 
   // ---------------------------------------------------------------- time
 
-  /** Runs due housekeeping: ARP retries and expired reassemblies. */
+  /** Delivers what the host sent itself (loopback), then runs due housekeeping: ARP retries, expired reassemblies. */
   poll(now: number): void {
+    this.lo.drain(this.receiveLoopback);
     for (const ip of this.arp.due(now)) this.sendArp(ArpOperation.Request, 0, ip);
     this.fragments.expire(now);
   }
 
-  /** When poll() next has work (ms), or Infinity. */
+  /** When poll() next has work (ms; 0 while loopback datagrams wait), or Infinity. */
   pollAt(): number {
+    if (this.lo.pending > 0) return 0;
     return Math.min(this.arp.pollAt(), this.fragments.pollAt());
   }
 }

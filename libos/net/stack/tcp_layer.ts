@@ -1,11 +1,12 @@
-// libos/net/stack/tcp_layer.ts — TCP on an interface: demultiplexes segments to connections (by four-tuple) and
-// listeners, answers segments for nobody with RST, opens connections from ephemeral ports with RFC 6528-style
-// initial sequence numbers, and runs every connection's dispatch at its pollAt. Layer: libos/net/stack.
+// libos/net/stack/tcp_layer.ts — TCP on the host's interfaces (Ethernet and loopback): demultiplexes segments to
+// connections (by four-tuple) and listeners, hands a SYN that ends a TIME-WAIT on to the listener (RFC 6191),
+// answers segments for nobody with RST, opens connections from ephemeral ports with RFC 6528-style initial sequence
+// numbers, and runs every connection's dispatch at its pollAt. Layer: libos/net/stack.
 
 import { chachaBlock } from "../../../kernel/entropy.ts";
 import { TimerHeap, type TimerEntry } from "../../../kernel/timer_heap.ts";
-import { rstFor, TcpListener, TcpSocket, type TcpSocketOptions } from "../tcp/index.ts";
-import type { TcpRepr } from "../wire/index.ts";
+import { rstFor, TcpListener, TcpSocket, type TcpSocketOptions, TcpState } from "../tcp/index.ts";
+import { formatIpv4, TcpFlags, type TcpRepr } from "../wire/index.ts";
 import type { NetInterface } from "./interface.ts";
 
 /** A connection's next deadline in the layer's heap (expiry Infinity: not in the heap). */
@@ -25,7 +26,8 @@ export class TcpLayer {
   private dirty = new Set<TcpSocket>();
   private readonly listeners = new Map<number, TcpListener>();
   private readonly secret: Uint32Array;
-  readonly stats = { resetsSent: 0, segmentsForNobody: 0, notUnicastToUs: 0 };
+  /** resetsSent: RSTs to segments for nobody; timeWaitReuses: SYNs that ended a TIME-WAIT and opened a connection. */
+  readonly stats = { resetsSent: 0, segmentsForNobody: 0, notUnicastToUs: 0, timeWaitReuses: 0 };
   /** Options for new sockets (buffer sizes, MSS from the interface MTU). */
   socketOptions: TcpSocketOptions;
 
@@ -35,6 +37,12 @@ export class TcpLayer {
     this.socketOptions = { mtu: ifc.mtu, rxBufferSize: 65536, txBufferSize: 65536 };
     ifc.tcpHandler = (src, dst, seg) => this.receive(src, dst, seg);
   }
+
+  /** Options for a socket whose peer is `remote`: the MSS follows the MTU of the interface that reaches it. */
+  private optionsFor = (remote: number): TcpSocketOptions => {
+    const mtu = this.ifc.mtuFor(remote);
+    return mtu === this.socketOptions.mtu ? this.socketOptions : { ...this.socketOptions, mtu };
+  };
 
   /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. */
   private iss = (now: number, src: number, srcPort: number, dst: number, dstPort: number): number => {
@@ -46,21 +54,30 @@ export class TcpLayer {
   private receive(src: number, dst: number, seg: TcpRepr): void {
     // TCP is unicast: a segment to a broadcast or multicast address (or to no address of ours) is dropped without
     // an answer (RFC 1122 §4.2.3.10), not reset from an address that is not ours.
-    const me = this.ifc.config?.address;
-    if (me === undefined || dst >>> 0 !== me >>> 0) {
+    if (!this.ifc.isLocal(dst)) {
       this.stats.notUnicastToUs++;
       return;
     }
     const now = this.clock();
-    const conn = this.conns.get(key(src, seg.srcPort, seg.dstPort));
+    const k = key(src, seg.srcPort, seg.dstPort);
+    const conn = this.conns.get(k);
+    let iss: number | undefined;
     if (conn && conn.accepts(src, dst, seg)) {
+      const timeWait = conn.state === TcpState.TimeWait;
+      const oldSndNxt = timeWait ? conn.info.sndNxt : 0;
       conn.process(now, src, dst, seg, true);            // its hooks run in the dispatch this poll makes
       this.dirty.add(conn);
-      return;
+      if (!(timeWait && (conn.state as TcpState) === TcpState.Closed && seg.flags & TcpFlags.SYN)) return;
+      // RFC 6191 / RFC 9293 §3.10.7.4: the SYN of a new incarnation ended TIME-WAIT; it goes on to the listener
+      // now (dropping it made the peer wait for its SYN retransmission: 1–6 s). The new ISS starts above the old
+      // sequence space, as Linux does, so that nothing of the old connection can be taken for the new one.
+      this.conns.delete(k);
+      this.stats.timeWaitReuses++;
+      iss = (oldSndNxt + 65535 + 2) >>> 0;
     }
     const l = this.listeners.get(seg.dstPort);
     if (l && l.accepts(src, dst, seg)) {
-      l.process(now, src, dst, seg);
+      l.process(now, src, dst, seg, iss);
       return;
     }
     this.stats.segmentsForNobody++;
@@ -85,7 +102,7 @@ export class TcpLayer {
     // Not through onClose: node:net sets the user hooks after this and would replace a wrapper there (it did:
     // every closed connection stayed in these tables with its buffers, ~145 KB each).
     s.onRelease = () => {
-      this.conns.delete(k);
+      if (this.conns.get(k) === s) this.conns.delete(k);   // a new incarnation may hold the key already
       const d = this.deadlines.get(s);
       if (d) this.heap.remove(d);
       this.deadlines.delete(s);
@@ -93,25 +110,37 @@ export class TcpLayer {
     };
   }
 
-  /** Opens a connection; the socket's hooks are the caller's (set them before the next kick). */
+  /**
+   * Opens a connection; the socket's hooks are the caller's (set them before the next kick). Throws an Error with
+   * code ENETUNREACH when no interface reaches `remote` (no network card, or no route from its subnet).
+   */
   connect(remote: number, remotePort: number): TcpSocket {
-    const local = this.ifc.config?.address ?? 0;
+    if (!this.ifc.isLocal(remote) && this.ifc.route(remote) < 0) {
+      throw Object.assign(new Error(`connect ENETUNREACH ${formatIpv4(remote)}:${remotePort}` +
+        (this.ifc.dev === null ? " (this machine has no network card: only 127.0.0.0/8 is reachable)" : "")),
+        { code: "ENETUNREACH", errno: -101, syscall: "connect", address: formatIpv4(remote), port: remotePort });
+    }
+    const local = this.ifc.sourceFor(remote);
     const port = this.ifc.ephemeralPort(this.portTaken);
-    const s = new TcpSocket(this.socketOptions);
+    const s = new TcpSocket(this.optionsFor(remote));
     const now = this.clock();
     s.connect({ addr: local, port }, { addr: remote, port: remotePort }, this.iss(now, local, port, remote, remotePort), now);
     this.adopt(s);
     return s;
   }
 
-  /** Starts listening on `port` (0: ephemeral). Throws with code EADDRINUSE when taken. */
-  listen(port: number, backlog: number, onConnection: (s: TcpSocket) => void): TcpListener {
+  /**
+   * Starts listening on `port` (0: ephemeral) at `address` (0: every address of the host). Throws with code
+   * EADDRINUSE when taken.
+   */
+  listen(port: number, backlog: number, onConnection: (s: TcpSocket) => void, address = 0): TcpListener {
     const p = port === 0 ? this.ifc.ephemeralPort(this.portTaken) : port;
     if (this.listeners.has(p)) {
-      throw Object.assign(new Error(`listen EADDRINUSE: address already in use 0.0.0.0:${p}`),
-        { code: "EADDRINUSE", errno: -98, syscall: "listen", address: "0.0.0.0", port: p });
+      const at = formatIpv4(address);
+      throw Object.assign(new Error(`listen EADDRINUSE: address already in use ${at}:${p}`),
+        { code: "EADDRINUSE", errno: -98, syscall: "listen", address: at, port: p });
     }
-    const l = new TcpListener({ addr: 0, port: p }, { iss: this.iss, backlog, socket: this.socketOptions });
+    const l = new TcpListener({ addr: address, port: p }, { iss: this.iss, backlog, socket: this.optionsFor });
     l.onConnection = (s) => {
       this.adopt(s);
       onConnection(s);

@@ -20,8 +20,8 @@ export interface TcpListenerOptions {
   backlog?: number;
   /** Answer SYNs beyond the backlog with RST instead of dropping them (Linux's tcp_abort_on_overflow). */
   rstOnOverflow?: boolean;
-  /** Options for each accepted socket. */
-  socket?: TcpSocketOptions;
+  /** Options for each accepted socket, or a function of the peer's address (the stack picks the interface's MTU). */
+  socket?: TcpSocketOptions | ((remoteAddress: number) => TcpSocketOptions);
 }
 
 /** Listener counters. */
@@ -97,8 +97,12 @@ export class TcpListener {
     return !this.closed && seg.dstPort === this.localPort && (this.localAddress === 0 || dst >>> 0 === this.localAddress);
   }
 
-  /** Handles one segment for the listener or one of its unaccepted sockets at `now`. */
-  process(now: number, src: number, dst: number, seg: TcpRepr): void {
+  /**
+   * Handles one segment for the listener or one of its unaccepted sockets at `now`. `iss`, when given, is the
+   * initial sequence number for a connection this SYN opens (the stack passes one above the previous incarnation's
+   * sequence space when the SYN just ended a TIME-WAIT, RFC 6191).
+   */
+  process(now: number, src: number, dst: number, seg: TcpRepr, iss?: number): void {
     if (!this.accepts(src, dst, seg)) return;
     const child = this.find(src, dst, seg);
     if (child !== null) {
@@ -118,9 +122,10 @@ export class TcpListener {
       return;
     }
     this.stats.synsAccepted++;
-    const s = new TcpSocket(this.opts.socket);
-    const iss = this.opts.iss(now, src, seg.srcPort, dst, seg.dstPort);
-    s.openPassive({ addr: dst, port: this.localPort }, { addr: src, port: seg.srcPort }, iss, seg, now);
+    const o = this.opts.socket;
+    const s = new TcpSocket(typeof o === "function" ? o(src >>> 0) : o);
+    const isn = iss ?? this.opts.iss(now, src, seg.srcPort, dst, seg.dstPort);
+    s.openPassive({ addr: dst, port: this.localPort }, { addr: src, port: seg.srcPort }, isn, seg, now);
     s.onConnect = () => this.established(s);
     s.onClose = () => remove(this.halfOpen, s);
     this.halfOpen.push(s);

@@ -91,13 +91,35 @@ function timeWait(t: Tcb, now: number, seg: TcpRepr): void {
     else if (acceptable(seg.seqNumber, 0, t.rcvNxt, t.rcvWnd)) t.challengeAck(now);
     return;
   }
-  if (f & SYN && !(f & ACK) && Seq.gt(seg.seqNumber, t.rcvNxt)) {
-    t.enterClosed("timeout", `SYN seq ${seg.seqNumber} of a new connection ends TIME-WAIT`, null);
-    return;
+  if (f & SYN && !(f & ACK)) {
+    const why = newIncarnation(t, seg);
+    if (why !== null) {
+      t.enterClosed("timeout", `SYN seq ${seg.seqNumber} of a new connection ends TIME-WAIT (${why})`, null);
+      return;
+    }
   }
   if (f & SYN) t.challengeAck(now);
   else if (f & FIN || seg.payload.length > 0) t.ackNow = true;
   if (f & FIN) t.closeAt = now + 2 * t.cfg.msl; // the peer repeated its FIN: our ACK was lost
+}
+
+/**
+ * RFC 6191 §2 (and RFC 9293 §3.10.7.4): may a SYN that reaches a connection in TIME-WAIT open a new incarnation of
+ * it? With timestamps on both the old connection and the SYN, a newer timestamp says yes (an equal one needs a higher
+ * sequence number as well); a SYN with timestamps after a connection without them is new by construction; without
+ * timestamps a sequence number above the old RCV.NXT says yes. Returns the reason, or null: an old duplicate.
+ */
+export function newIncarnation(t: Tcb, seg: TcpRepr): string | null {
+  const ts = t.cfg.timestamps ? seg.timestamp : null;     // timestamps would be on for the new incarnation
+  const higherSeq = Seq.gt(seg.seqNumber, t.rcvNxt);
+  if (t.tsOk) {
+    if (ts !== null && Seq.gt(ts.tsVal, t.tsRecent)) return `timestamp ${ts.tsVal} newer than ${t.tsRecent}`;
+    if (ts !== null && ts.tsVal === t.tsRecent && higherSeq) return `same timestamp, sequence above ${t.rcvNxt}`;
+    if (ts === null && higherSeq) return `sequence above ${t.rcvNxt}`;
+    return null;
+  }
+  if (ts !== null) return "timestamps, which the old connection did not use";
+  return higherSeq ? `sequence above ${t.rcvNxt}` : null;
 }
 
 function acceptable(seq: number, len: number, rcvNxt: number, wnd: number): boolean {
