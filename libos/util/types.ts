@@ -63,13 +63,16 @@ export const isBigIntObject = (v: unknown) => typeof BigInt === "function" && pr
 export const isSymbolObject = (v: unknown) => probe(Symbol.prototype.valueOf as (this: unknown) => unknown, v);
 export const isBoxedPrimitive = (v: unknown) =>
   isNumberObject(v) || isStringObject(v) || isBooleanObject(v) || isBigIntObject(v) || isSymbolObject(v);
+/** Not one of Node's util.types (kept out of the default export); used by structuredClone. */
 export const isWeakRef = (v: unknown) => isObj(v) && tag(v) === "[object WeakRef]";
 /** Cannot be told from JavaScript: always false. */
 export const isProxy = (_v: unknown) => false;
 /** Cannot be told from JavaScript: always false. */
 export const isExternal = (_v: unknown) => false;
-export const isKeyObject = (_v: unknown) => false;
-export const isCryptoKey = (_v: unknown) => false;
+/** A node:crypto KeyObject (libos/crypto brands its prototype, so this needs no crypto import). */
+export const isKeyObject = (v: unknown) => isObj(v) && (v as Record<symbol, unknown>)[Symbol.for("unijs.crypto.KeyObject")] === true;
+/** A Web Crypto CryptoKey (branded by libos/crypto likewise). */
+export const isCryptoKey = (v: unknown) => isObj(v) && (v as Record<symbol, unknown>)[Symbol.for("unijs.crypto.CryptoKey")] === true;
 
 export default {
   isTypedArray, isUint8Array, isUint8ClampedArray, isUint16Array, isUint32Array, isInt8Array, isInt16Array, isInt32Array,
@@ -77,5 +80,5 @@ export default {
   isAnyArrayBuffer, isArrayBufferView, isDataView, isMap, isSet, isWeakMap, isWeakSet, isDate, isRegExp, isPromise,
   isMapIterator, isSetIterator, isGeneratorObject, isAsyncFunction, isGeneratorFunction, isArgumentsObject,
   isNativeError, isModuleNamespaceObject, isNumberObject, isStringObject, isBooleanObject, isBigIntObject,
-  isSymbolObject, isBoxedPrimitive, isWeakRef, isProxy, isExternal, isKeyObject, isCryptoKey,
+  isSymbolObject, isBoxedPrimitive, isProxy, isExternal, isKeyObject, isCryptoKey,
 };
