@@ -172,3 +172,6 @@ export function inspectAs(name: string, depth: number, options: { depth?: number
   const opts = { ...options, depth: options?.depth == null ? options?.depth : options.depth - 1 };
   return `${name} ${inspect(props, opts)}`;
 }
+
+/** Bytes as the web APIs take them. */
+export type BufferSource = ArrayBufferView | ArrayBuffer;

@@ -5,6 +5,7 @@
 // Layer: libos (web platform). Works with readable_stream.ts (mutually imported; nothing runs at import).
 import { invalidArgType, invalidState, invalidThis, isDetached, isObject, kInspect, inspectAs, copyBytes, markHandled,
   promiseCall, resetQueue, transferArrayBuffer, deferred, type Deferred } from "./_util.ts";
+import { webidlClass } from "../_util.ts";
 import {
   ReadableStream, readableStreamClose, readableStreamError, readableStreamFulfillReadRequest, readableStreamGetNumReadRequests,
   readableStreamHasDefaultReader, readableStreamAddReadRequest, readerGenericCancel, readerGenericInitialize,
@@ -130,7 +131,7 @@ export class ReadableByteStreamController implements ReadableController {
     return inspectAs("ReadableByteStreamController", depth, options, inspect, { stream: this._stream });
   }
 }
-Object.defineProperty(ReadableByteStreamController.prototype, Symbol.toStringTag, { value: "ReadableByteStreamController", configurable: true });
+webidlClass(ReadableByteStreamController, "ReadableByteStreamController");
 
 export class ReadableStreamBYOBRequest {
   _controller: ReadableByteStreamController | undefined;
@@ -168,7 +169,7 @@ export class ReadableStreamBYOBRequest {
     return inspectAs("ReadableStreamBYOBRequest", depth, options, inspect, { view: this._view, controller: this._controller });
   }
 }
-Object.defineProperty(ReadableStreamBYOBRequest.prototype, Symbol.toStringTag, { value: "ReadableStreamBYOBRequest", configurable: true });
+webidlClass(ReadableStreamBYOBRequest, "ReadableStreamBYOBRequest");
 
 export class ReadableStreamBYOBReader {
   _stream: ReadableStream | undefined;
@@ -245,7 +246,7 @@ export class ReadableStreamBYOBReader {
     });
   }
 }
-Object.defineProperty(ReadableStreamBYOBReader.prototype, Symbol.toStringTag, { value: "ReadableStreamBYOBReader", configurable: true });
+webidlClass(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
 
 export function byobReaderRead(reader: ReadableStreamBYOBReader, view: ArrayBufferView, min: number, req: ReadIntoRequest): void {
   const stream = reader._stream!;

@@ -3,6 +3,7 @@
 // highWaterMark). Each class's `size` is one function shared by all its instances, as the spec asks.
 // Layer: libos (web platform).
 import { inspectAs, invalidArgType, invalidThis, isObject, kInspect } from "./_util.ts";
+import { webidlClass } from "../_util.ts";
 import { nodeError } from "../../util/errors.ts";
 
 function readInit(init: unknown): number {
@@ -36,7 +37,7 @@ export class ByteLengthQueuingStrategy {
     return inspectAs("ByteLengthQueuingStrategy", depth, options, inspect, { highWaterMark: this._highWaterMark });
   }
 }
-Object.defineProperty(ByteLengthQueuingStrategy.prototype, Symbol.toStringTag, { value: "ByteLengthQueuingStrategy", configurable: true });
+webidlClass(ByteLengthQueuingStrategy, "ByteLengthQueuingStrategy");
 
 export class CountQueuingStrategy {
   _highWaterMark: number;
@@ -55,4 +56,4 @@ export class CountQueuingStrategy {
     return inspectAs("CountQueuingStrategy", depth, options, inspect, { highWaterMark: this._highWaterMark });
   }
 }
-Object.defineProperty(CountQueuingStrategy.prototype, Symbol.toStringTag, { value: "CountQueuingStrategy", configurable: true });
+webidlClass(CountQueuingStrategy, "CountQueuingStrategy");

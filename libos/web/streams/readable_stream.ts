@@ -9,6 +9,7 @@ import {
   invalidState, invalidThis, invalidValue, isObject, kInspect, markHandled, promiseCall, queueMicrotaskSafe, resetQueue,
   type Deferred, type SizeAlgorithm, type Strategy,
 } from "./_util.ts";
+import { webidlClass } from "../_util.ts";
 import {
   ReadableByteStreamController, ReadableStreamBYOBReader, byteStreamControllerClose, byteStreamControllerEnqueue,
   setUpByteControllerFromSource,
@@ -148,7 +149,7 @@ export class ReadableStream<R = any> {
 Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
   value: ReadableStream.prototype.values, writable: true, configurable: true, enumerable: false,
 });
-Object.defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: "ReadableStream", configurable: true });
+webidlClass(ReadableStream, "ReadableStream");
 
 export interface PipeOptions {
   preventClose?: boolean;
@@ -325,9 +326,7 @@ export class ReadableStreamDefaultController<R = any> implements ReadableControl
     return inspectAs("ReadableStreamDefaultController", depth, options, inspect, { stream: this._stream });
   }
 }
-Object.defineProperty(ReadableStreamDefaultController.prototype, Symbol.toStringTag, {
-  value: "ReadableStreamDefaultController", configurable: true,
-});
+webidlClass(ReadableStreamDefaultController, "ReadableStreamDefaultController");
 
 function setUpDefaultControllerFromSource<R>(stream: ReadableStream<R>, src: UnderlyingSource<R>, hwm: number, size: SizeAlgorithm): void {
   const c = Object.create(ReadableStreamDefaultController.prototype) as ReadableStreamDefaultController<R>;
@@ -523,9 +522,7 @@ export class ReadableStreamDefaultReader<R = any> {
     });
   }
 }
-Object.defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, {
-  value: "ReadableStreamDefaultReader", configurable: true,
-});
+webidlClass(ReadableStreamDefaultReader, "ReadableStreamDefaultReader");
 
 export type ReadableStreamReadResult<R> = { value: R; done: false } | { value: undefined; done: true };
 

@@ -6,6 +6,7 @@ import {
   deferred, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType, invalidState, invalidThis, invalidValue,
   isObject, kInspect, promiseCall, type Deferred, type Strategy,
 } from "./_util.ts";
+import { webidlClass } from "../_util.ts";
 import {
   ReadableStream, createReadableStream, defaultControllerCanCloseOrEnqueue, defaultControllerClose, defaultControllerEnqueue,
   defaultControllerError, defaultControllerGetDesiredSize, defaultControllerHasBackpressure, type ReadableStreamDefaultController,
@@ -90,7 +91,7 @@ export class TransformStream<I = any, O = any> {
     });
   }
 }
-Object.defineProperty(TransformStream.prototype, Symbol.toStringTag, { value: "TransformStream", configurable: true });
+webidlClass(TransformStream, "TransformStream");
 
 export function isTransformStream(x: unknown): x is TransformStream {
   return isObject(x) && (x as { _controller?: unknown })._controller !== undefined && x instanceof TransformStream;
@@ -133,9 +134,7 @@ export class TransformStreamDefaultController<O = any> {
     return inspectAs("TransformStreamDefaultController", depth, options, inspect, { stream: this._stream });
   }
 }
-Object.defineProperty(TransformStreamDefaultController.prototype, Symbol.toStringTag, {
-  value: "TransformStreamDefaultController", configurable: true,
-});
+webidlClass(TransformStreamDefaultController, "TransformStreamDefaultController");
 
 function initializeTransformStream<I, O>(stream: TransformStream<I, O>, startPromise: Promise<void>, writableHWM: number,
   writableSize: (c: I) => number, readableHWM: number, readableSize: (c: O) => number): void {

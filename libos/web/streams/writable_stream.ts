@@ -7,6 +7,7 @@ import {
   invalidState, invalidThis, invalidValue, isObject, kInspect, markHandled, peekQueueValue, promiseCall, resetQueue,
   type Deferred, type SizeAlgorithm, type Strategy,
 } from "./_util.ts";
+import { webidlClass } from "../_util.ts";
 import { nodeError } from "../../util/errors.ts";
 
 type WState = "writable" | "closed" | "erroring" | "errored";
@@ -78,7 +79,7 @@ export class WritableStream<W = any> {
     return inspectAs("WritableStream", depth, options, inspect, { locked: this._writer !== undefined, state: this._state });
   }
 }
-Object.defineProperty(WritableStream.prototype, Symbol.toStringTag, { value: "WritableStream", configurable: true });
+webidlClass(WritableStream, "WritableStream");
 
 export function isWritableStream(x: unknown): x is WritableStream {
   return isObject(x) && (x as { _controller?: unknown })._controller !== undefined && x instanceof WritableStream;
@@ -312,7 +313,7 @@ export class WritableStreamDefaultWriter<W = any> {
     });
   }
 }
-Object.defineProperty(WritableStreamDefaultWriter.prototype, Symbol.toStringTag, { value: "WritableStreamDefaultWriter", configurable: true });
+webidlClass(WritableStreamDefaultWriter, "WritableStreamDefaultWriter");
 
 export function acquireWriter<W>(stream: WritableStream<W>): WritableStreamDefaultWriter<W> {
   return new WritableStreamDefaultWriter(stream);
@@ -415,7 +416,7 @@ export class WritableStreamDefaultController<W = any> {
     return inspectAs("WritableStreamDefaultController", depth, options, inspect, { stream: this._stream });
   }
 }
-Object.defineProperty(WritableStreamDefaultController.prototype, Symbol.toStringTag, { value: "WritableStreamDefaultController", configurable: true });
+webidlClass(WritableStreamDefaultController, "WritableStreamDefaultController");
 
 function controllerSignalAbort(c: WritableStreamDefaultController, reason: unknown): void {
   if (c._aborted) return;
