@@ -3,9 +3,7 @@
 // sleeping in hal.halt() until the next timer when there is nothing to run), check (setImmediate), close
 // callbacks, timers. After every callback: the nextTick queue, then promise jobs, then unhandled rejections,
 // repeated until all are empty (Node's processTicksAndRejections). The loop ends when no ref'd timer, immediate,
-// I/O handle or close callback is left. When libos/async_hooks is in the image it sets `asyncWrap`: each timer,
-// immediate, tick, completion and close callback then runs in the async context it was scheduled from (without
-// it, one property test per scheduling). Layer: kernel. Depends on platform.ts and timer_heap.ts.
+// I/O handle or close callback is left. Layer: kernel. Depends on platform.ts and timer_heap.ts.
 
 import { platform, type Platform } from "./platform.ts";
 import { TimerHeap, type TimerEntry } from "./timer_heap.ts";
@@ -13,8 +11,6 @@ import { TimerHeap, type TimerEntry } from "./timer_heap.ts";
 /** A timer as the loop schedules it (libos/timers' Timeout implements this). */
 export interface LoopTimer extends TimerEntry {
   refed: boolean;
-  /** The async context it fires in (set by the loop when `asyncWrap` is set). */
-  asyncContext?: unknown;
   /** Called when due. The loop has already removed the timer; to repeat, the callee reschedules it. */
   fire(): void;
 }
@@ -22,8 +18,6 @@ export interface LoopTimer extends TimerEntry {
 /** An immediate as the loop queues it (libos/timers' Immediate implements this). */
 export interface LoopImmediate {
   refed: boolean;
-  /** The async context it runs in (set by the loop when `asyncWrap` is set). */
-  asyncContext?: unknown;
   /** False once run or cancelled. */
   queued: boolean;
   run(): void;
@@ -39,20 +33,6 @@ export interface LoopHooks {
   rejectionHandled?(promise: unknown): void;
   /** The loop ran dry; emit 'beforeExit'. Work scheduled here keeps the loop going. */
   beforeExit(): void;
-}
-
-/**
- * Async-context propagation, installed by libos/async_hooks (absent in images without it). A context is whatever
- * `init` returns; the loop only hands it back.
- */
-export interface AsyncWrap {
-  /** A resource of `type` (Node's names: Timeout, Immediate, TickObject, ...) is created now: its context. */
-  init(type: string, resource: object): unknown;
-  /** Makes `context` current before a callback of its resource; returns what `exit` restores. */
-  enter(context: unknown): unknown;
-  exit(saved: unknown): void;
-  /** The resource will run no more callbacks. */
-  destroy(context: unknown): void;
 }
 
 const defaultHooks: LoopHooks = {
@@ -100,15 +80,13 @@ export class EventLoop {
   /** Ref'd I/O handles (maintained by IoHandle). */
   handleRefs = 0;
   hooks: LoopHooks = defaultHooks;
-  /** Set by libos/async_hooks when the image has it. */
-  asyncWrap: AsyncWrap | undefined;
 
   private readonly timers = new TimerHeap<LoopTimer>();
   private timerRefs = 0;
   private seq = 0;
   private immediates: LoopImmediate[] = [];
   private immediateRefs = 0;
-  private ticks: { fn: (...args: unknown[]) => void; args: unknown[] | undefined; ctx?: unknown }[] = [];
+  private ticks: { fn: (...args: unknown[]) => void; args: unknown[] | undefined }[] = [];
   private tickHead = 0;
   private closing: (() => void)[] = [];
   private completions: (() => void)[] = [];
@@ -132,7 +110,6 @@ export class EventLoop {
 
   /** Schedules `t` to fire `delayMs` after now (a fresh clock read: a timer never fires early). */
   scheduleTimer(t: LoopTimer, delayMs: number): void {
-    if (this.asyncWrap && t.asyncContext === undefined) t.asyncContext = this.asyncWrap.init("Timeout", t);
     if (t.heapIndex >= 0) this.timers.remove(t);
     else if (t.refed) this.timerRefs++;
     t.expiry = this.p.now() + delayMs;
@@ -144,7 +121,6 @@ export class EventLoop {
     if (t.heapIndex < 0) return;
     this.timers.remove(t);
     if (t.refed) this.timerRefs--;
-    if (t.asyncContext !== undefined) this.asyncWrap?.destroy(t.asyncContext);
   }
 
   /** Changes whether a timer keeps the loop alive. */
@@ -164,18 +140,13 @@ export class EventLoop {
       if (!t || t.expiry > this.time) return;
       this.timers.pop();
       if (t.refed) this.timerRefs--;
-      if (t.asyncContext === undefined) this.invoke(() => t.fire());
-      else {
-        this.invokeIn(t.asyncContext, () => t.fire());
-        if (t.heapIndex < 0) this.asyncWrap?.destroy(t.asyncContext);    // not repeated, refreshed or rescheduled
-      }
+      this.invoke(() => t.fire());
     }
   }
 
   // ---- immediates ----
 
   queueImmediate(i: LoopImmediate): void {
-    if (this.asyncWrap) i.asyncContext = this.asyncWrap.init("Immediate", i);
     i.queued = true;
     this.immediates.push(i);
     if (i.refed) this.immediateRefs++;
@@ -185,7 +156,6 @@ export class EventLoop {
     if (!i.queued) return;
     i.queued = false;
     if (i.refed) this.immediateRefs--;
-    if (i.asyncContext !== undefined) this.asyncWrap?.destroy(i.asyncContext);
   }
 
   refImmediate(i: LoopImmediate, refed: boolean): void {
@@ -201,20 +171,14 @@ export class EventLoop {
       if (!i.queued) continue;
       i.queued = false;
       if (i.refed) this.immediateRefs--;
-      if (i.asyncContext === undefined) this.invoke(() => i.run());
-      else {
-        this.invokeIn(i.asyncContext, () => i.run());
-        this.asyncWrap?.destroy(i.asyncContext);
-      }
+      this.invoke(() => i.run());
     }
   }
 
   // ---- nextTick, microtasks, rejections ----
 
   nextTick(fn: (...args: unknown[]) => void, args?: unknown[]): void {
-    const tick: { fn: (...args: unknown[]) => void; args: unknown[] | undefined; ctx?: unknown } = { fn, args };
-    if (this.asyncWrap) tick.ctx = this.asyncWrap.init("TickObject", tick);
-    this.ticks.push(tick);
+    this.ticks.push({ fn, args });
   }
 
   /** Node's processTicksAndRejections: ticks, then promise jobs, then unhandled rejections, until all are quiet. */
@@ -225,14 +189,10 @@ export class EventLoop {
       do {
         while (this.tickHead < this.ticks.length) {
           const t = this.ticks[this.tickHead++];
-          const w = t.ctx === undefined ? undefined : this.asyncWrap;
-          const saved = w?.enter(t.ctx);
           try {
             t.fn.apply(undefined, t.args ?? []);       // `this` is undefined, as in Node
           } catch (e) {
             this.hooks.uncaught(e, "uncaughtException");
-          } finally {
-            if (w) { w.exit(saved); w.destroy(t.ctx); }
           }
         }
         this.ticks.length = 0;
@@ -265,44 +225,6 @@ export class EventLoop {
     return true;
   }
 
-  /** invoke() inside an async context from `asyncWrap.init` (exceptions are reported inside it, as in Node). */
-  invokeIn(context: unknown, fn: () => void): void {
-    const w = this.asyncWrap;
-    if (!w || context === undefined) return this.invoke(fn);
-    const saved = w.enter(context);
-    try {
-      fn();
-    } catch (e) {
-      this.hooks.uncaught(e, "uncaughtException");
-    } finally {
-      w.exit(saved);
-    }
-    this.processTicksAndRejections();
-  }
-
-  /**
-   * `fn` bound to a new async resource of `type` created now (libos's socket and stream callbacks), or `fn` itself
-   * when the image has no async_hooks.
-   */
-  asyncBound<A extends unknown[]>(type: string, resource: object, fn: (...args: A) => void): (...args: A) => void {
-    return this.asyncBinder(type, resource)(fn);
-  }
-
-  /** A function that binds callbacks to one new async resource of `type` (the identity without async_hooks). */
-  asyncBinder(type: string, resource: object): <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => void {
-    const w = this.asyncWrap;
-    if (!w) return identity;
-    const context = w.init(type, resource);
-    return <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
-      const saved = w.enter(context);
-      try {
-        fn(...args);
-      } finally {
-        w.exit(saved);
-      }
-    };
-  }
-
   /** Runs one callback as Node runs a macrotask: exceptions go to the hooks, then ticks and microtasks. */
   invoke(fn: () => void): void {
     try {
@@ -328,7 +250,7 @@ export class EventLoop {
   }
 
   queueClose(fn: () => void): void {
-    this.closing.push(this.asyncBound("CLOSE", fn, fn));
+    this.closing.push(fn);
   }
 
   /**
@@ -337,7 +259,7 @@ export class EventLoop {
    * loop alive until it ran; poll does not sleep while one is queued.
    */
   queueCompletion(fn: () => void): void {
-    this.completions.push(this.asyncBound("FSREQCALLBACK", fn, fn));
+    this.completions.push(fn);
   }
 
   private runCompletions(): void {
@@ -419,8 +341,6 @@ export class EventLoop {
     }
   }
 }
-
-const identity = <F>(fn: F): F => fn;
 
 /** The LAPIC timer's vector (boot/native/apic.h): its interrupts only wake the loop. */
 export const TIMER_VECTOR = 0xf0;

@@ -3,13 +3,14 @@
 // frame lives in the engine (patch 0004, hal.asyncContext/asyncContextSwap): every promise job runs in the frame
 // that was current when it was enqueued (a reaction: when `.then`/`await` registered it), so `await` keeps the
 // context with no JavaScript on the promise path. Timers, immediates, nextTick, fs completions and socket callbacks
-// keep it through the event loop's `asyncWrap` hook, which this module installs the first time it is used (images
-// without node:async_hooks never install it). Hosted (tests over test/sim) the frame is a module variable.
-// Layer: libos. Depends on kernel/event_loop.ts, kernel/platform.ts and ./hook_registry.ts.
+// keep it through loop_wrap.ts, which wraps the event loop the first time this module is used (images without
+// node:async_hooks never do). Hosted (tests over test/sim) the frame is a module variable.
+// Layer: libos. Depends on kernel/event_loop.ts, kernel/platform.ts, ./hook_registry.ts and ./loop_wrap.ts.
 
-import { loop, type AsyncWrap } from "../../kernel/event_loop.ts";
+import { loop } from "../../kernel/event_loop.ts";
 import { platformOrNull } from "../../kernel/platform.ts";
-import { emitAfter, emitBefore, emitDestroy, emitInit } from "./hook_registry.ts";
+import { emitAfter, emitBefore, emitInit } from "./hook_registry.ts";
+import { wrapLoop } from "./loop_wrap.ts";
 
 /** One async context: what getStore()/executionAsyncId()/executionAsyncResource() read. Never mutated. */
 export interface AsyncFrame {
@@ -93,25 +94,9 @@ export function runInFrame<R>(frame: AsyncFrame, fn: () => R): R {
   }
 }
 
-/** The event loop's hook (installed on first use; tests over a fresh loop install it themselves). */
-export const loopHook: AsyncWrap = {
-  init: (type, resource) => newResourceFrame(type, resource),
-  enter(context) {
-    const frame = context as AsyncFrame;
-    const saved = enterFrame(frame);
-    emitBefore(frame.asyncId);
-    return saved;
-  },
-  exit(saved) {
-    emitAfter(currentFrame().asyncId);
-    restoreFrame(saved);
-  },
-  destroy: (context) => emitDestroy((context as AsyncFrame).asyncId),
-};
-
 function installLoopHook(): void {
   try {
-    loop().asyncWrap = loopHook;
+    wrapLoop(loop());
   } catch {
     // No platform yet (hosted, before setPlatform): installed by the first use after one exists.
     native = undefined;

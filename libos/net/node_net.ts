@@ -4,6 +4,7 @@
 // address fails with EAFNOSUPPORT); 127.0.0.0/8 and the host's own address go through the loopback interface.
 // Layer: libos. Depends on libos/net (runtime, tcp), libos/stream, libos/buffer, libos/dns, kernel.
 
+import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { Buffer } from "../buffer/index.ts";
 import { lookup } from "../dns/index.ts";
@@ -129,7 +130,7 @@ export class Socket extends Duplex {
       this.pending = false;
     }
     // Callbacks from the stack run in the async context the socket was attached in (node:async_hooks' TCPWRAP).
-    const bind = loop().asyncBinder("TCPWRAP", this);
+    const bind = asyncBinder("TCPWRAP", this);
     tcp.onConnect = bind(() => {
       this.connecting = false;
       this.pending = false;
@@ -318,7 +319,7 @@ export class Server extends EventEmitter {
     const host = o.host === "localhost" ? "127.0.0.1" : o.host;
     try {
       this.listener = rt.tcp.listen(o.port ?? 0, o.backlog ?? 511,
-        loop().asyncBound("TCPSERVERWRAP", this, (tcp: TcpSocket) => this.accept(tcp)), host && isIPv4(host) ? parseIpv4(host) : 0);
+        asyncBinder("TCPSERVERWRAP", this)((tcp: TcpSocket) => this.accept(tcp)), host && isIPv4(host) ? parseIpv4(host) : 0);
     } catch (e) {
       process.nextTick(() => this.emit("error", e));
       return this;

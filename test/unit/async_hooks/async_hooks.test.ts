@@ -3,12 +3,13 @@
 // callbacks and socket-style bound callbacks (the loop's asyncWrap hook), createHook's events and AsyncResource.
 // Promise propagation needs the engine patch (hosted, Node runs the promise jobs): test/e2e/async_context.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { asyncBinder, setAsyncWrap } from "../../../kernel/async_wrap.ts";
 import { EventLoop, IoHandle, setLoop } from "../../../kernel/event_loop.ts";
 import { setPlatform } from "../../../kernel/platform.ts";
 import {
   AsyncLocalStorage, AsyncResource, createHook, executionAsyncId, executionAsyncResource, triggerAsyncId,
 } from "../../../libos/async_hooks/index.ts";
-import { loopHook } from "../../../libos/async_hooks/context.ts";
+import { wrapLoop } from "../../../libos/async_hooks/loop_wrap.ts";
 import { clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "../../../libos/timers/index.ts";
 import { SimPlatform } from "../../sim/platform.ts";
 
@@ -21,7 +22,7 @@ beforeEach(() => {
   setPlatform(sim);
   ev = new EventLoop(sim);
   ev.hooks = { uncaught(e) { throw e; }, beforeExit() {} };
-  ev.asyncWrap = loopHook;
+  wrapLoop(ev);
   setLoop(ev);
 });
 afterEach(() => setLoop(undefined));
@@ -101,7 +102,7 @@ describe("propagation through the event loop", () => {
       const h = new IoHandle(ev);
       h.close(() => seen.push(`close:${als.getStore()}`));
     });
-    const onData = als.run("sock", () => ev.asyncBinder("TCPWRAP", {}))((x: number) => seen.push(`data${x}:${als.getStore()}`));
+    const onData = als.run("sock", () => asyncBinder("TCPWRAP", {}))((x: number) => seen.push(`data${x}:${als.getStore()}`));
     onData(1);
     als.run("elsewhere", () => onData(2));
     ev.run();
@@ -149,8 +150,8 @@ describe("createHook", () => {
     expect(events).toEqual([
       "init Timeout true", "init Timeout true", "destroy Timeout", "init Immediate true",
       "before Immediate", "immediate cb", "after Immediate", "destroy Immediate",
-      "before Timeout", "cb", "init TickObject true", "after Timeout", "before TickObject", "tick cb", "after TickObject",
-      "destroy TickObject", "destroy Timeout",
+      "before Timeout", "cb", "init TickObject true", "after Timeout", "destroy Timeout", "before TickObject", "tick cb",
+      "after TickObject", "destroy TickObject",
     ]);
     hook.disable();
     events.length = 0;
@@ -207,13 +208,19 @@ describe("AsyncResource", () => {
   });
 });
 
-describe("without async_hooks the loop pays nothing", () => {
-  it("a loop without asyncWrap creates no contexts and binds nothing", () => {
-    ev.asyncWrap = undefined;
+describe("without async_hooks the loop is untouched", () => {
+  it("an unwrapped loop carries no context, and asyncBinder binds nothing without the hooks", () => {
+    const plain = new EventLoop(sim);
+    plain.hooks = ev.hooks;
+    setLoop(plain);
+    const seen: unknown[] = [];
+    als.run("lost", () => setTimeout(() => seen.push(als.getStore()), 1));
+    plain.run();
+    expect(seen).toEqual([undefined]);
+    expect(Object.keys(plain)).not.toContain("nextTick");           // wrapLoop sets own properties; none here
     const fn = () => {};
-    expect(ev.asyncBound("TCPWRAP", {}, fn)).toBe(fn);
-    const t = setTimeout(fn, 1);
-    ev.run();
-    expect(t.asyncContext).toBeUndefined();
+    setAsyncWrap(undefined);
+    expect(asyncBinder("TCPWRAP", {})(fn)).toBe(fn);
+    wrapLoop(new EventLoop(sim));                                     // puts the hooks back for later tests
   });
 });
