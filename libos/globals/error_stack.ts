@@ -11,7 +11,9 @@
 // undefined) keep the engine's stack string; console and "Uncaught" printing give them V8's header.
 // GAPS (the engine's frames carry less than V8's): frames are matched to captureStackTrace's `fn` by name;
 // getThis()/getFunction() answer undefined (V8's answer in strict code), getTypeName()/getMethodName() null,
-// isConstructor() false ("at new Foo" prints as "at Foo"), isEval() false; an async function's caller frames end
+// isConstructor() false ("at new Foo" prints as "at Foo"); eval code has no origin (getEvalOrigin() undefined);
+// a call's column is where the engine puts it (the "(" of a call, the `return` of a tail call, "Error" in
+// `new Error`; V8: the callee's name, `new`), and esbuild's minifying may turn a call into a tail call; an async function's caller frames end
 // at its first await, as the engine records them.
 // Layer: libos (globals). Depends on kernel/stack_trace.ts for the line map.
 
@@ -80,14 +82,23 @@ export interface Frame {
   line: number | null;
   column: number | null;
   native: boolean;
+  /** Code made by eval() or new Function(). */
+  evaluated: boolean;
   /** A frame of the unijs runtime that starts the app (not shown, as Node shows none of its own loader here). */
   runtime: boolean;
 }
 
 /** Maps a parsed frame through the line map. */
 export function mapFrame(raw: RawFrame, map: LineMap | null, paths: SourcePaths): Frame {
-  const frame: Frame = { ...raw, typeName: null, runtime: false };
+  const frame: Frame = { ...raw, typeName: null, runtime: false, evaluated: false };
   if (raw.fileName === "unijs-entry.js" || (raw.functionName === "runMain" && raw.fileName?.includes("start"))) frame.runtime = true;
+  // V8 shows no frame for Function.prototype.call/apply (depd counts frames: log.call(...) must not add one).
+  if (raw.native && (raw.functionName === "call" || raw.functionName === "apply")) frame.runtime = true;
+  // Code made by eval or new Function: the engine names its file "<input>".
+  if (raw.fileName === "<input>") {
+    frame.fileName = null;
+    frame.evaluated = true;
+  }
   if (!map || raw.fileName !== map.bundle || raw.line === null) return frame;
   const at = (raw.column !== null ? mapLineColumn(map, raw.line, raw.column) : null) ?? mapLine(map, raw.line);
   if (!at) {
@@ -98,7 +109,7 @@ export function mapFrame(raw: RawFrame, map: LineMap | null, paths: SourcePaths)
   frame.fileName = imageFileName(m[1], paths);
   frame.line = Number(m[2]);
   frame.column = m[3] ? Number(m[3]) : null;
-  if (/^\/unijs\/libos\/runtime\/start\.ts$/.test(frame.fileName)) frame.runtime = true;
+  if (/^\/unijs\/libos\/runtime\/start\.ts$/.test(frame.fileName) || m[1] === "unijs-entry.js") frame.runtime = true;
   return frame;
 }
 
@@ -124,15 +135,15 @@ export class CallSite {
   getPosition(): number { return 0; }
   getPromiseIndex(): number | null { return null; }
   isToplevel(): boolean { return this.#f.typeName === null; }
-  isEval(): boolean { return false; }
+  isEval(): boolean { return this.#f.evaluated; }
   isNative(): boolean { return false; }
   isConstructor(): boolean { return false; }
   isAsync(): boolean { return false; }
   isPromiseAll(): boolean { return false; }
   toString(): string {
     const f = this.#f;
-    const location = f.fileName === null ? (f.native ? "<anonymous>" : "<anonymous>")
-      : `${f.fileName}${f.line !== null ? `:${f.line}${f.column !== null ? `:${f.column}` : ""}` : ""}`;
+    const position = f.line !== null ? `:${f.line}${f.column !== null ? `:${f.column}` : ""}` : "";
+    const location = f.fileName === null ? `<anonymous>${f.evaluated ? position : ""}` : `${f.fileName}${position}`;
     const name = f.typeName ? `${f.typeName}.${f.functionName ?? "<anonymous>"}` : f.functionName;
     return name ? `${name} (${location})` : location;
   }

@@ -125,9 +125,11 @@ export function loadIntl(): typeof Intl {
   intl = target;
   const I = target as unknown as Record<string, Ctor>;
   /* eslint-disable @typescript-eslint/no-require-imports */
-  require("@formatjs/intl-getcanonicallocales/polyfill-force.js");
+  // getCanonicalLocales and supportedValuesOf from the packages' main modules, which Intl.Locale imports too (their
+  // polyfill-force files are copies of the same code: the image would carry both).
+  const { getCanonicalLocales: canonical } = require("@formatjs/intl-getcanonicallocales") as { getCanonicalLocales: typeof Intl.getCanonicalLocales };
+  const { supportedValuesOf: supported } = require("@formatjs/intl-supportedvaluesof") as { supportedValuesOf: typeof Intl.supportedValuesOf };
   // V8 words every malformed tag the same way; the polyfills' constructors all go through this function.
-  const canonical = target.getCanonicalLocales;
   Object.defineProperty(target, "getCanonicalLocales", {
     value: function getCanonicalLocales(locales?: string | readonly string[]) {
       try {
@@ -139,9 +141,7 @@ export function loadIntl(): typeof Intl {
     },
     writable: true, configurable: true,
   });
-  require("@formatjs/intl-supportedvaluesof/polyfill-force.js");
   // What this image can honour: time zones, only UTC; collations, only the default one (libos/intl/collator.ts).
-  const supported = target.supportedValuesOf;
   Object.defineProperty(target, "supportedValuesOf", {
     value: function supportedValuesOf(key: string) {
       let all: string[];
