@@ -1,11 +1,12 @@
 // libos/util/index.ts — `node:util`: format/inspect (node-inspect-extracted), promisify/callbackify, inherits,
 // deprecate (codes), debuglog, types, isDeepStrictEqual (assert's comparison), TextEncoder/TextDecoder, toUSVString,
 // stripVTControlCharacters, parseArgs, styleText, MIMEType/MIMEParams, aborted, transferableAbortSignal/Controller,
-// getSystemErrorName/Map and Node's deprecated is* predicates (old packages still call util.isArray etc.).
+// getSystemErrorName/Map, parseEnv, _extend/_errnoException/_exceptionWithHostPort and Node's deprecated is* predicates (old packages still call util.isArray etc.).
 // Layer: libos.
 
 import { isDeepStrictEqual } from "../assert/comparisons.ts";
 import { aborted, transferableAbortController, transferableAbortSignal } from "./abort.ts";
+import { _errnoException, _exceptionWithHostPort, _extend, parseEnv } from "./legacy.ts";
 import { MIMEParams, MIMEType } from "./mime.ts";
 import { parseArgs } from "./parse_args.ts";
 import { styleText } from "./style_text.ts";
@@ -15,8 +16,8 @@ import { format, formatWithOptions, inspect, stripVTControlCharacters } from "./
 import { TextDecoder, TextEncoder } from "./text_codec.ts";
 import types from "./types.ts";
 
-export { aborted, callbackify, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits,
-  inspect, isDeepStrictEqual, MIMEParams, MIMEType, parseArgs, promisify, stripVTControlCharacters, styleText, TextDecoder,
+export { _errnoException, _exceptionWithHostPort, _extend, aborted, callbackify, debuglog, deprecate, format, formatWithOptions, getSystemErrorMap, getSystemErrorName, inherits,
+  inspect, isDeepStrictEqual, MIMEParams, MIMEType, parseArgs, parseEnv, promisify, stripVTControlCharacters, styleText, TextDecoder,
   TextEncoder, transferableAbortController, transferableAbortSignal, types };
 /** Node's alias of debuglog. */
 export const debug = debuglog;
@@ -68,5 +69,5 @@ export default {
   stripVTControlCharacters, TextDecoder, TextEncoder, toUSVString, types, isArray, isBoolean, isBuffer, isDate,
   isError, isFunction, isNull, isNullOrUndefined, isNumber, isObject, isPrimitive, isRegExp, isString, isSymbol,
   isUndefined, log, aborted, getSystemErrorMap, getSystemErrorName, MIMEParams, MIMEType, parseArgs, styleText,
-  transferableAbortController, transferableAbortSignal,
+  transferableAbortController, transferableAbortSignal, _errnoException, _exceptionWithHostPort, _extend, parseEnv,
 };

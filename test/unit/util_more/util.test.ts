@@ -42,7 +42,7 @@ describe("deprecate", () => {
       const lines: string[] = [];
       const saved = process.emitWarning;
       process.emitWarning = ((msg: string, type: string, code?: unknown) =>
-        lines.push(`${type} ${typeof code === "string" ? code : "-"} ${msg}`)) as typeof process.emitWarning;
+        lines.push(`${type} ${typeof code === "string" ? code : "-"} ${msg}`)) as unknown as typeof process.emitWarning;
       try {
         deprecateCases(util, (l: string) => lines.push(l));
       } finally { process.emitWarning = saved; }
@@ -64,5 +64,42 @@ describe("exports", () => {
     expect(Object.keys(ourTypes).sort()).toEqual(Object.keys(nodeUtil.types).sort());
     const named = Object.keys(ourTypesNamed).filter((k) => k !== "default").sort();
     expect(named).toEqual(Object.keys(nodeUtil.types).sort());
+  });
+});
+
+describe("parseEnv against host Node on seeded random .env texts", () => {
+  it("30,000 texts parse to the same objects (keys, values, order)", () => {
+    const parts = ["A", "B", "=", "=", " ", "  ", "\n", "\n", "\r\n", "#", "'", '"', "`", "x", "y z", "\\n", "export ", "\t",
+      "1", "A=1", '"q"', "'s'", " # c", "\u00e9", "\ud83d\ude00", "\uffff", "export"];
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const bad: string[] = [];
+    for (let i = 0; i < 30000; i++) {
+      let s = "";
+      for (let j = 1 + rnd(12); j > 0; j--) s += parts[rnd(parts.length)];
+      const want = JSON.stringify(nodeUtil.parseEnv(s)), got = JSON.stringify(ourUtil.parseEnv(s));
+      if (want !== got) bad.push(`${JSON.stringify(s)}: node ${want}, ours ${got}`);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+  it("a realistic file", () => {
+    const text = "# settings\nexport HOST=localhost\nPORT = 8080 # the port\nNAME='my app'\nMULTI=\"a\\nb\"\nBLOCK=\"line1\nline2\"\nEMPTY=\n";
+    expect({ ...ourUtil.parseEnv(text) }).toEqual({ ...nodeUtil.parseEnv(text) });
+    expect(Object.getPrototypeOf(ourUtil.parseEnv(text))).toBe(null);
+    expect(() => ourUtil.parseEnv(1 as unknown as string)).toThrow('The "content" argument must be of type string. Received type number (1)');
+  });
+});
+
+describe("legacy helpers", () => {
+  type Legacy = Record<"_extend" | "_errnoException" | "_exceptionWithHostPort", (...a: unknown[]) => any>;
+  const node = nodeUtil as unknown as Legacy;
+  it("_extend, _errnoException, _exceptionWithHostPort as Node", () => {
+    const pick = (e: Error & Record<string, unknown>) => [e.message, e.errno, e.code, e.syscall, e.address, e.port, e.constructor === Error];
+    expect(ourUtil._extend({ a: 1 }, { b: 2 })).toEqual(node._extend({ a: 1 }, { b: 2 }));
+    expect(pick(ourUtil._errnoException(-2, "open", "x") as never)).toEqual(pick(node._errnoException(-2, "open", "x") as never));
+    for (const args of [[-111, "connect", "127.0.0.1", 80], [-98, "listen", "::", 0, "1.2.3.4:5"], [-13, "bind"]] as const) {
+      expect(pick(ourUtil._exceptionWithHostPort(...(args as [number, string])) as never))
+        .toEqual(pick(node._exceptionWithHostPort(...(args as [number, string])) as never));
+    }
   });
 });
