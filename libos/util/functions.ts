@@ -84,9 +84,10 @@ export function deprecate<T extends AnyFn>(fn: T, msg: string, code?: string): T
     const proc = globalThis.process as (NodeJS.Process & { noDeprecation?: boolean }) | undefined;
     if (!proc?.noDeprecation && !warned) {
       warned = true;
-      if (code === undefined) proc?.emitWarning?.(msg, "DeprecationWarning", deprecated);
+      // (Node also passes `deprecated` to trim the warning's stack; images without the full emitWarning take no ctor.)
+      if (code === undefined) proc?.emitWarning?.(msg, "DeprecationWarning");
       else if (!warnedCodes.has(code)) {
-        proc?.emitWarning?.(msg, "DeprecationWarning", code, deprecated);
+        proc?.emitWarning?.(msg, "DeprecationWarning", code);
         warnedCodes.add(code);
       }
     }
