@@ -85,7 +85,10 @@ export class Socket extends Duplex {
     this.connecting = true;
     this.hold();
     const host = opts.host ?? "localhost";
-    lookup(host, { family: 4 }, (err, address, family) => {
+    // The lookup and DHCP may answer from the network stack's poll phase: their callbacks keep connect()'s async
+    // context, which the socket's own callbacks then inherit (node:async_hooks).
+    const bind = asyncBinder("TCPCONNECTWRAP", this);
+    lookup(host, { family: 4 }, bind((err: Error | null, address: unknown, family?: number) => {
       if (this.destroyed) return;
       if (err) { this.destroy(err); return; }
       const ip = address as string;
@@ -106,8 +109,8 @@ export class Socket extends Duplex {
         rt.kick();
       };
       if (rt.ifc.isLocal(dst)) open();             // loopback is up from the start: no need to wait for DHCP
-      else rt.whenConfigured(open);
-    });
+      else rt.whenConfigured(bind(open));
+    }));
     return this;
   }
 

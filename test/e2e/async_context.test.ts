@@ -6,9 +6,11 @@
 // 2. The issue's acceptance app (test/fixtures/async_context/http_load.mjs): 50 concurrent requests from the host,
 //    all held inside their handlers at once, each going through random awaits/timers/ticks; every response must
 //    carry its own id, no step may see another request's store, and each answer equals host Node's.
-// 3. The diagnostics_channel fixture (diagnostics.mjs: channels, publish, stores, tracing channels, errors) prints
+// 3. http_context.mjs: client and server callbacks over loopback (response, 'data', 'end', request handlers,
+//    net.connect by host name) see the same stores as under host Node.
+// 4. The diagnostics_channel fixture (diagnostics.mjs: channels, publish, stores, tracing channels, errors) prints
 //    the same transcript on both.
-// 4. Only images that use async_hooks link its native glue (hal.asyncContext).
+// 5. Only images that use async_hooks link its native glue (hal.asyncContext).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { request, Agent } from "node:http";
 import { readFileSync } from "node:fs";
@@ -79,6 +81,16 @@ describe("node:async_hooks against host Node 20", () => {
     const img = await buildFixture(entry);
     expect(img.nativeLibs).toEqual(["async_context"]);
     const r = await boot(img.path, { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const a = expected.split("\n"), b = r.output.split("\n").filter((l) => !l.startsWith("[unijs]"));
+    for (let i = 0; i < Math.max(a.length, b.length); i++) expect(`${i}: ${b[i]}`).toBe(`${i}: ${a[i]}`);
+  }, 600_000);
+
+  it("http and net callbacks over loopback see the same stores as under host Node", async () => {
+    const entry = join(FIXTURES, "http_context.mjs");
+    const expected = execFileSync(process.execPath, [entry], { encoding: "utf8" });
+    expect(expected).toContain("\ndone\n");
+    const r = await boot((await buildFixture(entry)).path, { timeoutMs: 300_000 });
     expect(r.code).toBe(0);
     const a = expected.split("\n"), b = r.output.split("\n").filter((l) => !l.startsWith("[unijs]"));
     for (let i = 0; i < Math.max(a.length, b.length); i++) expect(`${i}: ${b[i]}`).toBe(`${i}: ${a[i]}`);
