@@ -27,14 +27,31 @@ function utcOnlyTzData(): object {
   });
 }
 
-type Ctor = { __addLocaleData(...d: { data: unknown; locale: string }[]): void; __defaultLocale?: string; prototype: object };
+type LocaleEntry = { data: unknown; locale: string };
+type Ctor = { __addLocaleData(...d: LocaleEntry[]): void; __defaultLocale?: string; prototype: object };
+
+/**
+ * DateTimeFormat's English data has 760 format skeletons, and the polyfill prepares every one, with its range
+ * patterns, the first time a DateTimeFormat is made: seconds under the interpreter. The range patterns are what
+ * cost most (each skeleton without its own is matched against all of them), and only formatRange needs them:
+ * so the data is first added without them (formatRange's fallback "{0} – {1}" only), and again in full the
+ * first time formatRange or formatRangeToParts is called (libos/intl/load.ts#withRanges).
+ */
+const dateEntries: LocaleEntry[] = [];
+function withoutRanges(e: LocaleEntry): LocaleEntry {
+  dateEntries.push(e);
+  const data = e.data as { intervalFormats?: { intervalFormatFallback?: string } };
+  if (!data.intervalFormats) return e;
+  return { ...e, data: { ...data, intervalFormats: { intervalFormatFallback: data.intervalFormats.intervalFormatFallback } } };
+}
 
 /** Makes a polyfill register its English data under "en-US" as well (Node resolves en-US to itself, and it is
  *  the default locale). Returns a function that sets the default locale. */
-function englishAsEnUs(ctor: Ctor): () => void {
+function englishAsEnUs(ctor: Ctor, transform = (e: LocaleEntry): LocaleEntry => e): () => void {
   const add = ctor.__addLocaleData.bind(ctor);
   ctor.__addLocaleData = (...entries) => {
-    for (const e of entries) {
+    for (const raw of entries) {
+      const e = transform(raw);
       add(e);
       if (e.locale === "en") add({ ...e, locale: "en-US" });
     }
@@ -109,11 +126,36 @@ function v8DateErrors(proto: object): void {
   for (const name of ["formatToParts", "formatRange", "formatRangeToParts"]) {
     const m = (proto as Record<string, (...a: unknown[]) => unknown>)[name];
     if (typeof m !== "function") continue;
+    const range = name !== "formatToParts";
     Object.defineProperty(proto, name, {
-      value: { [name](this: unknown, ...a: unknown[]) { return reworded(() => m.apply(this, a)); } }[name],
+      value: { [name](this: object, ...a: unknown[]) { return reworded(() => m.apply(range ? withRanges(this) : this, a)); } }[name],
       writable: true, configurable: true,
     });
   }
+}
+
+let rangesAdded = false;
+const ranged = new WeakMap<object, object>();
+/** A DateTimeFormat like `dtf` made after the range patterns were added (see dateEntries). */
+function withRanges(dtf: object): object {
+  const DTF = (globalThis.Intl as typeof Intl).DateTimeFormat as unknown as Ctor & (new (l?: string, o?: object) => object);
+  if (!rangesAdded) {
+    rangesAdded = true;
+    const add = DTF.__addLocaleData.bind(DTF);
+    for (const e of dateEntries) {
+      add(e);
+      if (e.locale === "en") add({ ...e, locale: "en-US" });
+    }
+  }
+  let twin = ranged.get(dtf);
+  if (!twin) {
+    const o = (dtf as Intl.DateTimeFormat).resolvedOptions() as unknown as Record<string, unknown>;
+    const options: Record<string, unknown> = {};
+    for (const k of DTF_KEYS) if (k !== "locale" && k !== "hour12" && o[k] !== undefined) options[k] = o[k];
+    twin = new DTF(o.locale as string, options);
+    ranged.set(dtf, twin);
+  }
+  return twin;
 }
 
 /** The Intl object, built on first use. */
@@ -167,7 +209,7 @@ export function loadIntl(): typeof Intl {
   require("@formatjs/intl-numberformat/locale-data/en.js");
   done();
   require("@formatjs/intl-datetimeformat/polyfill-force.js");
-  done = englishAsEnUs(I.DateTimeFormat);
+  done = englishAsEnUs(I.DateTimeFormat, withoutRanges);
   require("@formatjs/intl-datetimeformat/locale-data/en.js");
   done();
   require("@formatjs/intl-relativetimeformat/polyfill-force.js");
@@ -184,10 +226,42 @@ export function loadIntl(): typeof Intl {
   orderResolvedOptions(target.NumberFormat.prototype, NF_KEYS);
   orderResolvedOptions(target.DateTimeFormat.prototype, DTF_KEYS);
   v8DateErrors(target.DateTimeFormat.prototype);
+  // Date's and Number's toLocale*String without arguments use one cached formatter each (as V8 does): making a
+  // formatter per call costs milliseconds under the interpreter. The options are ECMA-402's defaults for each.
+  const numeric = "numeric";
+  const dateDefaults: Record<string, Intl.DateTimeFormatOptions> = {
+    toLocaleString: { year: numeric, month: numeric, day: numeric, hour: numeric, minute: numeric, second: numeric },
+    toLocaleDateString: { year: numeric, month: numeric, day: numeric },
+    toLocaleTimeString: { hour: numeric, minute: numeric, second: numeric },
+  };
   for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
     const m = (Date.prototype as unknown as Record<string, (...a: unknown[]) => string>)[name];
+    let cached: Intl.DateTimeFormat | undefined;
+    const getTime = Date.prototype.getTime;
     Object.defineProperty(Date.prototype, name, {
-      value: { [name](this: unknown, ...a: unknown[]) { return plainSpaces(m.apply(this, a)); } }[name],
+      value: {
+        [name](this: Date, ...a: unknown[]) {
+          if (a[0] !== undefined || a[1] !== undefined) return plainSpaces(m.apply(this, a));
+          const t = getTime.call(this);                      // throws for a non-Date receiver, as V8
+          if (Number.isNaN(t)) return "Invalid Date";
+          cached ??= new target.DateTimeFormat(undefined, dateDefaults[name]);
+          return cached.format(t);
+        },
+      }[name],
+      writable: true, configurable: true,
+    });
+  }
+  for (const proto of [Number.prototype, BigInt.prototype] as object[]) {
+    const m = (proto as Record<string, (...a: unknown[]) => string>).toLocaleString;
+    let cached: Intl.NumberFormat | undefined;
+    const valueOf = (proto as { valueOf(): number | bigint }).valueOf;
+    Object.defineProperty(proto, "toLocaleString", {
+      value: function toLocaleString(this: unknown, ...a: unknown[]) {
+        if (a[0] !== undefined || a[1] !== undefined) return m.apply(this, a);
+        const x = valueOf.call(this);                        // throws for a wrong receiver, as V8
+        cached ??= new target.NumberFormat();
+        return cached.format(x);
+      },
       writable: true, configurable: true,
     });
   }
