@@ -96,6 +96,19 @@ function throwsOn(f: () => void): boolean {
   try { f(); return false; } catch { return true; }
 }
 
+describe("assert(value) without a message", () => {
+  it("says what Node says when it cannot read the caller's source (an image has no source text)", () => {
+    // Node quotes the call ("The expression evaluated to a falsy value: assert(x)") only when it can read the
+    // caller's file; for code without a readable file (node -e) it falls back to "<value> == true", as unijs does.
+    const script = "try { require('assert')(0) } catch (e) { console.log(JSON.stringify([e.message, e.generatedMessage, e.operator])) }";
+    const host = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout.trim();
+    let ours = "";
+    try { assert(0); } catch (e) { const x = e as AssertionError; ours = JSON.stringify([x.message, x.generatedMessage, x.operator]); }
+    expect(ours).toBe(host);
+    expect(ours).toBe('["0 == true",true,"=="]');
+  });
+});
+
 describe("assert/strict", () => {
   it("is assert.strict, with the strict forms", () => {
     expect(strict).toBe(assert.strict);
