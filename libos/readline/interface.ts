@@ -405,10 +405,7 @@ export class Interface extends EventEmitter {
 
   private enter(): void {
     const line = this.addHistory();
-    this.writeToOutput("\r\n");
-    this.line = "";
-    this.cursor = 0;
-    this.prevRows = 0;
+    this.clearLine();
     this.onLine(line);
   }
 
