@@ -16,6 +16,12 @@ interface Deadline extends TimerEntry {
 
 const key = (remote: number, remotePort: number, localPort: number) => `${remote}:${remotePort}:${localPort}`;
 
+/** States in which we sent our FIN and wait for the end of the connection (TIME-WAIT or CLOSED follows). */
+const CLOSING_STATES = new Set<string>([TcpState.FinWait1, TcpState.FinWait2, TcpState.Closing, TcpState.LastAck]);
+/** SYNs kept at most, and for how long (ms; the peer's own SYN retransmission comes after 1 s at the earliest). */
+const MAX_PARKED = 64;
+const PARK_MS = 1000;
+
 export class TcpLayer {
   private readonly conns = new Map<string, TcpSocket>();
   /** Each open connection's next deadline as of its last dispatch (a heap: a poll costs O(due · log n), not O(n));
@@ -26,8 +32,11 @@ export class TcpLayer {
   private dirty = new Set<TcpSocket>();
   private readonly listeners = new Map<number, TcpListener>();
   private readonly secret: Uint32Array;
-  /** resetsSent: RSTs to segments for nobody; timeWaitReuses: SYNs that ended a TIME-WAIT and opened a connection. */
-  readonly stats = { resetsSent: 0, segmentsForNobody: 0, notUnicastToUs: 0, timeWaitReuses: 0 };
+  /**
+   * resetsSent: RSTs to segments for nobody; timeWaitReuses: SYNs that ended a TIME-WAIT and opened a connection;
+   * parkedSynsTaken: SYNs that overtook the end of their old connection and were taken once it ended.
+   */
+  readonly stats = { resetsSent: 0, segmentsForNobody: 0, notUnicastToUs: 0, timeWaitReuses: 0, parkedSynsTaken: 0 };
   /** Options for new sockets (buffer sizes, MSS from the interface MTU). */
   socketOptions: TcpSocketOptions;
 
@@ -63,11 +72,21 @@ export class TcpLayer {
     const conn = this.conns.get(k);
     let iss: number | undefined;
     if (conn && conn.accepts(src, dst, seg)) {
-      const timeWait = conn.state === TcpState.TimeWait;
-      const oldSndNxt = timeWait ? conn.info.sndNxt : 0;
+      const before = conn.state;
+      const syn = (seg.flags & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) === TcpFlags.SYN;
+      const oldSndNxt = syn && before === TcpState.TimeWait ? conn.info.sndNxt : 0;
       conn.process(now, src, dst, seg, true);            // its hooks run in the dispatch this poll makes
       this.dirty.add(conn);
-      if (!(timeWait && (conn.state as TcpState) === TcpState.Closed && seg.flags & TcpFlags.SYN)) return;
+      const after = conn.state as TcpState;
+      if (!syn) {
+        // The peer's last FIN or ACK just ended the old connection: a SYN it sent before them goes on now.
+        if (this.parked.size > 0 && (after === TcpState.TimeWait || after === TcpState.Closed)) this.unpark(k, now);
+        return;
+      }
+      if (before !== TcpState.TimeWait || after !== TcpState.Closed) {
+        if (CLOSING_STATES.has(after)) this.park(k, src, dst, seg, now);
+        return;
+      }
       // RFC 6191 / RFC 9293 §3.10.7.4: the SYN of a new incarnation ended TIME-WAIT; it goes on to the listener
       // now (dropping it made the peer wait for its SYN retransmission: 1–6 s). The new ISS starts above the old
       // sequence space, as Linux does, so that nothing of the old connection can be taken for the new one.
@@ -86,6 +105,33 @@ export class TcpLayer {
       this.stats.resetsSent++;
       this.ifc.sendTcp(dst, src, rst);
     }
+  }
+
+  /**
+   * A peer that closed and at once opens the same four-tuple again can have its new SYN overtake its last FIN or
+   * ACK (QEMU's user networking does this), so the SYN meets FIN-WAIT or LAST-ACK instead of TIME-WAIT: RFC 5961
+   * answers it with a challenge ACK and the peer waits for its SYN retransmission (6 s from QEMU). The SYN is kept
+   * here for a moment; if the old connection reaches TIME-WAIT or CLOSED meanwhile, it is taken as if it had come
+   * just then (a new incarnation only if RFC 6191 says so). Bounded in number and age.
+   */
+  private readonly parked = new Map<string, { src: number; dst: number; seg: TcpRepr; at: number }>();
+
+  private park(k: string, src: number, dst: number, seg: TcpRepr, now: number): void {
+    this.parked.delete(k);
+    if (this.parked.size >= MAX_PARKED) this.parked.delete(this.parked.keys().next().value as string);
+    // A SYN carries no SACK blocks; the payload view and the timestamp may be reused by the caller.
+    const copy: TcpRepr = { ...seg, payload: seg.payload.slice(), timestamp: seg.timestamp && { ...seg.timestamp },
+      sackRanges: null };
+    this.parked.set(k, { src, dst, seg: copy, at: now });
+  }
+
+  private unpark(k: string, now: number): void {
+    const p = this.parked.get(k);
+    if (p === undefined) return;
+    this.parked.delete(k);
+    if (now - p.at > PARK_MS) return;
+    this.stats.parkedSynsTaken++;
+    this.receive(p.src, p.dst, p.seg);
   }
 
   private portTaken = (p: number): boolean => {
