@@ -33,11 +33,11 @@ export function isValidValue(v: string): boolean {
 }
 
 /** WebIDL ByteString: every code unit ≤ 0xFF, else TypeError. */
-export function byteString(v: unknown, context: string, what: string): string {
+export function byteString(v: unknown, _context: string, _what: string): string {
   const s = `${v as string}`;
   for (let i = 0; i < s.length; i++) {
     if (s.charCodeAt(i) > 255) {
-      throw new TypeError(`${context}: ${what} is not a valid ByteString: Cannot convert argument to a ByteString because the character at index ${i} has a value of ${s.charCodeAt(i)} which is greater than 255.`);
+      throw new TypeError(`Cannot convert argument to a ByteString because the character at index ${i} has a value of ${s.charCodeAt(i)} which is greater than 255.`);
     }
   }
   return s;

@@ -135,7 +135,8 @@ export class Request {
       if (extracted.type !== null && !s.headers.has("content-type")) appendHeader(s.headers, "content-type", extracted.type);
     } else if (from?.body && init.body === undefined) {
       if (bodyUsed(from.body)) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
-      s.body = from.body;                                 // moved, as undici does
+      s.body = from.body;                                 // moved: the original now reads as used, as in undici
+      from.body = { source: new Uint8Array(0), stream: null, used: true, length: 0 };
     }
     states.set(this, s);
   }
