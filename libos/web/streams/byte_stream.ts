@@ -225,19 +225,13 @@ export class ReadableStreamBYOBReader {
     if (!(this instanceof ReadableStreamBYOBReader)) throw invalidThis("ReadableStreamBYOBReader");
     if (this._stream === undefined) return;
     readerGenericRelease(this);
-    this._errorReadIntoRequests(invalidState("Releasing reader"));
+    byobReaderErrorReadIntoRequests(this, invalidState("Releasing reader"));
   }
 
   cancel(reason?: unknown): Promise<void> {
     if (!(this instanceof ReadableStreamBYOBReader)) return Promise.reject(invalidThis("ReadableStreamBYOBReader"));
     if (this._stream === undefined) return Promise.reject(invalidState("The reader is not attached to a stream"));
     return readerGenericCancel(this, reason);
-  }
-
-  _errorReadIntoRequests(e: unknown): void {
-    const reqs = this._readIntoRequests;
-    this._readIntoRequests = [];
-    for (const r of reqs) r.error(e);
   }
 
   [kInspect](depth: number, options: { depth?: number | null }, inspect?: (v: unknown, o?: object) => string): unknown {
@@ -247,6 +241,12 @@ export class ReadableStreamBYOBReader {
   }
 }
 webidlClass(ReadableStreamBYOBReader, "ReadableStreamBYOBReader");
+
+export function byobReaderErrorReadIntoRequests(reader: ReadableStreamBYOBReader, e: unknown): void {
+  const reqs = reader._readIntoRequests;
+  reader._readIntoRequests = [];
+  for (const r of reqs) r.error(e);
+}
 
 export function byobReaderRead(reader: ReadableStreamBYOBReader, view: ArrayBufferView, min: number, req: ReadIntoRequest): void {
   const stream = reader._stream!;
@@ -552,7 +552,7 @@ function pullInto(c: ReadableByteStreamController, view: ArrayBufferView, min: n
       return;
     }
     if (c._closeRequested) {
-      const e = invalidState("Partial read");
+      const e = invalidState("ReadableStream closed");
       byteControllerError(c, e);
       req.error(e);
       return;

@@ -2,7 +2,7 @@
 // destination has no backpressure, writes each chunk, and propagates errors and closing both ways (unless the
 // preventClose/preventAbort/preventCancel options say otherwise); an AbortSignal aborts the pipe with its reason.
 // Layer: libos (web platform).
-import { deferred } from "./_util.ts";
+import { deferred, invalidState } from "./_util.ts";
 import {
   type ReadableStream, type ReadableStreamDefaultReader, acquireDefaultReader, defaultReaderRead, defaultReaderRelease,
   readableStreamCancel,
@@ -95,7 +95,7 @@ export function readableStreamPipeTo<T>(source: ReadableStream<T>, dest: Writabl
   };
   // Closing must be propagated backward.
   const onDestClosed = () => {
-    const destClosed = new TypeError("the destination writable stream closed before all data could be piped to it");
+    const destClosed = invalidState("Destination WritableStream is closed");
     if (!preventCancel) shutdownWithAction(() => readableStreamCancel(source, destClosed), true, destClosed);
     else shutdown(true, destClosed);
   };

@@ -11,7 +11,7 @@ import {
 } from "./_util.ts";
 import { webidlClass } from "../_util.ts";
 import {
-  ReadableByteStreamController, ReadableStreamBYOBReader, byteStreamControllerClose, byteStreamControllerEnqueue,
+  ReadableByteStreamController, ReadableStreamBYOBReader, byobReaderErrorReadIntoRequests, byteStreamControllerClose, byteStreamControllerEnqueue,
   setUpByteControllerFromSource,
 } from "./byte_stream.ts";
 import { readableStreamPipeTo } from "./pipe.ts";
@@ -53,8 +53,7 @@ export class ReadableStream<R = any> {
   _disturbed = false;
   _controller!: ReadableController & (ReadableStreamDefaultController<R> | ReadableByteStreamController);
 
-  constructor(underlyingSource?: UnderlyingSource<R> | null, strategy?: Strategy) {
-    if (underlyingSource === undefined) underlyingSource = null;
+  constructor(underlyingSource: UnderlyingSource<R> | null = null, strategy: Strategy | undefined = undefined) {
     if (underlyingSource !== null && !isObject(underlyingSource)) {
       throw invalidArgType("source", "object", underlyingSource);
     }
@@ -97,10 +96,9 @@ export class ReadableStream<R = any> {
 
   pipeThrough<T>(transform: { writable: WritableStream<R>; readable: ReadableStream<T> }, options?: PipeOptions): ReadableStream<T> {
     if (!isReadableStream(this)) throw invalidThis("ReadableStream");
-    if (!isObject(transform)) throw invalidArgType("transform", "object", transform);
-    const readable = transform.readable;
+    const readable = transform?.readable;
     if (!isReadableStream(readable)) throw invalidArgType("transform.readable", "ReadableStream", readable);
-    const writable = transform.writable;
+    const writable = transform?.writable;
     if (!isWritableStream(writable)) throw invalidArgType("transform.writable", "WritableStream", writable);
     const o = validatePipeOptions(options);
     if (this._reader !== undefined) throw invalidState("The ReadableStream is locked");
@@ -217,7 +215,7 @@ export function readableStreamError(stream: ReadableStream, e: unknown): void {
   reader._closed.reject(e);
   markHandled(reader._closed.promise);
   if (reader instanceof ReadableStreamDefaultReader) defaultReaderErrorReadRequests(reader, e);
-  else reader._errorReadIntoRequests(e);
+  else byobReaderErrorReadIntoRequests(reader, e);
 }
 
 export function readableStreamAddReadRequest(stream: ReadableStream, req: ReadRequest): void {
@@ -610,7 +608,6 @@ const StreamAsyncIteratorPrototype = Object.setPrototypeOf({
     return st.ongoing ? st.ongoing.then(step, step) : step();
   },
 }, AsyncIteratorPrototype);
-Object.defineProperty(StreamAsyncIteratorPrototype, Symbol.toStringTag, { value: "ReadableStreamAsyncIterator", configurable: true });
 
 function createAsyncIterator<R>(stream: ReadableStream<R>, preventCancel: boolean): AsyncIterableIterator<R> {
   const reader = acquireDefaultReader(stream);
@@ -634,7 +631,7 @@ function readableStreamFromIterable<R>(iterable: Iterable<R> | AsyncIterable<R>)
   }
   if (typeof method !== "function") throw new TypeError(`${typeof method === "object" ? "object" : String(method)} is not a function`);
   iterator = method.call(obj);
-  if (!isObject(iterator)) throw new TypeError("The iterator method must return an object");
+  if (!isObject(iterator)) throw invalidState("The iterator method must return an object");
   const next = iterator.next as (this: unknown) => unknown;
   let stream: ReadableStream<R>;
   const pull = (): Promise<void> => {
@@ -650,7 +647,7 @@ function readableStreamFromIterable<R>(iterable: Iterable<R> | AsyncIterable<R>)
       return Promise.reject(e);
     }
     return Promise.resolve(result).then((r) => {
-      if (!isObject(r)) throw new TypeError("The promise returned by the iterator.next() method must fulfill with an object");
+      if (!isObject(r)) throw invalidState("The iterator.next() method must return an object");
       const ir = r as IteratorResult<R>;
       if (ir.done) defaultControllerClose(stream._controller as ReadableStreamDefaultController<R>);
       else defaultControllerEnqueue(stream._controller as ReadableStreamDefaultController<R>, ir.value);
@@ -664,7 +661,7 @@ function readableStreamFromIterable<R>(iterable: Iterable<R> | AsyncIterable<R>)
       if (typeof ret !== "function") throw new TypeError(`${String(ret)} is not a function`);
       const r = (ret as (v: unknown) => unknown).call(iterator, reason);
       return Promise.resolve(r).then((v) => {
-        if (!isObject(v)) throw new TypeError("The promise returned by the iterator.return() method must fulfill with an object");
+        if (!isObject(v)) throw invalidState("The iterator.return() method must return an object");
       });
     } catch (e) {
       return Promise.reject(e);

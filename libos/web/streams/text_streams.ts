@@ -55,6 +55,7 @@ export class TextEncoderStream {
   }
 }
 webidlClass(TextEncoderStream, "TextEncoderStream");
+delete (TextEncoderStream.prototype as { [Symbol.toStringTag]?: string })[Symbol.toStringTag]; // Node 20 has none
 
 function checkInput(chunk: unknown): void {
   if (ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer ||
@@ -112,3 +113,4 @@ export class TextDecoderStream {
   }
 }
 webidlClass(TextDecoderStream, "TextDecoderStream");
+delete (TextDecoderStream.prototype as { [Symbol.toStringTag]?: string })[Symbol.toStringTag]; // Node 20 has none

@@ -30,8 +30,8 @@ export class TransformStream<I = any, O = any> {
   _backpressureChangePromise: Deferred<void> | undefined;
   _controller!: TransformStreamDefaultController<O>;
 
-  constructor(transformer?: Transformer<I, O> | null, writableStrategy?: Strategy, readableStrategy?: Strategy) {
-    if (transformer === undefined) transformer = null;
+  constructor(transformer: Transformer<I, O> | null = null, writableStrategy: Strategy | undefined = undefined,
+    readableStrategy: Strategy | undefined = undefined) {
     if (transformer !== null && !isObject(transformer)) throw invalidArgType("transformer", "object", transformer);
     if (writableStrategy !== undefined && writableStrategy !== null && !isObject(writableStrategy)) {
       throw invalidArgType("writableStrategy", "object", writableStrategy);

@@ -34,8 +34,7 @@ export class WritableStream<W = any> {
   _writeRequests: Deferred<void>[] = [];
   _backpressure = false;
 
-  constructor(underlyingSink?: UnderlyingSink<W> | null, strategy?: Strategy) {
-    if (underlyingSink === undefined) underlyingSink = null;
+  constructor(underlyingSink: UnderlyingSink<W> | null = null, strategy: Strategy | undefined = undefined) {
     if (underlyingSink !== null && !isObject(underlyingSink)) throw invalidArgType("sink", "object", underlyingSink);
     if (strategy !== undefined && strategy !== null && !isObject(strategy)) throw invalidArgType("strategy", "object", strategy);
     const sink = (underlyingSink ?? {}) as UnderlyingSink<W>;
