@@ -10,6 +10,7 @@
 import { installCollator } from "./collator.ts";
 
 let intl: typeof Intl | undefined;
+const supportedCache = new Map<string, string[]>();
 
 /** Zones that need no tz data: UTC under its names (the polyfill computes offset 0 for them). */
 const UTC_NAMES = new Set(["UTC", "ETC/UTC", "ETC/GMT", "GMT", "ETC/UCT", "UCT", "ETC/UNIVERSAL", "UNIVERSAL", "ETC/ZULU",
@@ -186,16 +187,21 @@ export function loadIntl(): typeof Intl {
   // What this image can honour: time zones, only UTC; collations, only the default one (libos/intl/collator.ts).
   Object.defineProperty(target, "supportedValuesOf", {
     value: function supportedValuesOf(key: string) {
-      let all: string[];
-      try {
-        all = supported(key as Parameters<typeof Intl.supportedValuesOf>[0]);
-      } catch (e) {
-        if (e instanceof RangeError) throw new RangeError(`Invalid key : ${String(key)}`);
-        throw e;
-      }
+      key = String(key);
       if (key === "timeZone") return ["UTC"];
       if (key === "collation") return [];
-      return all;
+      // The polyfill tries each CLDR candidate with a formatter (hundreds of NumberFormats for "currency"): once.
+      let all = supportedCache.get(key);
+      if (!all) {
+        try {
+          all = supported(key as Parameters<typeof Intl.supportedValuesOf>[0]);
+        } catch (e) {
+          if (e instanceof RangeError) throw new RangeError(`Invalid key : ${key}`);
+          throw e;
+        }
+        supportedCache.set(key, all);
+      }
+      return all.slice();
     },
     writable: true, configurable: true,
   });
@@ -228,7 +234,7 @@ export function loadIntl(): typeof Intl {
   v8DateErrors(target.DateTimeFormat.prototype);
   // Date's and Number's toLocale*String without arguments use one cached formatter each (as V8 does): making a
   // formatter per call costs milliseconds under the interpreter. The options are ECMA-402's defaults for each.
-  const numeric = "numeric";
+  const numeric = "numeric" as const;
   const dateDefaults: Record<string, Intl.DateTimeFormatOptions> = {
     toLocaleString: { year: numeric, month: numeric, day: numeric, hour: numeric, minute: numeric, second: numeric },
     toLocaleDateString: { year: numeric, month: numeric, day: numeric },
@@ -252,9 +258,9 @@ export function loadIntl(): typeof Intl {
     });
   }
   for (const proto of [Number.prototype, BigInt.prototype] as object[]) {
-    const m = (proto as Record<string, (...a: unknown[]) => string>).toLocaleString;
+    const m = (proto as Record<string, (...a: unknown[]) => string>).toLocaleString as (this: unknown, ...a: unknown[]) => string;
     let cached: Intl.NumberFormat | undefined;
-    const valueOf = (proto as { valueOf(): number | bigint }).valueOf;
+    const valueOf = (proto as { valueOf(): number | bigint }).valueOf as (this: unknown) => number | bigint;
     Object.defineProperty(proto, "toLocaleString", {
       value: function toLocaleString(this: unknown, ...a: unknown[]) {
         if (a[0] !== undefined || a[1] !== undefined) return m.apply(this, a);
