@@ -41,8 +41,10 @@ export function wrapLoop(ev: EventLoop): void {
   if (wrappedLoops.has(ev)) return;
   wrappedLoops.add(ev);
   setAsyncWrap({
-    init: (type, resource) => newResourceFrame(type, resource),
+    init: (type, resource, triggerAsyncId) => newResourceFrame(type, resource, triggerAsyncId),
     bind: (context, fn) => (...args) => runInFrame(context as AsyncFrame, () => fn(...args)),
+    ids: (context) => context as AsyncFrame,
+    destroy: (context) => emitDestroy((context as AsyncFrame).asyncId),
   });
   const { nextTick, scheduleTimer, cancelTimer, queueImmediate, cancelImmediate, queueCompletion, queueClose } = ev;
 

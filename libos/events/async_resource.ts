@@ -1,9 +1,11 @@
 // libos/events/async_resource.ts — events.EventEmitterAsyncResource: an EventEmitter whose emit() runs inside its
-// own async resource (Node: for async_hooks and AsyncLocalStorage). unijs's image has no async_hooks yet, so the
-// resource here is the surface Node gives it (asyncId, triggerAsyncId, runInAsyncScope, emitDestroy, bind,
-// eventEmitter) with ids from a counter and no hooks to run; emit() still goes through runInAsyncScope.
-// Layer: libos. Depends on ./emitter.ts and libos/util/errors.ts.
+// own async resource (Node: for async_hooks and AsyncLocalStorage). The resource has AsyncResource's surface
+// (asyncId, triggerAsyncId, runInAsyncScope, emitDestroy, bind, eventEmitter); when node:async_hooks is in use
+// (kernel/async_wrap.ts) it captures the async context where it is made and emit() runs listeners in it, with
+// async_hooks' ids and hooks; otherwise its ids come from a counter and there is no context to carry.
+// Layer: libos. Depends on ./emitter.ts, kernel/async_wrap.ts and libos/util/errors.ts.
 
+import { asyncWrap } from "../../kernel/async_wrap.ts";
 import { nodeError, validateString } from "../util/errors.ts";
 import { EventEmitter } from "./emitter.ts";
 
@@ -15,19 +17,30 @@ const invalidThis = (type: string) => nodeError(TypeError, "ERR_INVALID_THIS", `
 
 /** The async resource an EventEmitterAsyncResource emits in (AsyncResource's surface). */
 export class EventEmitterReferencingAsyncResource {
-  private readonly id = ++lastAsyncId;
+  private readonly id: number;
   private readonly trigger: number;
+  /** The async context (node:async_hooks in use), else undefined. */
+  private readonly context: unknown;
   [kEventEmitter]: unknown;
   constructor(ee: unknown, readonly type: string, options?: { triggerAsyncId?: number }) {
-    this.trigger = options?.triggerAsyncId ?? 1;
+    const w = asyncWrap();
+    this.context = w?.init(type, this, options?.triggerAsyncId);
+    const ids = w && this.context !== undefined ? w.ids(this.context) : undefined;
+    this.id = ids ? ids.asyncId : ++lastAsyncId;
+    this.trigger = ids ? ids.triggerAsyncId : options?.triggerAsyncId ?? 1;
     this[kEventEmitter] = ee;
   }
   asyncId(): number { return this.id; }
   triggerAsyncId(): number { return this.trigger; }
   runInAsyncScope<R>(fn: (...args: any[]) => R, thisArg?: unknown, ...args: unknown[]): R {
+    const w = this.context === undefined ? undefined : asyncWrap();
+    if (w) return w.bind(this.context, () => Reflect.apply(fn, thisArg, args))();
     return Reflect.apply(fn, thisArg, args);
   }
-  emitDestroy(): this { return this; }
+  emitDestroy(): this {
+    if (this.context !== undefined) asyncWrap()?.destroy(this.context);
+    return this;
+  }
   bind<F extends (...args: any[]) => unknown>(fn: F, thisArg?: unknown): F {
     const self = this;
     return function (this: unknown, ...args: unknown[]) {
