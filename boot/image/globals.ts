@@ -17,7 +17,8 @@ export interface GlobalsModule {
 
 export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   { names: ["fetch", "Request", "Response", "Headers", "FormData"], module: "libos/globals/fetch.ts" },
-  { names: ["AbortController", "AbortSignal"], module: "libos/globals/abort.ts" },
+  // util.transferableAbortController/Signal make signals through the globals (libos/util/abort.ts).
+  { names: ["AbortController", "AbortSignal", "transferableAbortController", "transferableAbortSignal"], module: "libos/globals/abort.ts" },
   { names: ["EventTarget", "Event", "CustomEvent"], module: "libos/globals/event_target.ts" },
   { names: ["structuredClone"], module: "libos/globals/structured_clone.ts" },
   { names: ["Blob", "File"], module: "libos/globals/blob.ts" },

@@ -4,10 +4,11 @@
 // by line (process warnings, which go to stderr, are left out: the fixture prints the 'warning' events instead).
 // Then: an image that does not use assert or util carries none of their code.
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../boot/paths.ts";
-import { boot, buildFixture } from "../helpers/guest.ts";
+import { boot, buildFixture, scratch } from "../helpers/guest.ts";
 
 const FIXTURE = join(ROOT, "test/fixtures/assert_util/main.mjs");
 
@@ -24,6 +25,15 @@ describe("node:assert and node:util additions match host Node in an image", () =
     const g = got.split("\n"), w = want.split("\n");
     for (let i = 0; i < Math.max(g.length, w.length); i++) expect(`${i + 1}: ${g[i]}`).toBe(`${i + 1}: ${w[i]}`);
   }, 400_000);
+
+  it("an app that only calls util.inherits carries no abort/EventTarget code", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "inherits.js"), 'const util = require("util"); function A() {} function B() {} util.inherits(A, B); console.log(typeof A.super_);\n');
+    const img = await buildFixture(join(dir, "inherits.js"));
+    const paths = img.modules.map((m) => m.path);
+    expect(paths).toContain("libos/util/index.ts");
+    expect(paths.filter((p) => p.startsWith("libos/web/") || p.startsWith("libos/globals/"))).toEqual([]);
+  }, 120_000);
 
   it("hello carries no assert, comparison, parseArgs, MIME or .env code", async () => {
     const img = await buildFixture(join(ROOT, "examples/hello"));

@@ -103,3 +103,12 @@ describe("legacy helpers", () => {
     }
   });
 });
+
+describe("images", () => {
+  it("an app naming only util.transferableAbortController/Signal gets the abort globals installed", async () => {
+    const { installersFor, mentionedGlobals } = await import("../../../boot/image/globals.ts");
+    expect(installersFor(mentionedGlobals("const c = util.transferableAbortController();"))).toContain("libos/globals/abort.ts");
+    expect(installersFor(mentionedGlobals("util.transferableAbortSignal(s)"))).toContain("libos/globals/abort.ts");
+    expect(installersFor(mentionedGlobals("util.inherits(A, B)"))).not.toContain("libos/globals/abort.ts");
+  });
+});
