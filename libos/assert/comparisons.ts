@@ -16,9 +16,13 @@ const enumerable = (o: object, k: PropertyKey) => Object.prototype.propertyIsEnu
 const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 const typedTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
 
-/** Own enumerable keys that are not array indexes (and enumerable symbols when `symbols`). */
+/** Own enumerable keys that are not array indexes (and enumerable symbols when `symbols`). Object.keys lists
+ *  the indexes first, in order: a typed array has exactly `length` of them, an array at most `length`. */
 function nonIndexKeys(o: object, symbols: boolean): PropertyKey[] {
-  const keys: PropertyKey[] = Object.keys(o).filter((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= 2 ** 32 - 1);
+  const all = Object.keys(o);
+  const keys: PropertyKey[] = ArrayBuffer.isView(o) && !(o instanceof DataView)
+    ? all.slice((o as Uint8Array).length)
+    : all.filter((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= 2 ** 32 - 1);
   if (symbols) for (const s of Object.getOwnPropertySymbols(o)) if (enumerable(o, s)) keys.push(s);
   return keys;
 }
