@@ -34,7 +34,7 @@ async function scenario(I: Impl): Promise<string[]> {
     await t(async () => { const x = b.slice(s, e); return [x.size, x.type, await x.text()]; });
   }
   await t(() => [b.slice(0, 1, "FOO/Bar").type, b.slice(0, 1, "a\u00e9").type, new B([], { type: "a\u00e9" }).type, new B([], { type: "x\u0019" }).type]);
-  await t(() => [new B([{}]).size, new B([1, null, undefined, true]).size, new B().size, new B([], undefined).type, new B([], null as never).type]);
+  await t(() => [new B([{}] as never).size, new B([1, null, undefined, true] as never).size, new (B as unknown as new () => Blob)().size, new B([], undefined).type, new B([], null as never).type]);
   await t(() => [new B(["a\r\nb\rc\n"], { endings: "native" }).size, new B(["a\r\nb"], { endings: "transparent" }).size]);
   await t(() => new B("abc" as never));
   await t(() => new B(5 as never));
