@@ -56,9 +56,9 @@ export const INITIAL_CWD = "/app";
 /** The unijs version reported in process.versions.unijs. */
 export const UNIJS_VERSION = "0.1.0";
 
-/** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → true. */
+/** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → true. No isTTY:
+ *  the serial console is not a terminal (libos/tty), and Node leaves isTTY undefined for a pipe or file. */
 class OutputStream extends EventEmitter {
-  readonly isTTY = false;
   readonly writable = true;
   constructor(readonly fd: 1 | 2) {
     super();

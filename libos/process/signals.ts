@@ -5,8 +5,8 @@
 //    system_powerdown on pc, q35 and microvm) — delivered as SIGTERM, as a Linux init sends SIGTERM on power-off.
 //    An app that listens only for SIGINT (written for Ctrl-C) gets SIGINT for it instead, so it too closes
 //    gracefully; with neither listener, SIGTERM's default action ends the machine with 143.
-//  - Delivery: with listeners, the signal is emitted in the poll phase as (name, number), as Node's signal handles
-//    do; without, the default action runs at once: terminating signals stop the machine with 128 + number and no
+//  - Delivery: with listeners, the signal is emitted in a later loop phase as (name, number), as Node's signal
+//    handles do, without keeping the loop alive; without, the default action runs at once: terminating signals stop the machine with 128 + number and no
 //    'exit' event (as a process killed by a signal has none); SIGCHLD, SIGCONT, SIGURG, SIGWINCH and SIGPIPE (which
 //    Node ignores) do nothing, and neither do the stop signals (a unikernel has nobody to continue it).
 // Installed into Process.prototype (kill) and the power button only in images whose code names a signal or kill
@@ -80,8 +80,14 @@ export function kill(proc: SignalProcess, pid: unknown, sig?: unknown): true {
   if (num < 0 || num > SIGRTMAX) throw errnoError("EINVAL", -22, "kill");
   if (num === 0) return true;
   if (actsAtOnce(proc, num)) deliverSignal(proc, num);                         // as the kernel does on return from kill()
-  else loop().queueCompletion(() => deliverSignal(proc, num));
+  else queueSignal(proc, num);
   return true;
+}
+
+/** Delivers a signal in a later phase of the loop without keeping it alive: as in Node, a loop with nothing else
+ *  to do ends before a pending signal is seen. */
+function queueSignal(proc: SignalProcess, num: number): void {
+  loop().queueImmediate({ refed: false, queued: false, run: () => deliverSignal(proc, num) });
 }
 
 /** The power button was pressed: SIGTERM, or SIGINT for an app that listens only for that. */
