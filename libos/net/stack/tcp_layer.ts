@@ -80,7 +80,10 @@ export class TcpLayer {
       const after = conn.state as TcpState;
       if (!syn) {
         // The peer's last FIN or ACK just ended the old connection: a SYN it sent before them goes on now.
-        if (this.parked.size > 0 && (after === TcpState.TimeWait || after === TcpState.Closed)) this.unpark(k, now);
+        if (this.parked.size > 0 && (after === TcpState.TimeWait || after === TcpState.Closed) && this.parked.has(k)) {
+          conn.dispatch(now, this.emit);                 // the ACK of that FIN goes out before the new SYN ends TIME-WAIT
+          this.unpark(k, now);
+        }
         return;
       }
       if (before !== TcpState.TimeWait || after !== TcpState.Closed) {
@@ -157,17 +160,22 @@ export class TcpLayer {
   }
 
   /**
-   * Opens a connection; the socket's hooks are the caller's (set them before the next kick). Throws an Error with
-   * code ENETUNREACH when no interface reaches `remote` (no network card, or no route from its subnet).
+   * Opens a connection from `localPort` (0: an ephemeral port); the socket's hooks are the caller's (set them before
+   * the next kick). Throws an Error with code ENETUNREACH when no interface reaches `remote` (no network card, or no
+   * route from its subnet), EADDRINUSE when `localPort` is a listener's or its four-tuple is still in use.
    */
-  connect(remote: number, remotePort: number): TcpSocket {
+  connect(remote: number, remotePort: number, localPort = 0): TcpSocket {
     if (!this.ifc.isLocal(remote) && this.ifc.route(remote) < 0) {
       throw Object.assign(new Error(`connect ENETUNREACH ${formatIpv4(remote)}:${remotePort}` +
         (this.ifc.dev === null ? " (this machine has no network card: only 127.0.0.0/8 is reachable)" : "")),
         { code: "ENETUNREACH", errno: -101, syscall: "connect", address: formatIpv4(remote), port: remotePort });
     }
     const local = this.ifc.sourceFor(remote);
-    const port = this.ifc.ephemeralPort(this.portTaken);
+    if (localPort !== 0 && (this.listeners.has(localPort) || this.conns.has(key(remote, remotePort, localPort)))) {
+      throw Object.assign(new Error(`connect EADDRINUSE ${formatIpv4(local)}:${localPort}`),
+        { code: "EADDRINUSE", errno: -98, syscall: "connect", address: formatIpv4(local), port: localPort });
+    }
+    const port = localPort !== 0 ? localPort : this.ifc.ephemeralPort(this.portTaken);
     const s = new TcpSocket(this.optionsFor(remote));
     const now = this.clock();
     s.connect({ addr: local, port }, { addr: remote, port: remotePort }, this.iss(now, local, port, remote, remotePort), now);
