@@ -3,7 +3,7 @@
 // Layer: build tools (host only).
 
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { BuildError } from "./image/bundle.ts";
 import { decodeAppHeader, findAppBlob } from "./image/blob.ts";
 import { buildImage, parseSize, type ImageOptions, type ImageResult } from "./image/build.ts";
@@ -24,6 +24,7 @@ const USAGE = `usage:
                    [--assets DIR]...   (embed a folder of the app read-only, at its place under /app, the app's directory)
                    [--mount PATH=vda[,ro]]... | [--mount none]   (ext4 disks to mount; default: the first disk at /data)
                    [--tmp 64M]         (size of /tmp, a RAM file system; default a quarter of RAM)
+                   [--ca FILE.pem]...  (extra CAs a TLS client trusts, as NODE_EXTRA_CA_CERTS; Mozilla's roots always)
   npm run boot  -- <image.elf or app> [--kvm|--tcg] [--machine microvm|pc] [--mem 128M] [--timeout 30s]
                    [--disk file.img[,ro]]... [--net user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | --net udp:LPORT:RPORT] [--no-rng]
   npm start     (builds and boots ${DEFAULT_APP}, serving on http://127.0.0.1:${DEFAULT_HOST_PORT}/)`;
@@ -31,7 +32,7 @@ const USAGE = `usage:
 interface Parsed { positional: string[]; flags: Map<string, string[]> }
 
 const VALUE_FLAGS = new Set(["-o", "--out", "--env", "--arg", "--mem", "--heap", "--machine", "--timeout", "--disk", "--net",
-  "--ip", "--gateway", "--dns", "--assets", "--mount", "--tmp"]);
+  "--ip", "--gateway", "--dns", "--assets", "--mount", "--tmp", "--ca"]);
 
 function parseArgs(argv: string[]): Parsed {
   const positional: string[] = [];
@@ -80,6 +81,7 @@ function imageOptions(p: Parsed, app: string): ImageOptions {
     assets: p.flags.get("--assets") ?? [],
     mounts: p.flags.get("--mount"),
     tmpBytes: one("--tmp") ? parseSize(one("--tmp") as string) : undefined,
+    ca: (p.flags.get("--ca") ?? []).map((f) => resolve(f)),
     profileMs: p.flags.has("--profile") ? parseDuration(one("--profile") || "10s") : undefined,
     ip: one("--ip") ? { cidr: one("--ip") as string, gateway: one("--gateway"), dns: p.flags.get("--dns") } : undefined,
   };

@@ -28,6 +28,9 @@ const DEBIAN = [
   { pkg: "iproute2", file: "/usr/bin/ip" },
   // File-system tests make, check and read ext4 volumes with the host's own tools (mkfs.ext4 -d, e2fsck, debugfs).
   { pkg: "e2fsprogs", file: "/usr/sbin/mkfs.ext4" },
+  // TLS: images that use it carry Mozilla's root set as Debian packages it; the tests make CAs with openssl.
+  { pkg: "ca-certificates", file: "/usr/share/ca-certificates/mozilla" },
+  { pkg: "openssl", file: "/usr/bin/openssl" },
 ];
 
 function log(msg) {

@@ -42,6 +42,8 @@ export interface ImageOptions {
   mounts?: string[];
   /** Size limit of /tmp (a RAM file system), bytes. */
   tmpBytes?: number;
+  /** `--ca FILE`: PEM files of extra certificate authorities a TLS client trusts (as Node's NODE_EXTRA_CA_CERTS). */
+  ca?: string[];
 }
 
 /** Parses `--mount` values ("/data=vda", "/logs=vdb,ro", "none") into the image config's form. Throws on others. */
@@ -104,7 +106,8 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const out = resolve(opts.out ?? join("build/images", `${name}.elf`));
   ensureNativeCore();
   const appRoot = resolveAppRoot(opts.app, entry);
-  const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs, appRoot });
+  const extraCa = [...(opts.ca ?? []), ...(opts.env?.NODE_EXTRA_CA_CERTS ? [opts.env.NODE_EXTRA_CA_CERTS] : [])];
+  const bundle = await bundleApp(entry, name, { readableNames: !!opts.profileMs, appRoot, extraCa });
   const assets = opts.assets?.length ? packAssets(appRoot, opts.assets) : undefined;
   const work = mkdtempSync(join(tmpdir(), "unijs-image-"));
   try {

@@ -78,8 +78,6 @@ export const UNSUPPORTED_BUILTINS: Record<string, string> = {
   child_process: "there are no other processes to start",
   cluster: "a unikernel is one process (run more instances instead)",
   http2: "HTTP/2 is not implemented yet (node:http serves HTTP/1.1)",
-  https: "there is no TLS yet: https.request/get/createServer throw",
-  tls: "there is no TLS yet: tls.connect/createServer throw",
   inspector: "there is no V8 inspector (npm run image -- --profile samples the JS)",
   "inspector/promises": "there is no V8 inspector",
   repl: "there is no REPL on the serial console",

@@ -6,10 +6,11 @@
 // Layer: build tools (host only).
 
 import * as esbuild from "esbuild";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, posix, relative, resolve, sep } from "node:path";
 import { ROOT } from "../paths.ts";
 import { BUILTINS, NODE_BUILTIN_NAMES, UNSUPPORTED_BUILTINS } from "./builtins.ts";
+import { builtinRegistryInstaller } from "./builtin_registry.ts";
 import { installersFor, mentionedGlobals } from "./globals.ts";
 import { buildLineMap } from "./linemap.ts";
 import type { LineMap } from "../../kernel/stack_trace.ts";
@@ -99,6 +100,44 @@ const LOADERS: Record<string, esbuild.Loader> = {
   ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx",
 };
 
+let runtimePackageSet: Set<string> | undefined;
+
+/** The npm packages the runtime (libos, kernel, drivers) imports, with their dependencies, transitively. */
+export function runtimePackages(): Set<string> {
+  if (runtimePackageSet) return runtimePackageSet;
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ts$/.test(e.name)) {
+        for (const m of readFileSync(p, "utf8").matchAll(/(?:from|require\(|import\()\s*"([^".][^"]*)"/g)) {
+          const spec = m[1];
+          if (spec.startsWith("node:") || spec.includes(":")) continue;
+          const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+          if (!NODE_BUILTIN_NAMES.has(name) && existsSync(join(ROOT, "node_modules", name, "package.json"))) found.add(name);
+        }
+      }
+    }
+  };
+  for (const d of ["libos", "kernel", "drivers"]) walk(join(ROOT, d));
+  const queue = [...found];
+  while (queue.length) {
+    const name = queue.pop()!;
+    const pkg = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
+      if (!found.has(dep) && existsSync(join(ROOT, "node_modules", dep, "package.json"))) { found.add(dep); queue.push(dep); }
+    }
+  }
+  return (runtimePackageSet = found);
+}
+
+/** Is this file inside one of the runtime's own npm packages (its last node_modules/<name>/ segment)? */
+function isRuntimePackageFile(path: string): boolean {
+  const m = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(path);
+  return !!m && runtimePackages().has(m[1].replace(/\\/g, "/"));
+}
+
 /**
  * esbuild plugin: gives each file that mentions them its own `__dirname`/`__filename` (declared on the file's
  * first line, after a "use strict" directive if there is one, so line numbers stay) and `import.meta.url` /
@@ -111,7 +150,9 @@ function modulePathsPlugin(appRoot: string, globals: Set<string>, dynamic: strin
       build.onLoad({ filter: /\.(m|c)?(j|t)sx?$/ }, (args) => {
         if (/^(libos|kernel|drivers)\//.test(relative(ROOT, args.path).split(sep).join("/"))) return undefined;
         const text = readFileSync(args.path, "utf8");
-        for (const g of mentionedGlobals(text)) globals.add(g);          // the web globals the app's code names
+        // The web globals the app's code names (not the npm packages the runtime itself is made of: readable-stream
+        // names AbortController and ReadableStream, but uses them only when present).
+        if (!isRuntimePackageFile(args.path)) for (const g of mentionedGlobals(text)) globals.add(g);
         for (const line of dynamicLoads(text)) dynamic.push(`${relative(ROOT, args.path).split(sep).join("/")}:${line}`);
         if (!MODULE_PATH_WORDS.test(text)) return undefined;
         const file = imagePath(args.path, appRoot);
@@ -139,6 +180,12 @@ const builtinsPlugin: esbuild.Plugin = {
   setup(build) {
     // npm ports of Node modules (readable-stream, ...) ask for the `process` package by "process/": use ours.
     build.onResolve({ filter: /^process\/?$/ }, () => ({ path: join(ROOT, BUILTINS.process) }));
+    // readable-stream's index requires "stream" only to offer Node's own streams when READABLE_STREAM=disable: give
+    // it nothing. Resolved to libos/stream it is a cycle, and a module that imports libos/stream before the app
+    // requires "stream" left the app a copy of the half-initialised exports (PassThrough undefined).
+    build.onResolve({ filter: /^stream$/ }, (args) =>
+      /[\\/]node_modules[\\/]readable-stream[\\/]/.test(args.importer) ? { path: "stream", namespace: "unijs-empty" } : undefined);
+    build.onLoad({ filter: /.*/, namespace: "unijs-empty" }, () => ({ contents: "module.exports = undefined;\n", loader: "js" }));
     build.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
       if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
@@ -178,6 +225,42 @@ export interface BundleOptions {
   readableNames?: boolean;
   /** The app's root folder (resolveAppRoot): `__dirname` & co. are given relative to it, under /app. */
   appRoot?: string;
+  /** PEM files of extra CAs for TLS clients (`--ca`, NODE_EXTRA_CA_CERTS at build time). */
+  extraCa?: string[];
+}
+
+/** Where Debian's ca-certificates package keeps Mozilla's root set (one PEM file per certificate). */
+export const MOZILLA_ROOTS_DIR = "/usr/share/ca-certificates/mozilla";
+
+/** The PEM certificates in a text (each "-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----"). */
+function pemCertificates(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((c) => c + "\n") ?? [];
+}
+
+/** esbuild plugin: the module "unijs:root-certs" (libos/tls/root_certs.ts) with Mozilla's roots and the extra CAs,
+ *  read at build time, so only images whose bundle uses TLS carry them. */
+function rootCertsPlugin(extraCa: readonly string[]): esbuild.Plugin {
+  return {
+    name: "unijs-root-certs",
+    setup(build) {
+      build.onResolve({ filter: /^unijs:root-certs$/ }, (args) => ({ path: args.path, namespace: "unijs-root-certs" }));
+      build.onLoad({ filter: /.*/, namespace: "unijs-root-certs" }, () => {
+        if (!existsSync(MOZILLA_ROOTS_DIR)) {
+          return { errors: [{ text: `TLS needs Mozilla's root certificates from Debian's ca-certificates package (${MOZILLA_ROOTS_DIR} is missing): run 'npm install'` }] };
+        }
+        const roots = readdirSync(MOZILLA_ROOTS_DIR).filter((f) => f.endsWith(".crt")).sort()
+          .flatMap((f) => pemCertificates(readFileSync(join(MOZILLA_ROOTS_DIR, f), "utf8")));
+        const extra: string[] = [];
+        for (const file of extraCa) {
+          if (!existsSync(file)) return { errors: [{ text: `extra CA file ${file} (--ca or NODE_EXTRA_CA_CERTS) does not exist` }] };
+          const certs = pemCertificates(readFileSync(file, "utf8"));
+          if (!certs.length) return { errors: [{ text: `extra CA file ${file} holds no PEM certificate` }] };
+          extra.push(...certs);
+        }
+        return { contents: `export default ${JSON.stringify({ roots, extra })};`, loader: "js" };
+      });
+    },
+  };
 }
 
 export async function bundleApp(entry: string, appName: string, opts: BundleOptions = {}): Promise<Bundle> {
@@ -200,6 +283,8 @@ async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, b
   const first = await bundleOnce(format, entry, appRel, bundleName, opts, [], globals, dynamic);
   const installers = installersFor(globals);
   if (dynamic.length) installers.push("libos/runtime/dynamic_require.ts");
+  const registry = builtinRegistryInstaller(first.metafile);       // node:module's createRequire finds built-ins
+  if (registry) installers.push(registry);
   const out = installers.length ? await bundleOnce(format, entry, appRel, bundleName, opts, installers, new Set(), []) : first;
   if (dynamic.length) {
     out.warnings.push(`${dynamic.length} require()/import() call(s) with a computed module name, which the build cannot ` +
@@ -239,7 +324,7 @@ async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string,
       metafile: true,
       logLevel: "silent",
       define: { "process.env.NODE_ENV": '"production"' },
-      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals, dynamic)],
+      plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals, dynamic), rootCertsPlugin(opts.extraCa ?? [])],
       // Node's globals that the engine lacks, only for images whose code mentions them.
       inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),
     });

@@ -10,6 +10,8 @@ export interface NativeLib {
   archive: boolean;
   /** Bundle inputs (paths relative to the unijs checkout) that call the library's hal primitives. */
   usedBy: RegExp;
+  /** A library this one contains a build of (linked instead of it when both are needed). */
+  replaces?: string;
 }
 
 export const NATIVE_LIBS: readonly NativeLib[] = [
@@ -17,7 +19,9 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "dynimport", archive: false, usedBy: /^libos\/runtime\/dynamic_require\.ts$/ },
   { name: "zlib", archive: true, usedBy: /^libos\/zlib\/(?!brotli)/ },
   { name: "brotli", archive: true, usedBy: /^libos\/zlib\/brotli/ },
-  { name: "mbedtls", archive: true, usedBy: /^libos\/(crypto|tls)\// },
+  { name: "mbedtls", archive: true, usedBy: /^libos\/crypto\// },
+  // Mbed TLS again with TLS, X.509 and PSA (libs/tls.mk), and node:crypto's glue built against that configuration.
+  { name: "tls", archive: true, usedBy: /^libos\/tls\//, replaces: "mbedtls" },
   { name: "vm", archive: false, usedBy: /^libos\/vm\// },
   { name: "async_context", archive: false, usedBy: /^libos\/async_hooks\// },
 ];
@@ -26,5 +30,6 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
 export function nativeLibsFor(metafile: esbuild.Metafile): NativeLib[] {
   const out = Object.entries(metafile.outputs).find(([path]) => path.endsWith(".js"))?.[1];
   const used = Object.entries(out?.inputs ?? {}).filter(([, v]) => v.bytesInOutput > 0).map(([p]) => p);
-  return NATIVE_LIBS.filter((l) => used.some((p) => l.usedBy.test(p)));
+  const libs = NATIVE_LIBS.filter((l) => used.some((p) => l.usedBy.test(p)));
+  return libs.filter((l) => !libs.some((o) => o.replaces === l.name));
 }

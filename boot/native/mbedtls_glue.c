@@ -170,4 +170,7 @@ void hal_install_mbedtls(JSContext *ctx, JSValue hal) {
     glue_install_cipher(ctx, hal);
     glue_install_pk(ctx, hal);
     glue_install_ed25519(ctx, hal);
+#if defined(MBEDTLS_SSL_TLS_C)
+    glue_install_tls(ctx, hal);          /* the "tls" library's build of this glue (libs/tls.mk) */
+#endif
 }

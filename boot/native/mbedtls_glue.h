@@ -72,5 +72,6 @@ void glue_install_hash(JSContext *ctx, JSValue hal);
 void glue_install_cipher(JSContext *ctx, JSValue hal);
 void glue_install_pk(JSContext *ctx, JSValue hal);
 void glue_install_ed25519(JSContext *ctx, JSValue hal);
+void glue_install_tls(JSContext *ctx, JSValue hal);     /* tls_glue.c, in the "tls" library only */
 
 #endif

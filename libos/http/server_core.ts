@@ -74,7 +74,7 @@ export function httpServerMixin<B extends EmitterClass>(Base: B) {
     /** new Server([options][, requestListener]). Base classes get (transport options) only. */
     constructor(...args: any[]) {
       const [options, listener] = serverArgs(args);
-      super(transportOptions(options));
+      super({ ...options, ...transportOptions(options) });     // a TLS base (https) reads its key, cert, ... too
       if (options.IncomingMessage) this._IncomingMessage = options.IncomingMessage as unknown as HttpServerState["_IncomingMessage"];
       if (options.ServerResponse) this._ServerResponse = options.ServerResponse as unknown as HttpServerState["_ServerResponse"];
       if (options.requestTimeout !== undefined) this.requestTimeout = options.requestTimeout;
@@ -86,7 +86,9 @@ export function httpServerMixin<B extends EmitterClass>(Base: B) {
       this.rejectNonStandardBodyWrites = !!options.rejectNonStandardBodyWrites;
       this.insecureHTTPParser = !!options.insecureHTTPParser;
       if (listener) this.on("request", listener);
-      this.on("connection", (socket: HttpSocket) => connectionListener(this, socket));
+      // A TLS base (https.Server over tls.Server) hands over its decrypted connections as 'secureConnection'.
+      const event = (this as { httpConnectionEvent?: string }).httpConnectionEvent ?? "connection";
+      this.on(event, (socket: HttpSocket) => connectionListener(this, socket));
     }
 
     /** Sets `timeout` for new connections; `callback` listens for 'timeout'. */
