@@ -177,12 +177,14 @@ function ErrorPrepareStackTrace(error: unknown, trace: CallSite[]): string {
   return formatStack(error, Array.isArray(trace) ? trace : []);
 }
 
-/** The frames the engine would report at this point, mapped, runtime frames dropped; `skip` drops the innermost. */
-function captureFrames(skip: number): Frame[] {
-  const raw = parseEngineStack(String(new NativeError().stack ?? ""));
+/** The frames of an engine stack string, mapped, runtime frames dropped; `skip` drops the innermost ones. */
+function framesOf(engineStack: string, skip: number | "through-wrapper"): Frame[] {
+  const raw = parseEngineStack(engineStack);
+  // An error made through a wrapper: Reflect.construct (a builtin frame), then the wrapper, then its caller.
+  if (skip === "through-wrapper") skip = raw.findIndex((f) => !f.native) + 1;
   const map = loadLineMap();
   paths ??= sourcePaths(map, typeof process === "object" ? process.argv?.[1] : undefined);
-  return appFrames(raw.slice(skip + 1).map((f) => mapFrame(f, map, paths as SourcePaths)));
+  return appFrames(raw.slice(skip).map((f) => mapFrame(f, map, paths as SourcePaths)));
 }
 
 /** Drops the runtime's frames. A frame of the app called straight from bundle glue (esbuild's CommonJS module
@@ -210,16 +212,36 @@ function frameLimit(): number | null {
   return Math.max(0, Math.min(limit, 2 ** 31));
 }
 
-/** Gives `target` a lazily formatted `stack` from `frames` (V8 formats on first read, with the prepareStackTrace
- *  set then). */
-function defineLazyStack(target: object, frames: Frame[]): void {
+/** What a stack is made from: the engine's frames at capture time, read and mapped only when `stack` is read
+ *  (an app may make many errors and never look at their stacks). */
+interface Capture {
+  engineStack: string;
+  /** Innermost frames to drop (the capturing functions themselves). */
+  skip: number | "through-wrapper";
+  /** captureStackTrace's `fn`: frames up to its topmost call are dropped (all of them if it is not there). */
+  cutAt?: unknown;
+  limit: number;
+}
+
+function capturedFrames(c: Capture): Frame[] {
+  let frames = framesOf(c.engineStack, c.skip);
+  if (typeof c.cutAt === "function") {
+    const name = (c.cutAt as { name?: unknown }).name;
+    const at = typeof name === "string" && name ? frames.findIndex((f) => f.functionName === name) : -1;
+    frames = at < 0 ? [] : frames.slice(at + 1);
+  }
+  return frames.slice(0, c.limit);
+}
+
+/** Gives `target` a lazily formatted `stack` (V8 formats on first read, with the prepareStackTrace set then). */
+function defineLazyStack(target: object, capture: Capture): void {
   let value: unknown;
   let formatted = false;
   Object.defineProperty(target, "stack", {
     get() {
       if (!formatted) {
         formatted = true;
-        const sites = frames.map((f) => new CallSite(f));
+        const sites = capturedFrames(capture).map((f) => new CallSite(f));
         const prepare = (globalThis.Error as unknown as { prepareStackTrace?: unknown }).prepareStackTrace;
         value = typeof prepare === "function" && prepare !== ErrorPrepareStackTrace
           ? (prepare as Prepare).call(globalThis.Error, target, sites) : formatStack(target, sites);
@@ -242,13 +264,8 @@ function captureStackTrace(targetObject: object, constructorOpt?: unknown): void
   }
   const limit = frameLimit();
   if (limit === null) return;
-  let frames = captureFrames(1);
-  if (typeof constructorOpt === "function") {
-    const name = (constructorOpt as { name?: unknown }).name;
-    const at = typeof name === "string" && name ? frames.findIndex((f) => f.functionName === name) : -1;
-    frames = at < 0 ? [] : frames.slice(at + 1);
-  }
-  defineLazyStack(targetObject, frames.slice(0, limit));
+  // The engine's frames: this function, then its caller.
+  defineLazyStack(targetObject, { engineStack: String(new NativeError().stack ?? ""), skip: 1, cutAt: constructorOpt, limit });
 }
 
 /** Installs Error.captureStackTrace, Error.stackTraceLimit (10) and V8-shaped stacks for errors made by the Error
@@ -264,7 +281,8 @@ export function install(): void {
         const err = Reflect.construct(Native, args, new.target ?? wrapper) as Error;
         const limit = frameLimit();
         if (limit === null) Object.defineProperty(err, "stack", { value: undefined, writable: true, configurable: true, enumerable: false });
-        else defineLazyStack(err, captureFrames(1).slice(0, limit));
+        // The engine's frames in the error it made: Reflect.construct, this wrapper, then the code that called it.
+        else defineLazyStack(err, { engineStack: String(err.stack ?? ""), skip: "through-wrapper", limit });
         return err;
       },
     }[name];
