@@ -32,7 +32,7 @@ export function createConsole(write: ConsoleWriter, now: () => number) {
     trace: (...args: unknown[]) => {
       const err = { name: "Trace", message: format(...args) } as Error;
       const stack = new Error().stack ?? "";
-      emit(2, [`Trace${err.message ? ": " + err.message : ""}\n${stack.split("\n").slice(1).join("\n")}`.trimEnd()]);
+      emit(2, [`Trace${err.message ? ": " + err.message : ""}\n${stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(1).join("\n")}`.trimEnd()]);
     },
     assert: (value: unknown, ...args: unknown[]) => {
       if (!value) emit(2, args.length ? ["Assertion failed:", ...args] : ["Assertion failed"]);
