@@ -1,5 +1,8 @@
 /* boot/native/syscall.c — the "Linux" that musl talks to: a ring-0 syscall dispatcher for the calls musl and
- * QuickJS make (memory, time, console, TLS, exit). Unknown calls return -ENOSYS and are logged once.
+ * QuickJS make (memory, time, console, TLS, exit). Calls about files and resources that this machine does not have
+ * at this level (musl's time zone, path and limit lookups) get the errno a Linux without them would give, quietly;
+ * other unknown calls return -ENOSYS, counted, and listed once each on the console only when the kernel command
+ * line says `unijs.syscalls` (the app's console stays the app's).
  * Layer: native core. Built with -mgeneral-regs-only: it must not touch the caller's SSE state. */
 #include "cpu.h"
 #include "kernel.h"
@@ -13,7 +16,12 @@ enum {
     SYS_clock_getres = 229, SYS_exit_group = 231, SYS_arch_prctl = 158, SYS_getrandom = 318,
     SYS_gettimeofday = 96, SYS_prlimit64 = 302, SYS_kill = 62, SYS_tkill = 200, SYS_tgkill = 234,
     SYS_open = 2, SYS_openat = 257,
+    SYS_stat = 4, SYS_lstat = 6, SYS_pread64 = 17, SYS_pwrite64 = 18, SYS_access = 21, SYS_dup = 32, SYS_dup2 = 33,
+    SYS_fcntl = 72, SYS_fsync = 74, SYS_fdatasync = 75, SYS_ftruncate = 77, SYS_readlink = 89, SYS_getrlimit = 97,
+    SYS_sched_getaffinity = 204, SYS_getdents64 = 217, SYS_newfstatat = 262, SYS_readlinkat = 267,
+    SYS_faccessat = 269, SYS_dup3 = 292, SYS_statx = 332, SYS_faccessat2 = 439,
 };
+#define EPERM 1
 #define ENOENT 2
 #define EBADF 9
 #define ENOMEM 12
@@ -31,7 +39,29 @@ enum {
 struct iovec_k { const char *base; size_t len; };
 struct timespec_k { int64_t sec, nsec; };
 
-static uint64_t enosys_logged[8];
+/* Unknown calls: which numbers were seen (a bitmap) and how many calls in all; for a debugger or unijs.syscalls. */
+static uint64_t enosys_seen[8];
+uint64_t syscall_unknown_calls;
+
+/* True when the kernel command line holds `word` as a whole word. */
+static int cmdline_has(const char *word) {
+    size_t n = kstrlen(word), i;
+    for (const char *p = kernel_cmdline; *p; p++) {
+        if (p != kernel_cmdline && p[-1] != ' ') continue;
+        for (i = 0; i < n && p[i] == word[i]; i++) {}
+        if (i == n && (p[n] == ' ' || !p[n])) return 1;
+    }
+    return 0;
+}
+
+static long sys_unknown(long nr) {
+    syscall_unknown_calls++;
+    if (nr >= 0 && nr < 512 && !(enosys_seen[nr >> 6] & (1ull << (nr & 63)))) {
+        enosys_seen[nr >> 6] |= 1ull << (nr & 63);
+        if (cmdline_has("unijs.syscalls")) kprintf("[unijs] syscall %ld is not implemented (ENOSYS)\n", nr);
+    }
+    return -ENOSYS;
+}
 
 static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int64_t fd) {
     (void)addr; (void)prot;
@@ -127,8 +157,23 @@ long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long
     case SYS_close: return 0;
     /* No files at this level (the file systems are TypeScript, above the engine): musl's time zone code looks for
      * /etc/localtime when a Date is shown in local time, and finds none (UTC), as on a machine without it. */
-    case SYS_open: case SYS_openat: return -ENOENT;
-    case SYS_fstat: case SYS_lseek: case SYS_poll: return -EBADF;
+    case SYS_open: case SYS_openat: case SYS_stat: case SYS_lstat: case SYS_newfstatat: case SYS_statx:
+    case SYS_access: case SYS_faccessat: case SYS_faccessat2: case SYS_readlink: case SYS_readlinkat: return -ENOENT;
+    /* ... so no descriptor but the console's is open. */
+    case SYS_fstat: case SYS_lseek: case SYS_poll: case SYS_fcntl: case SYS_dup: case SYS_dup2: case SYS_dup3:
+    case SYS_pread64: case SYS_pwrite64: case SYS_getdents64: case SYS_fsync: case SYS_fdatasync: case SYS_ftruncate:
+        return -EBADF;
+    case SYS_getrlimit: case SYS_prlimit64: {                        /* no limits: RLIM_INFINITY, and none to set */
+        uint64_t *old = (uint64_t *)(nr == SYS_getrlimit ? a2 : a4);
+        if (nr == SYS_prlimit64 && a3) return -EPERM;
+        if (old) old[0] = old[1] = ~0ull;
+        return 0;
+    }
+    case SYS_sched_getaffinity:                                      /* one CPU (musl's sysconf(_SC_NPROCESSORS_*)) */
+        if ((uint64_t)a2 < 8) return -EINVAL;
+        kmemset((void *)a3, 0, (size_t)a2);
+        *(uint8_t *)a3 = 1;
+        return 8;
     case SYS_mmap: return sys_mmap((uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4, a5);
     case SYS_munmap: return sys_munmap((uint64_t)a1, (uint64_t)a2);
     case SYS_mremap: return sys_mremap((uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4);
@@ -164,12 +209,7 @@ long syscall_dispatch(long nr, long a1, long a2, long a3, long a4, long a5, long
         panic("native code raised signal %ld (%s)", sig, sig == 6 ? "abort: an assertion failed or abort() was called" : "fatal");
     }
     case SYS_exit: case SYS_exit_group: kernel_exit((int)(a1 & 0xff) > EXIT_APP_MAX ? EXIT_APP_MAX : (int)(a1 & 0xff));
-    default:
-        if (nr >= 0 && nr < 512 && !(enosys_logged[nr >> 6] & (1ull << (nr & 63)))) {
-            enosys_logged[nr >> 6] |= 1ull << (nr & 63);
-            kprintf("[unijs] syscall %ld is not implemented (ENOSYS)\n", nr);
-        }
-        return -ENOSYS;
+    default: return sys_unknown(nr);
     }
     (void)a4; (void)a5;
 }

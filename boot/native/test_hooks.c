@@ -1,6 +1,7 @@
 /* boot/native/test_hooks.c — hal.testFault(kind): deliberate native faults for the e2e tests of the exception
  * path; hal.testEval(...): evaluates a script or an ES module in a fresh JS realm (the engine's own test files run
- * this way, unmodified). Linked only into images built with `--test-hooks`; a normal image has no such function.
+ * this way, unmodified); hal.testSyscall(nr, ...args): a raw system call as musl would make it (numbers, strings
+ * as C strings, typed arrays as pointers to their bytes), for the tests of the syscall layer. Linked only into images built with `--test-hooks`; a normal image has no such function.
  * Layer: native core (test only). */
 #include <string.h>
 #include "engine.h"
@@ -102,7 +103,45 @@ static JSValue hal_test_eval(JSContext *ctx, JSValueConst this_val, int argc, JS
     return r;
 }
 
+/* The `syscall` instruction itself: musl's syscall() would turn -errno into -1 and errno. */
+static long raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+    long ret;
+    register long r10 __asm__("r10") = a4;
+    register long r8 __asm__("r8") = a5;
+    register long r9 __asm__("r9") = a6;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+static JSValue hal_test_syscall(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)this_val;
+    long a[7] = { 0 };
+    const char *strs[6] = { 0 };
+    JSValue ret = JS_UNDEFINED;
+    for (int i = 0; i < argc && i < 7; i++) {
+        size_t len;
+        int64_t v;
+        if (i > 0 && JS_IsString(argv[i])) {
+            if (!(strs[i - 1] = JS_ToCString(ctx, argv[i]))) { ret = JS_EXCEPTION; goto out; }
+            a[i] = (long)(uintptr_t)strs[i - 1];
+        } else if (i > 0 && JS_IsObject(argv[i])) {
+            uint8_t *p = hal_typed_bytes(ctx, argv[i], &len);
+            if (!p) { ret = JS_EXCEPTION; goto out; }
+            a[i] = (long)(uintptr_t)p;
+        } else {
+            if (JS_ToInt64(ctx, &v, argv[i])) { ret = JS_EXCEPTION; goto out; }
+            a[i] = (long)v;
+        }
+    }
+    ret = JS_NewInt64(ctx, raw_syscall(a[0], a[1], a[2], a[3], a[4], a[5], a[6]));
+out:
+    for (int i = 0; i < 6; i++) if (strs[i]) JS_FreeCString(ctx, strs[i]);
+    return ret;
+}
+
 void hal_install_test_hooks(JSContext *ctx, JSValue hal) {
+    JS_SetPropertyStr(ctx, hal, "testSyscall", JS_NewCFunction(ctx, hal_test_syscall, "testSyscall", 1));
     JS_SetPropertyStr(ctx, hal, "testFault", JS_NewCFunction(ctx, hal_test_fault, "testFault", 1));
     JS_SetPropertyStr(ctx, hal, "testEval", JS_NewCFunction(ctx, hal_test_eval, "testEval", 4));
     test_modules = JS_UNDEFINED;

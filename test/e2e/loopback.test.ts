@@ -8,6 +8,8 @@
 //    client waited for its SYN retransmission (1 s from Linux; 6 s from QEMU's user networking, issue 11).
 //    Not through QEMU's user networking: slirp keeps its own closed connection of the same four-tuple for a while
 //    and answers the guest's SYN-ACK of the new one with a RST from it (seen in a trace), then retries after 6 s.
+// 3. Musl's stray syscalls (test/fixtures/musl_syscalls, raw calls through the test-only hal.testSyscall) get
+//    Linux's answers for a machine without those files, quietly; unknown ones are listed only on request.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -97,5 +99,28 @@ describe.skipIf(skip !== null)(`TIME-WAIT reuse (RFC 6191) on a private network$
     // retransmission (1 s, then 3 s); a connection takes tens of ms under TCG on a loaded machine.
     for (const x of results) expect(x.ms).toBeLessThan(900);
     await guest.done;
+  }, 300_000);
+});
+
+describe("musl's stray syscalls", () => {
+  it("get the errno of a Linux without those files, and nothing reaches the app's console unless asked", async () => {
+    const img = await buildFixture("musl_syscalls", { testHooks: true });
+    const r = await boot(img.path, { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    const lines = r.output.split("\n").filter((l) => l !== "" && !l.startsWith("[unijs] guest exited"));
+    expect(lines).toEqual([
+      "open /etc/localtime -2", "openat /etc/TZ -2", "stat -2", "newfstatat -2", "access -2", "readlink -2",
+      "fcntl -9", "dup -9", "fstat -9", "pread64 -9",
+      "prlimit64 0 255 255", "prlimit64 set -1", "sched_getaffinity 8 1 0",
+      "unknown 400 -38 -38", "unknown 333 -38",
+      "local 0 3 Tue Jan 02 2024 03:04:05 GMT+0000",
+      "done",
+    ]);
+    expect(r.output).not.toContain("not implemented");
+    // unijs.syscalls on the kernel command line lists each unknown call once (a debugging aid).
+    const dbg = await boot(img.path, { timeoutMs: 120_000, cmdline: "unijs.syscalls" });
+    expect(dbg.output.match(/\[unijs\] syscall \d+ is not implemented \(ENOSYS\)/g)).toEqual([
+      "[unijs] syscall 400 is not implemented (ENOSYS)", "[unijs] syscall 333 is not implemented (ENOSYS)",
+    ]);
   }, 300_000);
 });
