@@ -3,8 +3,9 @@
 // prototypes ignored, symbol keys ignored), with Node's rules for arrays (holes, extra keys), typed arrays (bytes;
 // float arrays by value when loose), Sets and Maps (object members matched deeply, loose primitive matches such as
 // 1 == '1'), Dates, RegExps (source, flags, lastIndex), boxed primitives, Errors (message, name, cause, errors even
-// when not enumerable), URLs (href) and cycles. Written from the behaviour of Node 20's
-// lib/internal/util/comparisons.js. Layer: libos. Depends on libos/util/types.ts.
+// when not enumerable), KeyObjects (equals) and CryptoKeys (algorithm, usages, extractable, key), URLs (href) and
+// cycles. Written from the behaviour of Node 20's lib/internal/util/comparisons.js.
+// Layer: libos. Depends on libos/util/types.ts.
 
 import * as t from "../util/types.ts";
 
@@ -50,6 +51,12 @@ function sameBoxed(a: object, b: object): boolean {
   if (t.isBooleanObject(a)) return t.isBooleanObject(b) && Boolean.prototype.valueOf.call(a) === Boolean.prototype.valueOf.call(b);
   if (t.isBigIntObject(a)) return t.isBigIntObject(b) && BigInt.prototype.valueOf.call(a) === BigInt.prototype.valueOf.call(b);
   return t.isSymbolObject(b) && Symbol.prototype.valueOf.call(a) === Symbol.prototype.valueOf.call(b);
+}
+
+/** The KeyObject a CryptoKey wraps (libos/crypto keeps it under its own symbol "kKeyObject"). */
+function cryptoKeyObject(k: object): unknown {
+  const sym = Object.getOwnPropertySymbols(k).find((s) => s.description === "kKeyObject");
+  return sym === undefined ? undefined : (k as Record<symbol, unknown>)[sym];
 }
 
 const isError = (v: unknown) => t.isNativeError(v) || v instanceof Error;
@@ -121,6 +128,10 @@ function inner(a: unknown, b: unknown, strict: boolean, memos: Memo | undefined)
     return false;
   } else if (t.isKeyObject(x)) {
     if (!t.isKeyObject(y) || !(x as unknown as { equals(o: unknown): boolean }).equals(y)) return false;
+  } else if (t.isCryptoKey(x)) {
+    const kx = cryptoKeyObject(x), ky = cryptoKeyObject(y);
+    if (!t.isCryptoKey(y) || x.extractable !== y.extractable || !inner(x.algorithm, y.algorithm, strict, memos) ||
+        !inner(x.usages, y.usages, strict, memos) || !inner(kx, ky, strict, memos)) return false;
   } else if (isURL(x)) {
     if (!isURL(y) || x.href !== y.href) return false;
   }
