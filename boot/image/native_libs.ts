@@ -24,6 +24,7 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "tls", archive: true, usedBy: /^libos\/tls\//, replaces: "mbedtls" },
   { name: "vm", archive: false, usedBy: /^libos\/vm\// },
   { name: "async_context", archive: false, usedBy: /^libos\/async_hooks\// },
+  { name: "cpuinfo", archive: false, usedBy: /^libos\/os\/cpu\.ts$/ },
 ];
 
 /** The libraries a bundle needs, in link order. */

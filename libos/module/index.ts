@@ -103,6 +103,8 @@ function makeRequire(filename: string, mod: Module): RequireFunction {
   return require;
 }
 
+const kParent = Symbol("kParent");
+
 /** Node's Module: the object behind `module` in CommonJS code. */
 export class Module {
   id: string;
@@ -111,12 +113,12 @@ export class Module {
   filename: string | null = null;
   loaded = false;
   children: Module[] = [];
-  declare parent: Module | null | undefined;
+  declare [kParent]: Module | null | undefined;
 
   constructor(id = "", parent?: Module | null) {
     this.id = id;
     this.path = id.includes("/") ? id.slice(0, id.lastIndexOf("/")) || "/" : ".";
-    Object.defineProperty(this, "parent", { value: parent, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(this, kParent, { value: parent, writable: true, configurable: true, enumerable: false });
     if (parent) parent.children.push(this);
   }
 
@@ -124,14 +126,22 @@ export class Module {
     return false;
   }
 
-  /** Requires relative to this module (see createRequire). */
-  require(id: string): unknown {
-    return makeRequire(this.filename ?? this.id, this)(id);
+  /** The module that first required this one (deprecated in Node, still an accessor there). */
+  get parent(): Module | null | undefined {
+    return this[kParent];
+  }
+  set parent(value: Module | null | undefined) {
+    this[kParent] = value;
   }
 
   /** Loading source at run time is not possible: the image holds bytecode compiled at build. */
   load(filename: string): never {
     throw moduleNotFound(filename, []);
+  }
+
+  /** Requires relative to this module (see createRequire). */
+  require(id: string): unknown {
+    return makeRequire(this.filename ?? this.id, this)(id);
   }
 
   _compile(_content: string, filename: string): never {

@@ -1,5 +1,5 @@
 // libos/os/cpu.ts — the processor as os.cpus() describes it: the CPUID brand string (model) and the TSC frequency
-// (speed in MHz) from hal.cpuInfo (boot/native/cpuinfo_glue.c, linked only into images that use this file), and
+// from hal.cpuInfo, the speed in MHz from the TSC's calibration (boot/native/cpuinfo_glue.c, linked only into images that use this file), and
 // the number of CPUs the image runs on (one: the kernel schedules a single core). Layer: libos. Depends on
 // kernel/platform.
 
@@ -20,6 +20,8 @@ export function cpuModel(): { model: string; speed: number } {
   if (cached) return cached;
   const p = platform() as CpuInfoPlatform;
   const info = p.cpuInfo?.();
-  const mhz = info && info.mhz > 0 ? info.mhz : p.tscHz() / 1e6;
+  // Linux reports the TSC's calibrated rate as "cpu MHz" in a VM; CPUID's base frequency is the fallback.
+  const tsc = p.tscHz();
+  const mhz = tsc > 0 ? tsc / 1e6 : info?.mhz ?? 0;
   return (cached = { model: info?.model.trim() || "unknown", speed: Math.floor(mhz) });
 }

@@ -201,7 +201,6 @@ export class Performance {
       return result;
     }
     Object.defineProperties(timerified, {
-      [kTimerified]: { value: timerified, configurable: false, enumerable: false },
       length: { value: fn.length, configurable: true, enumerable: false },
       name: { value: `timerified ${fn.name}`, configurable: true, enumerable: false },
     });

@@ -95,7 +95,8 @@ export const startupSnapshot = {
   addDeserializeCallback(_callback: unknown, _data?: unknown): void { throw notBuildingSnapshot(); },
   addSerializeCallback(_callback: unknown, _data?: unknown): void { throw notBuildingSnapshot(); },
   setDeserializeMainFunction(_callback: unknown, _data?: unknown): void { throw notBuildingSnapshot(); },
-  isBuildingSnapshot(): boolean { return false; },
+  /** Node 20 answers 0 (its flag's value), not false. */
+  isBuildingSnapshot(): number { return 0; },
 };
 
 /** GC tracing: QuickJS reports no collection events, so the statistics stay empty. */

@@ -1,5 +1,5 @@
 // libos/worker_threads/index.ts — node:worker_threads in a unikernel that runs one JS thread: this is always the
-// main thread (isMainThread true, threadId 0, parentPort null, workerData undefined), environment data is a
+// main thread (isMainThread true, threadId 0, parentPort and workerData null), environment data is a
 // per-process map, MessageChannel/MessagePort/BroadcastChannel are the web globals when the image has them, and
 // constructing a Worker throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM saying why. Layer: libos. Depends on
 // libos/events, libos/util/errors, libos/unsupported.
@@ -14,7 +14,7 @@ const WHY = "a unikernel image runs one JavaScript thread (QuickJS has no shared
 export const isMainThread = true;
 export const threadId = 0;
 export const parentPort = null;
-export const workerData = undefined;
+export const workerData = null;
 /** The main thread has no limits of its own (Node reports {} too). */
 export const resourceLimits = {};
 export const SHARE_ENV: unique symbol = Symbol.for("nodejs.worker_threads.SHARE_ENV") as never;
@@ -28,7 +28,7 @@ export const BroadcastChannel = web.BroadcastChannel;
 
 /** Workers cannot start here: the constructor checks its argument as Node does, then throws. */
 export class Worker extends EventEmitter {
-  constructor(filename: unknown, _options?: object) {
+  constructor(filename: unknown, ..._options: unknown[]) {
     super();
     if (typeof filename !== "string" && !(filename instanceof URL)) throw invalidArgType("filename", ["string", "URL"], filename);
     throw unsupportedError("new Worker()", WHY);
