@@ -1,7 +1,7 @@
-// libos/os/cpu.ts — the processor as os.cpus() describes it: the CPUID brand string (model) and the TSC frequency
-// from hal.cpuInfo, the speed in MHz from the TSC's calibration (boot/native/cpuinfo_glue.c, linked only into images that use this file), and
-// the number of CPUs the image runs on (one: the kernel schedules a single core). Layer: libos. Depends on
-// kernel/platform.
+// libos/os/cpu.ts — the processor as os.cpus() describes it: the CPUID brand string as the model (hal.cpuInfo,
+// boot/native/cpuinfo_glue.c, linked only into images that use this file), the speed in MHz from the TSC's
+// calibration, and the number of CPUs the image runs on (one: the kernel schedules a single core).
+// Layer: libos. Depends on kernel/platform.
 
 import { platform, type Platform } from "../../kernel/platform.ts";
 
