@@ -14,10 +14,12 @@ const FIXTURE = join(ROOT, "test/fixtures/assert_util/main.mjs");
 
 describe("node:assert and node:util additions match host Node in an image", () => {
   it("the same transcript, line by line", async () => {
-    const want = execFileSync(process.execPath, [FIXTURE], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const args = ["--flag", "value", "positional", "-x"];
+    const want = execFileSync(process.execPath, [FIXTURE, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     expect(want).toContain("\ndone\n");
+    expect(want).toContain('parseArgs from argv: {"values":{"flag":"value","x":true},"positionals":["positional"]}');
     expect(want.split("\n").filter((l) => l.includes("+ actual - expected")).length).toBeGreaterThan(30);
-    const img = await buildFixture(FIXTURE);
+    const img = await buildFixture(FIXTURE, { args });
     expect(img.modules.some((m) => m.path.startsWith("libos/assert/"))).toBe(true);
     const r = await boot(img.path, { timeoutMs: 300_000 });
     expect(r.code, r.output).toBe(0);
