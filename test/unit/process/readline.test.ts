@@ -59,7 +59,7 @@ describe("readline over a stream (not a terminal)", () => {
       }
       input.end();
       await tick();
-      log.push(["closed", rl.closed]);
+      log.push(["closed", (rl as unknown as { closed?: boolean }).closed]);
       return log;
     });
     expect(log).toContainEqual(["line", "four"]);
@@ -129,7 +129,7 @@ describe("readline over a stream (not a terminal)", () => {
       await tick();
       ac.abort();
       await tick();
-      log.push(["closed", rl.closed]);
+      log.push(["closed", (rl as unknown as { closed?: boolean }).closed]);
       return log;
     });
   });
@@ -175,7 +175,7 @@ describe("readline/promises", () => {
       await r.commit();
       r.cursorTo(7).rollback();
       await r.commit();
-      log.push(errorOf(() => r.clearLine(2)));
+      log.push(errorOf(() => r.clearLine(2 as never)));
       log.push(errorOf(() => r.cursorTo(1.5)));
       return log;
     });
@@ -194,7 +194,7 @@ describe("cursor functions", () => {
       log.push(errorOf(() => readline.cursorTo(out, NaN)));
       log.push(errorOf(() => readline.cursorTo(out, undefined as never, 2)));
       log.push(errorOf(() => readline.clearLine(out, 0, 5 as never)));
-      await new Promise<void>((r) => readline.cursorTo(null as never, 1, () => { log.push(["cb"]); r(); }));
+      await new Promise<void>((r) => readline.cursorTo(null as never, 1, (() => { log.push(["cb"]); r(); }) as never));
       await tick();
       return log;
     });
@@ -236,7 +236,7 @@ describe("terminal interface", () => {
         await tick();
         log.push(["state", rl.line, rl.cursor]);
       }
-      log.push(["history", [...rl.history]]);
+      log.push(["history", [...(rl as unknown as { history: string[] }).history]]);
       rl.close();
       await tick();
       return log;
