@@ -23,7 +23,7 @@ function sysError(code: string, syscall: string, address?: string, port?: number
   return Object.assign(new Error(`${syscall} ${code}${where}`), { errno: ERRNO[code] ?? -1, code, syscall, address, port });
 }
 
-export interface SocketConnectOpts { port: number; host?: string; localAddress?: string; noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number; timeout?: number }
+export interface SocketConnectOpts { port: number; host?: string; localAddress?: string; localPort?: number; noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number; timeout?: number }
 
 /** A TCP connection as a Node Duplex stream. */
 export class Socket extends Duplex {
@@ -100,7 +100,7 @@ export class Socket extends Duplex {
         if (this.destroyed) return;
         let tcp: TcpSocket;
         try {
-          tcp = rt.tcp.connect(dst, port);
+          tcp = rt.tcp.connect(dst, port, Number(opts.localPort ?? 0) || 0);
         } catch (e) {
           this.destroy(sysError((e as { code?: string }).code ?? "ENETUNREACH", "connect", ip, port));
           return;
