@@ -11,6 +11,7 @@ import { installCollator } from "./collator.ts";
 
 let intl: typeof Intl | undefined;
 const supportedCache = new Map<string, string[]>();
+const canonicalCache = new Map<string, string[]>();
 
 /** Zones that need no tz data: UTC under its names (the polyfill computes offset 0 for them). */
 const UTC_NAMES = new Set(["UTC", "ETC/UTC", "ETC/GMT", "GMT", "ETC/UCT", "UCT", "ETC/UNIVERSAL", "UNIVERSAL", "ETC/ZULU",
@@ -175,8 +176,14 @@ export function loadIntl(): typeof Intl {
   // V8 words every malformed tag the same way; the polyfills' constructors all go through this function.
   Object.defineProperty(target, "getCanonicalLocales", {
     value: function getCanonicalLocales(locales?: string | readonly string[]) {
+      // Every constructor canonicalizes what it is asked for and what it has, each time: remember the answers.
+      const key = typeof locales === "string" ? locales : undefined;
+      const known = key === undefined ? undefined : canonicalCache.get(key);
+      if (known) return known.slice();
       try {
-        return canonical(locales);
+        const out = canonical(locales);
+        if (key !== undefined && canonicalCache.size < 1000) canonicalCache.set(key, out.slice());
+        return out;
       } catch (e) {
         if (e instanceof RangeError) throw new RangeError("Incorrect locale information provided");
         throw e;
@@ -227,6 +234,9 @@ export function loadIntl(): typeof Intl {
   require("@formatjs/intl-listformat/locale-data/en.js");
   done();
   require("@formatjs/intl-segmenter/polyfill-force.js");
+  // The segmenter offers every CLDR locale and canonicalizes all ~700 of them when it resolves one (seconds under
+  // the interpreter); the image speaks English only (its rules are the root ones, as for most locales).
+  (target.Segmenter as unknown as { availableLocales: Set<string> }).availableLocales = new Set(["en", "en-US"]);
   const dtf = target.DateTimeFormat as unknown as { tzData: object };
   dtf.tzData = utcOnlyTzData();
   orderResolvedOptions(target.NumberFormat.prototype, NF_KEYS);
