@@ -30,6 +30,7 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
     module: "libos/globals/web_streams.ts",
   },
   { names: ["CompressionStream", "DecompressionStream"], module: "libos/globals/compression_streams.ts" },
+  { names: ["fromWeb", "toWeb"], module: "libos/globals/stream_web_adapters.ts" },
   { names: ["atob", "btoa"], module: "libos/globals/base64.ts" },
   { names: ["navigator"], module: "libos/globals/navigator.ts" },
   { names: ["DOMException"], module: "libos/globals/dom_exception.ts" },

@@ -161,6 +161,13 @@ export function isObject(v: unknown): v is object {
   return (typeof v === "object" && v !== null) || typeof v === "function";
 }
 
+/** Node's stream-interop symbols (node:stream's finished/pipeline read them from web streams). */
+export const kIsClosedPromise = Symbol.for("nodejs.webstream.isClosedPromise");
+export const kIsErrored = Symbol.for("nodejs.stream.errored");
+export const kIsReadable = Symbol.for("nodejs.stream.readable");
+export const kIsWritable = Symbol.for("nodejs.stream.writable");
+export const kIsDisturbed = Symbol.for("nodejs.stream.disturbed");
+
 /** The custom inspect symbol Node's util.inspect (and ours) honour. */
 export const kInspect = Symbol.for("nodejs.util.inspect.custom");
 

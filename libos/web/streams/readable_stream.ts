@@ -5,7 +5,7 @@
 // ERR_INVALID_THIS, ERR_INVALID_ARG_TYPE/VALUE).
 // Layer: libos (web platform). Depends on libos/util/errors only; no side effects at import.
 import {
-  deferred, dequeueValue, enqueueValueWithSize, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType,
+  deferred, dequeueValue, kIsClosedPromise, kIsDisturbed, kIsErrored, kIsReadable, enqueueValueWithSize, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType,
   invalidState, invalidThis, invalidValue, isObject, kInspect, markHandled, promiseCall, queueMicrotaskSafe, resetQueue,
   type Deferred, type SizeAlgorithm, type Strategy,
 } from "./_util.ts";
@@ -52,6 +52,8 @@ export class ReadableStream<R = any> {
   _storedError: unknown = undefined;
   _disturbed = false;
   _controller!: ReadableController & (ReadableStreamDefaultController<R> | ReadableByteStreamController);
+  /** Settles when the stream closes or errors; made on first use (node:stream's finished() reads it). */
+  _closedPromise: Deferred<void> | undefined;
 
   constructor(underlyingSource: UnderlyingSource<R> | null = null, strategy: Strategy | undefined = undefined) {
     if (underlyingSource !== null && !isObject(underlyingSource)) {
@@ -133,6 +135,31 @@ export class ReadableStream<R = any> {
     return createAsyncIterator(this, preventCancel);
   }
 
+  get [kIsClosedPromise](): Deferred<void> {
+    let d = this._closedPromise;
+    if (d === undefined) {
+      d = this._closedPromise = deferred<void>();
+      if (this._state === "closed") d.resolve();
+      else if (this._state === "errored") {
+        d.reject(this._storedError);
+        markHandled(d.promise);
+      }
+    }
+    return d;
+  }
+
+  get [kIsDisturbed](): boolean {
+    return this._disturbed;
+  }
+
+  get [kIsErrored](): boolean {
+    return this._state === "errored";
+  }
+
+  get [kIsReadable](): boolean {
+    return this._state === "readable";
+  }
+
   static from<R>(iterable: Iterable<R> | AsyncIterable<R>): ReadableStream<R> {
     return readableStreamFromIterable(iterable);
   }
@@ -197,6 +224,7 @@ export function readableStreamCancel(stream: ReadableStream, reason: unknown): P
 
 export function readableStreamClose(stream: ReadableStream): void {
   stream._state = "closed";
+  stream._closedPromise?.resolve();
   const reader = stream._reader;
   if (reader === undefined) return;
   reader._closed.resolve(undefined);
@@ -210,6 +238,10 @@ export function readableStreamClose(stream: ReadableStream): void {
 export function readableStreamError(stream: ReadableStream, e: unknown): void {
   stream._state = "errored";
   stream._storedError = e;
+  if (stream._closedPromise !== undefined) {
+    stream._closedPromise.reject(e);
+    markHandled(stream._closedPromise.promise);
+  }
   const reader = stream._reader;
   if (reader === undefined) return;
   reader._closed.reject(e);

@@ -3,7 +3,7 @@
 // erroring/abort/close state machine and backpressure, and Node's errors (ERR_INVALID_STATE, ERR_INVALID_THIS).
 // Layer: libos (web platform). No side effects at import.
 import {
-  deferred, dequeueValue, enqueueValueWithSize, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType,
+  deferred, dequeueValue, kIsClosedPromise, kIsErrored, kIsWritable, enqueueValueWithSize, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType,
   invalidState, invalidThis, invalidValue, isObject, kInspect, markHandled, peekQueueValue, promiseCall, resetQueue,
   type Deferred, type SizeAlgorithm, type Strategy,
 } from "./_util.ts";
@@ -33,6 +33,8 @@ export class WritableStream<W = any> {
   _pendingAbortRequest: { d: Deferred<void>; reason: unknown; wasAlreadyErroring: boolean } | undefined = undefined;
   _writeRequests: Deferred<void>[] = [];
   _backpressure = false;
+  /** Settles when the stream closes or errors; made on first use (node:stream's finished() reads it). */
+  _closedPromise: Deferred<void> | undefined;
 
   constructor(underlyingSink: UnderlyingSink<W> | null = null, strategy: Strategy | undefined = undefined) {
     if (underlyingSink !== null && !isObject(underlyingSink)) throw invalidArgType("sink", "object", underlyingSink);
@@ -67,6 +69,27 @@ export class WritableStream<W = any> {
     if (this._writer !== undefined) return Promise.reject(invalidState("WritableStream is locked"));
     if (closeQueuedOrInFlight(this)) return Promise.reject(invalidState("Failure to close WritableStream"));
     return writableStreamClose(this);
+  }
+
+  get [kIsClosedPromise](): Deferred<void> {
+    let d = this._closedPromise;
+    if (d === undefined) {
+      d = this._closedPromise = deferred<void>();
+      if (this._state === "closed") d.resolve();
+      else if (this._state === "errored") {
+        d.reject(this._storedError);
+        markHandled(d.promise);
+      }
+    }
+    return d;
+  }
+
+  get [kIsErrored](): boolean {
+    return this._state === "errored";
+  }
+
+  get [kIsWritable](): boolean {
+    return this._state === "writable";
   }
 
   getWriter(): WritableStreamDefaultWriter<W> {
@@ -151,6 +174,10 @@ function dealWithRejection(stream: WritableStream, error: unknown): void {
 
 function finishErroring(stream: WritableStream): void {
   stream._state = "errored";
+  if (stream._closedPromise !== undefined) {
+    stream._closedPromise.reject(stream._storedError);
+    markHandled(stream._closedPromise.promise);
+  }
   resetQueue(stream._controller);
   const storedError = stream._storedError;
   for (const r of stream._writeRequests) r.reject(storedError);
@@ -189,6 +216,7 @@ function finishInFlightClose(stream: WritableStream): void {
     }
   }
   stream._state = "closed";
+  stream._closedPromise?.resolve();
   const writer = stream._writer;
   if (writer !== undefined) writer._closed.resolve();
 }
