@@ -9,6 +9,7 @@ import { entropyPool } from "../../kernel/entropy.ts";
 import type { NetDevice } from "../../kernel/devices.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { platform } from "../../kernel/platform.ts";
+import { registerNetworkInfo } from "../os/net_info.ts";
 import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
 import { DhcpClient } from "./stack/dhcp_client.ts";
 import { useNativeOnesSum } from "./wire/checksum.ts";
@@ -168,5 +169,11 @@ function networkCard(): NetDevice | null {
 
 /** The network, brought up on first use: loopback always, Ethernet when the machine has a network card. */
 export function netRuntime(): NetRuntime {
-  return (runtime ??= new NetRuntime(networkCard(), staticConfig()));
+  if (!runtime) {
+    const rt = (runtime = new NetRuntime(networkCard(), staticConfig()));
+    // os.networkInterfaces() lists the card once the stack is up (libos/os/net_info.ts: no import of os here).
+    registerNetworkInfo(() => rt.ifc.dev === null ? [] :
+      [{ mac: rt.ifc.mac, address: rt.ifc.config?.address ?? null, prefixLength: rt.ifc.config?.prefixLength ?? 0 }]);
+  }
+  return runtime;
 }
