@@ -26,6 +26,7 @@ function noNic() {
     const end = now + ms;
     while (!done() && now < end) {
       step();
+      if (done()) break;                                       // before the clock jumps to the next timer
       const at = Math.min(ifc.pollAt(), tcp.pollAt(now));
       if (at > now) now = Math.min(end, at === Infinity ? end : at);
     }
@@ -198,5 +199,34 @@ describe("TCP over loopback", () => {
     const c = net.tcp.connect(parseIpv4("127.0.0.1"), 8080);
     expect(net.run(() => c.state === "ESTABLISHED")).toBe(true);
     expect(() => net.tcp.listen(8080, 8, () => {})).toThrow(expect.objectContaining({ code: "EADDRINUSE" }));
+  });
+});
+
+describe("TIME-WAIT reuse over loopback", () => {
+  it("a client that reconnects from its port to a server that closed first gets in at once", () => {
+    const net = noNic();
+    const accepted: TcpSocket[] = [];
+    net.tcp.listen(80, 8, (s) => {
+      accepted.push(s);
+      s.send(new TextEncoder().encode("bye"));
+      s.shutdownWrite();                                       // the server closes first: TIME-WAIT is its side
+      s.onEnd = () => s.close();
+      net.tcp.touch(s);
+    });
+    const c1 = net.tcp.connect(LO, 80);
+    c1.onEnd = () => { c1.close(); net.tcp.touch(c1); };
+    c1.onReadable = () => { while (c1.recv() !== null) { /* drain */ } };
+    expect(net.run(() => c1.state === "CLOSED" && accepted[0]?.state === "TIME-WAIT")).toBe(true);
+    net.advance(10);
+    const start = net.now;
+    const c2 = net.tcp.connect(LO, 80, c1.localPort);
+    const states: string[] = [];
+    accepted[0].trace = (from, to, why) => states.push(`${from}>${to} ${why}`);
+    expect(net.run(() => c2.state === "ESTABLISHED", 5000)).toBe(true);
+    expect(net.now - start).toBeLessThan(100);                 // fake time: no SYN retransmission (1 s) was needed
+    expect(c2.stats.retransmissions).toBe(0);
+    expect(states).toEqual([expect.stringMatching(/^TIME-WAIT>CLOSED timeout: SYN seq \d+ of a new connection ends TIME-WAIT \(timestamp \d+ newer than \d+\)$/)]);
+    expect(net.tcp.stats.timeWaitReuses).toBe(1);
+    expect(net.run(() => accepted.length === 2, 100)).toBe(true);
   });
 });
