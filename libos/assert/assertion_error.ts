@@ -203,6 +203,20 @@ export interface AssertionErrorOptions {
 }
 
 type Capture = (target: object, ctor?: Function) => void;
+
+/**
+ * Without Error.captureStackTrace (an image that does not name it): drops the engine's frames of the assertion's
+ * own functions, down to and including the one the user called (`name`), so the stack starts at the caller as
+ * Node's does. Frames read "    at name (file:line:column)"; only the first few are searched.
+ */
+function dropFramesThrough(err: Error, name: string): void {
+  const stack = err.stack;
+  if (typeof stack !== "string" || !name) return;
+  const lines = stack.split("\n");
+  const at = lines.slice(0, 12).findIndex((l) => l.trimStart().startsWith(`at ${name} (`));
+  if (at === -1) return;
+  Object.defineProperty(err, "stack", { value: lines.slice(at + 1).join("\n"), writable: true, configurable: true, enumerable: false });
+}
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 
 /** The error every failed assertion throws. */
@@ -250,7 +264,9 @@ export class AssertionError extends Error {
       this.operator = operator;
     }
     const capture = (Error as unknown as { captureStackTrace?: Capture }).captureStackTrace;
-    if (typeof capture === "function") capture(this, stackStartFn || stackStartFunction);
+    const start = stackStartFn || stackStartFunction;
+    if (typeof capture === "function") capture(this, start);
+    else if (start) dropFramesThrough(this, start.name);
     void this.stack;                                        // a V8-style stack is made while the name has the code
     this.name = "AssertionError";
   }

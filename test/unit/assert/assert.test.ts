@@ -109,6 +109,16 @@ describe("assert(value) without a message", () => {
   });
 });
 
+describe("stack", () => {
+  it("starts at the caller, not inside assert (as Node's)", () => {
+    function callerOfAssert() { assert.strictEqual(1, 2); }
+    let stack = "";
+    try { callerOfAssert(); } catch (e) { stack = String((e as Error).stack); }
+    const frames = stack.split("\n").filter((l) => /^\s+at /.test(l));
+    expect(frames[0]).toMatch(/at callerOfAssert /);
+  });
+});
+
 describe("assert/strict", () => {
   it("is assert.strict, with the strict forms", () => {
     expect(strict).toBe(assert.strict);
