@@ -37,8 +37,9 @@ export interface BootOptions {
   net?: NetBackend;
   /** Attach a virtio-rng device (default true). */
   rng?: boolean;
-  /** The serial console's input is a pipe the caller writes with Guest.write (default: none, the guest reads EOF). */
-  input?: boolean;
+  /** The serial console's input: true, a pipe the caller writes with Guest.write; "inherit", this process's own
+   *  stdin (a person typing at `npm run boot`); default none. */
+  input?: boolean | "inherit";
   /** A QMP control socket, so that Guest.powerDown can press the ACPI power button. */
   control?: boolean;
 }
@@ -223,7 +224,7 @@ export function startGuest(o: BootOptions): Guest {
   const qmpPath = controlDir ? join(controlDir, "qmp.sock") : undefined;
   if (qmpPath) args.push("-qmp", `unix:${qmpPath},server=on,wait=off`);
   const t0 = performance.now();
-  const stdio: ["pipe" | "ignore", "pipe", "pipe"] = [o.input ? "pipe" : "ignore", "pipe", "pipe"];
+  const stdio: ["pipe" | "ignore" | "inherit", "pipe", "pipe"] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe"];
   const child = (o.net?.kind === "tap"
     ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio })
     : spawn(QEMU, args, { stdio })) as ChildProcessByStdio<Writable | null, Readable, Readable>;
@@ -288,7 +289,7 @@ export function startGuest(o: BootOptions): Guest {
     if (!what) throw new Error(`startGuest: this needs the '${option}' boot option`);
   };
   const write = (text: string | Uint8Array) => {
-    needs(o.input, "input");
+    needs(o.input === true, "input");
     if (!exited) child.stdin?.write(text);
   };
   const endInput = () => {
