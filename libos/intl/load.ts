@@ -44,7 +44,13 @@ function withoutRanges(e: LocaleEntry): LocaleEntry {
   dateEntries.push(e);
   const data = e.data as { intervalFormats?: { intervalFormatFallback?: string } };
   if (!data.intervalFormats) return e;
-  return { ...e, data: { ...data, intervalFormats: { intervalFormatFallback: data.intervalFormats.intervalFormatFallback } } };
+  // Every skeleton "has" an empty set of range patterns: the polyfill would otherwise search one for each of the
+  // 760 skeletons (parsing each a second time) and find none.
+  const fallback = data.intervalFormats.intervalFormatFallback;
+  const intervalFormats = new Proxy({ intervalFormatFallback: fallback }, {
+    get: (target, key) => (key === "intervalFormatFallback" ? fallback : typeof key === "string" ? {} : Reflect.get(target, key)),
+  });
+  return { ...e, data: { ...data, intervalFormats } };
 }
 
 /** Makes a polyfill register its English data under "en-US" as well (Node resolves en-US to itself, and it is
