@@ -4,8 +4,9 @@
 // _destroy; toWeb feeds a ReadableStream from 'data' events (pausing on backpressure) or a WritableStream into
 // write()/end() (waiting for 'drain'), and carries errors and premature closes both ways (as AbortError).
 // Layer: libos. Imported only by libos/globals/stream_web_adapters.ts (images that mention fromWeb/toWeb), so that
-// node:stream alone carries no web streams.
-import { Duplex as DuplexClass, Readable as ReadableClass, Writable as WritableClass, finished } from "../../stream/index.ts";
+// node:stream alone carries no web streams; node:stream's classes arrive through node_stream_hook.ts (this file
+// must not import readable-stream: installers run before the runtime is up).
+import { onNodeStream, type NodeStreamClasses } from "./node_stream_hook.ts";
 import { Buffer } from "../../buffer/index.ts";
 import { AbortError, invalidArgType, invalidArgValue, nodeError, validateBoolean, validateObject } from "../../util/errors.ts";
 import { ReadableStream, isReadableStream } from "./readable_stream.ts";
@@ -13,6 +14,9 @@ import { WritableStream, isWritableStream } from "./writable_stream.ts";
 import { CountQueuingStrategy } from "./queuing_strategy.ts";
 import { deferred, type Deferred } from "./_util.ts";
 
+type Ctor = new (options: object) => unknown;
+let ReadableClass: Ctor, WritableClass: Ctor, DuplexClass: Ctor;
+let finished: (stream: unknown, cb: (e?: Error | null) => void) => () => void;
 type Readable = import("node:stream").Readable;
 type Writable = import("node:stream").Writable;
 type Duplex = import("node:stream").Duplex;
@@ -369,8 +373,17 @@ export function newStreamDuplexFromReadableWritablePair(pair: { readable?: Reada
   return duplex as unknown as Duplex;
 }
 
-/** Gives node:stream's classes their fromWeb/toWeb (readable-stream v4 leaves them unimplemented). */
+/** Gives node:stream's classes their fromWeb/toWeb (readable-stream v4 leaves them unimplemented), now or when
+ *  node:stream loads. */
 export function installStreamWebAdapters(): void {
+  onNodeStream(attachAdapters);
+}
+
+function attachAdapters(c: NodeStreamClasses): void {
+  ReadableClass = c.Readable as Ctor;
+  WritableClass = c.Writable as Ctor;
+  DuplexClass = c.Duplex as Ctor;
+  finished = c.finished as typeof finished;
   const R = ReadableClass as unknown as Record<string, unknown>, W = WritableClass as unknown as Record<string, unknown>,
     D = DuplexClass as unknown as Record<string, unknown>;
   R.fromWeb = newStreamReadableFromReadableStream;

@@ -587,6 +587,8 @@ interface IteratorState<R> {
   reader: ReadableStreamDefaultReader<R>;
   preventCancel: boolean;
   ongoing: Promise<IteratorResult<R>> | undefined;
+  /** A read request is pending. */
+  reading: boolean;
   finished: boolean;
 }
 
@@ -601,16 +603,19 @@ const StreamAsyncIteratorPrototype = Object.setPrototypeOf({
       const reader = st.reader;
       if (reader._stream === undefined) return Promise.reject(invalidState("The reader is not attached to a stream"));
       const d = deferred<IteratorResult<unknown>>();
+      st.reading = true;
       defaultReaderRead(reader, {
-        chunk: (value) => { st.ongoing = undefined; d.resolve({ value, done: false }); },
+        chunk: (value) => { st.ongoing = undefined; st.reading = false; d.resolve({ value, done: false }); },
         close: () => {
           st.ongoing = undefined;
+          st.reading = false;
           st.finished = true;
           defaultReaderRelease(reader);
           d.resolve({ value: undefined, done: true });
         },
         error: (e) => {
           st.ongoing = undefined;
+          st.reading = false;
           st.finished = true;
           defaultReaderRelease(reader);
           d.reject(e);
@@ -618,8 +623,12 @@ const StreamAsyncIteratorPrototype = Object.setPrototypeOf({
       });
       return d.promise;
     };
-    st.ongoing = st.ongoing ? st.ongoing.then(step, step) : step();
-    return st.ongoing;
+    if (st.ongoing) return (st.ongoing = st.ongoing.then(step, step));
+    // A read answered at once leaves nothing in flight, so a return() right after it releases the lock at once
+    // (engines that do not await return() in `for await ... break` see the stream unlocked, as with Node).
+    const p = step();
+    if (st.reading) st.ongoing = p;
+    return p;
   },
   return(this: { [kIter]: IteratorState<unknown> }, value?: unknown): Promise<IteratorResult<unknown>> {
     const st = this?.[kIter];
@@ -644,7 +653,7 @@ const StreamAsyncIteratorPrototype = Object.setPrototypeOf({
 function createAsyncIterator<R>(stream: ReadableStream<R>, preventCancel: boolean): AsyncIterableIterator<R> {
   const reader = acquireDefaultReader(stream);
   const it = Object.create(StreamAsyncIteratorPrototype);
-  it[kIter] = { reader, preventCancel, ongoing: undefined, finished: false };
+  it[kIter] = { reader, preventCancel, ongoing: undefined, reading: false, finished: false };
   return it;
 }
 
