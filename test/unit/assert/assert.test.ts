@@ -138,4 +138,12 @@ describe("the fixture in QuickJS (as in an image) prints what host Node prints",
     expect(strip(got.output)).toBe(strip(host.stdout));
     expect(got.code).toBe(0);
   }, 180_000);
+  it("assert_util/fuzz.mjs (random values: diffs and inspect output on the engine)", async () => {
+    const file = join(ROOT, "test/fixtures/assert_util/fuzz.mjs");
+    const host = spawnSync(process.execPath, [file], { encoding: "utf8" });
+    expect(host.stdout).toContain("\ndone\n");
+    const got = await runInQuickJs(file, { module: true, timeoutMs: 120_000 });
+    const g = got.output.split("\n"), w = host.stdout.split("\n");
+    for (let i = 0; i < Math.max(g.length, w.length); i++) expect(g[i]).toBe(w[i]);
+  }, 180_000);
 });
