@@ -2,7 +2,7 @@
 // MIMEType, aborted, transferable signals, getSystemErrorName/Map, deprecate codes, util.types) in a booted image
 // against host Node 20: test/fixtures/assert_util/main.mjs runs under both and the transcripts must be equal line
 // by line (process warnings, which go to stderr, are left out: the fixture prints the 'warning' events instead).
-// Then: an image that does not use assert or util carries none of their code.
+// The random-value fixture (fuzz.mjs) too. Then: an image that does not use assert or util carries none of their code.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +25,15 @@ describe("node:assert and node:util additions match host Node in an image", () =
     expect(r.code, r.output).toBe(0);
     const got = r.output.replace(/^\(node:\d+\) .*\n(\(Use `.*\n)?/gm, "");
     const g = got.split("\n"), w = want.split("\n");
+    for (let i = 0; i < Math.max(g.length, w.length); i++) expect(`${i + 1}: ${g[i]}`).toBe(`${i + 1}: ${w[i]}`);
+  }, 400_000);
+
+  it("random values: the 300 messages of test/fixtures/assert_util/fuzz.mjs equal host Node's", async () => {
+    const file = join(ROOT, "test/fixtures/assert_util/fuzz.mjs");
+    const want = execFileSync(process.execPath, [file], { encoding: "utf8" });
+    const r = await boot((await buildFixture(file)).path, { timeoutMs: 300_000 });
+    expect(r.code, r.output).toBe(0);
+    const g = r.output.split("\n"), w = want.split("\n");
     for (let i = 0; i < Math.max(g.length, w.length); i++) expect(`${i + 1}: ${g[i]}`).toBe(`${i + 1}: ${w[i]}`);
   }, 400_000);
 
