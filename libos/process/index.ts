@@ -196,7 +196,8 @@ export class Process extends EventEmitter {
     return platform().now() / 1000;
   }
 
-  /** Node's shape: heapTotal is the JS heap limit, rss the pages the whole image uses. */
+  /** Node's shape: heapTotal is the JS heap limit, rss the pages the whole image uses; external and arrayBuffers
+   *  are 0 (the engine does not account memory outside its heap separately). */
   readonly memoryUsage = Object.assign(
     (): { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } => {
       const m = platform().memoryUsage();

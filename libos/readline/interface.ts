@@ -51,21 +51,23 @@ const useAfterClose = () => nodeError(Error, "ERR_USE_AFTER_CLOSE", "readline wa
 
 export class Interface extends EventEmitter {
   line = "";
-  cursor = 0;
+  /** Terminal mode only (as in Node, absent otherwise). */
+  declare cursor: number;
+  declare historyIndex: number;
   terminal: boolean;
   input: Input;
   output: Output | null | undefined;
   history: string[];
   historySize: number;
-  historyIndex = -1;
   removeHistoryDuplicates: boolean;
   crlfDelay: number;
   completer: Completer | undefined;
   escapeCodeTimeout = 500;
   tabSize = 8;
   isCompletionEnabled = true;
-  closed = false;
-  paused = false;
+  /** Set by close() and pause()/resume(), as in Node (undefined before). */
+  declare closed: boolean;
+  declare paused: boolean;
   private promptText = "> ";
   private oldPrompt = "";
   private questionCallback: ((answer: string) => void) | null = null;
@@ -132,6 +134,8 @@ export class Interface extends EventEmitter {
         this.close();
       };
       const onResize = () => this.refreshLine();
+      this.cursor = 0;
+      this.historyIndex = -1;
       emitKeypressEvents(inp as never, this);
       inp.on("keypress", onKeypress);
       inp.on("end", onEnd);
