@@ -2,6 +2,7 @@
 // rinfo, address(), close, ref/unref, setBroadcast/setTTL). Datagrams to 127.0.0.0/8 or to the host's own address
 // go through the stack's loopback interface (no network card needed). udp6 is refused with a clear error. Layer: libos. Depends on libos/net, libos/events, libos/buffer.
 
+import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { Buffer } from "../buffer/index.ts";
 import { lookup } from "../dns/index.ts";
@@ -47,9 +48,10 @@ export class Socket extends EventEmitter {
     this.binding = true;
     const rt = netRuntime();
     try {
-      this.port = rt.ifc.bindUdp(p, (src, srcPort, dst, payload) => {
+      // Datagrams arrive in the poll phase: 'message' runs in the async context of bind() (node:async_hooks).
+      this.port = rt.ifc.bindUdp(p, asyncBinder("UDPWRAP", this)((src: number, srcPort: number, dst: number, payload: Uint8Array) => {
         if (this.local === 0 || dst >>> 0 === this.local >>> 0) this.deliver(payload, formatIpv4(src), srcPort);
-      });
+      }));
     } catch (e) {
       this.binding = false;
       process.nextTick(() => this.emit("error", errno(`bind EADDRINUSE 0.0.0.0:${p}`, "EADDRINUSE", "bind", { address: "0.0.0.0", port: p })));
