@@ -2,14 +2,17 @@
 // triggerAsyncId, executionAsyncResource, createHook and asyncWrapProviders.
 // The async context follows await and promise reactions (engine patch 0004: a job runs in the context that was
 // current when it was enqueued; a reaction in the one current when `.then`/`await` registered it),
-// queueMicrotask, process.nextTick, setTimeout/setInterval/setImmediate, fs callbacks and the callbacks of net
-// sockets and servers (and so http request handlers and streams over them).
+// queueMicrotask, process.nextTick, setTimeout/setInterval/setImmediate, fs callbacks, the callbacks of net
+// sockets and servers (and so http request handlers and streams over them), dgram sockets and
+// events.EventEmitterAsyncResource.
 // createHook: init, before, after and destroy fire for the resources the runtime creates — Timeout, Immediate,
-// TickObject, TCPWRAP (a socket), TCPSERVERWRAP (a listening server), FSREQCALLBACK (an fs callback), CLOSE (a
-// handle's close callback) — and for AsyncResource (destroy when emitDestroy() is called). Promises are not
+// TickObject, TCPWRAP (a socket), TCPSERVERWRAP (a listening server), TCPCONNECTWRAP (net.connect's lookup),
+// UDPWRAP (a bound dgram socket), FSREQCALLBACK (an fs callback), CLOSE (a handle's close callback) — and for
+// AsyncResource and EventEmitterAsyncResource (destroy when emitDestroy() is called). Promises are not
 // async resources here: no PROMISE init/before/after/destroy and no promiseResolve events (a promise's callbacks
 // run in the context, and under the asyncId, of the code that registered them). destroy fires right after a
-// resource's last callback, not batched as in Node. Layer: libos. Depends on the files beside it.
+// resource's last callback, not batched as in Node. 'unhandledRejection' listeners run in the top-level context
+// (Node: the rejected promise's). Layer: libos. Depends on the files beside it.
 
 import { nodeError } from "../util/errors.ts";
 import { AsyncLocalStorage } from "./async_local_storage.ts";
