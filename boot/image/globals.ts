@@ -36,6 +36,7 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   { names: ["DOMException"], module: "libos/globals/dom_exception.ts" },
   { names: ["MessageChannel", "MessagePort", "BroadcastChannel"], module: "libos/globals/message_channel.ts" },
   { names: ["Intl"], module: "libos/globals/intl.ts" },
+  { names: ["toLocaleString", "toLocaleDateString", "toLocaleTimeString", "localeCompare"], module: "libos/globals/locale_methods.ts" },
   { names: ["captureStackTrace", "prepareStackTrace", "stackTraceLimit"], module: "libos/globals/error_stack.ts" },
   { names: ["subtle", "CryptoKey", "webcrypto"], module: "libos/globals/webcrypto.ts" },
   { names: ["Buffer"], module: "libos/globals/buffer.ts" },

@@ -6,6 +6,7 @@
 // Layer: libos (globals). Depends on libos/intl/load.ts.
 
 import { loadIntl } from "../intl/load.ts";
+import { intlState } from "../intl/state.ts";
 
 /** Replaces `proto[name]` with a method that first builds Intl (which installs the real method) and then calls it. */
 function loadOnCall(proto: object, name: string): void {
@@ -23,6 +24,7 @@ function loadOnCall(proto: object, name: string): void {
 
 /** Installs `Intl` (built on first access) and the methods that use it. */
 export function install(): void {
+  intlState.full = true;
   Object.defineProperty(globalThis, "Intl", {
     get: () => loadIntl(),
     set: (value: unknown) => {

@@ -1,6 +1,7 @@
 // test/e2e/intl_errors.test.ts — Intl (en-US, UTC) and V8's stack-trace API in booted images against host Node 20:
 // each fixture in test/fixtures/intl_errors runs under host Node (TZ=UTC) and in an image, and the transcripts must
-// be equal line for line. depd (express's and koa's deprecation helper) runs unmodified. Then: an image whose code
+// be equal line for line; an app that only calls toLocaleString/localeCompare gets Node's en-US answers without
+// the Intl polyfills. depd (express's and koa's deprecation helper) runs unmodified. Then: an image whose code
 // never names Intl or the stack API carries none of it.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -22,13 +23,15 @@ function expectSameTranscript(got: string, want: string): void {
 }
 
 describe("Intl and the V8 stack API against host Node 20", () => {
-  for (const file of ["intl.js", "stack.cjs", "depd.cjs"]) {
+  for (const file of ["intl.js", "locale.js", "stack.cjs", "depd.cjs"]) {
     it(`${file}: the same transcript as host Node`, async () => {
       const want = host(file);
       const r = await run(join(FIXTURES, file), {}, { timeoutMs: 400_000 });
       expect(r.outcome).toBe("exit");
       expect(r.code, r.output).toBe(0);
       expectSameTranscript(r.output, want);
+      // An app that calls toLocaleString/localeCompare but never names Intl carries the light methods only.
+      if (file === "locale.js") expect(r.image.modules.filter((m) => m.path.includes("@formatjs"))).toEqual([]);
     }, 600_000);
   }
 
