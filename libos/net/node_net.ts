@@ -320,6 +320,12 @@ export class Server extends EventEmitter {
     if (this.listening) throw Object.assign(new Error("Listen method has been called more than once without closing."), { code: "ERR_SERVER_ALREADY_LISTEN" });
     const rt = netRuntime();
     const host = o.host === "localhost" ? "127.0.0.1" : o.host;
+    if (host !== undefined && host !== "::" && isIPv6(host)) {       // no IPv6 stack ("::" listens on every IPv4 address)
+      const err = Object.assign(new Error(`listen EAFNOSUPPORT: address family not supported ${host}:${o.port ?? 0}`),
+        { code: "EAFNOSUPPORT", errno: -97, syscall: "listen", address: host, port: o.port ?? 0 });
+      process.nextTick(() => this.emit("error", err));
+      return this;
+    }
     try {
       this.listener = rt.tcp.listen(o.port ?? 0, o.backlog ?? 511,
         asyncBinder("TCPSERVERWRAP", this)((tcp: TcpSocket) => this.accept(tcp)), host && isIPv4(host) ? parseIpv4(host) : 0);
