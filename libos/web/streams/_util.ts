@@ -1,8 +1,9 @@
 // libos/web/streams/_util.ts — helpers shared by the WHATWG stream classes: Node 20's errors for web streams
 // (ERR_INVALID_STATE "Invalid state: ...", ERR_INVALID_THIS), promises with their resolvers, the spec's
 // queue-with-sizes, strategy extraction, and ArrayBuffer transfer/detach checks.
-// Layer: libos (web platform). Depends only on libos/util/errors.
+// Layer: libos (web platform). Depends on libos/util/errors and kernel/platform (to detach a buffer).
 import { invalidArgType, invalidArgValue, nodeError, type CodedError } from "../../util/errors.ts";
+import { platformOrNull } from "../../../kernel/platform.ts";
 
 export { invalidArgType, invalidArgValue };
 
@@ -144,10 +145,22 @@ export function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-/** The spec's TransferArrayBuffer: a new ArrayBuffer with the bytes, the old one detached. */
+/** The spec's TransferArrayBuffer: a new ArrayBuffer with the bytes, the old one detached (ArrayBuffer#transfer
+ *  where the engine has it; inside an image a copy, the original detached by the platform's hal.dmaFree, which
+ *  detaches any ArrayBuffer; hosted, structuredClone's transfer). */
 export function transferArrayBuffer(buffer: ArrayBuffer): ArrayBuffer {
   const b = buffer as ArrayBuffer & { transfer?: () => ArrayBuffer };
   if (typeof b.transfer === "function") return b.transfer();
+  const hal = platformOrNull();
+  if (hal !== null) {
+    const copy = buffer.slice(0);
+    try {
+      hal.dmaFree(buffer);
+    } catch {
+      // A simulated platform may refuse buffers it did not allocate: the copy is still a new buffer.
+    }
+    return copy;
+  }
   if (typeof structuredClone === "function") return structuredClone(buffer, { transfer: [buffer] });
   return buffer.slice(0);
 }
