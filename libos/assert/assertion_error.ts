@@ -41,6 +41,8 @@ function copyError(source: Error): Error {
   return target;
 }
 
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (t: string) => t.replace(/\u001b\[\d\d?m/g, "");
 const isObjectLike = (v: unknown) => typeof v === "object" && v !== null;
 
 function terminalWidth(): number {
@@ -79,11 +81,14 @@ function diffMessage(actual: unknown, expected: unknown, operator: string, messa
     operator = "strictEqualObject";
   }
   if (actualLines.length === 1 && expectedLines.length === 1 && actualLines[0] !== expectedLines[0]) {
-    const a = actualLines[0], b = expectedLines[0];
+    // With util.inspect.defaultOptions.colors set, lengths and columns are those of the visible text.
+    const colored = (inspect as unknown as { defaultOptions: { colors?: boolean } }).defaultOptions.colors;
+    const visible = (t: string) => (colored ? stripAnsi(t) : t);
+    const a = visible(actualLines[0]), b = visible(expectedLines[0]);
     const total = a.length + b.length;
     if (total <= SHORT) {
       if (!isObjectLike(actual) && !isObjectLike(expected) && (actual !== 0 || expected !== 0)) {
-        return `${header(operator)}\n\n${a} !== ${b}\n`;
+        return `${header(operator)}\n\n${actualLines[0]} !== ${expectedLines[0]}\n`;
       }
     } else if (operator !== "strictEqualObject" && total < terminalWidth()) {
       while (a[i] === b[i]) i++;

@@ -13,7 +13,9 @@ import { isDeepEqual, isDeepStrictEqual } from "../../../libos/assert/comparison
 import { inspect } from "../../../libos/util/inspect.ts";
 import { runInQuickJs } from "../../sim/quickjs_runner.ts";
 // @ts-expect-error: a plain .mjs fixture without types
-import { asyncCases, syncCases, trackerCases } from "../../fixtures/assert_util/assert_cases.mjs";
+import { asyncCases, colorCases, syncCases, trackerCases } from "../../fixtures/assert_util/assert_cases.mjs";
+import nodeUtil from "node:util";
+import ourUtil from "../../../libos/util/index.ts";
 
 const quiet = <T>(f: () => T): T => {
   const saved = process.emitWarning;
@@ -36,6 +38,11 @@ describe("node:assert against host Node, case by case", () => {
   }
   it("async cases (rejects, doesNotReject)", async () => {
     expect(await asyncCases(assert)).toEqual(await asyncCases(nodeAssert));
+  });
+  it("with util.inspect.defaultOptions.colors set", () => {
+    const theirs = colorCases(nodeAssert, nodeUtil);
+    expect(theirs.join("\n")).toContain("\\u001b[33m");
+    expect(colorCases(assert, ourUtil)).toEqual(theirs);
   });
   it("CallTracker", () => {
     expect(quiet(() => trackerCases(assert))).toEqual(quiet(() => trackerCases(nodeAssert)));
