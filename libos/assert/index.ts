@@ -1,7 +1,10 @@
 // libos/assert/index.ts — `node:assert`: the default export is assert() itself (ok) carrying every assertion,
 // AssertionError, CallTracker (deprecated: DEP0173 on construction) and `strict` (assert/strict: equal and deepEqual
 // are the strict forms); the same functions as named exports. Messages and diffs are Node 20's
-// (assertion_error.ts); see assert.ts for the one difference (assert(x) cannot quote its source expression).
+// (assertion_error.ts), checked against host Node by test/unit/assert and test/e2e/assert_util.test.ts.
+// Known differences: assert(x) without a message cannot quote its source expression (see assert.ts); a Promise in a
+// message shows as "Promise { <pending> }" whatever its state (util.inspect cannot read a promise's state on this
+// engine); messages are never coloured (Node colours them only when stderr is a colour terminal; an image's is not).
 // Layer: libos. Depends on assert.ts, assertion_error.ts, call_tracker.ts and libos/util/functions.ts.
 
 import { deprecate } from "../util/functions.ts";
