@@ -213,4 +213,18 @@ export const SourceMap = class SourceMap {
 
 (Module as unknown as { SourceMap: unknown }).SourceMap = SourceMap;
 
+// Node's other names on the module object, as named exports too (`import { findSourceMap } from "node:module"`).
+export const _cache = Module._cache;
+export const _pathCache = Module._pathCache;
+export const _extensions = Module._extensions;
+export const globalPaths = Module.globalPaths;
+export const _nodeModulePaths = Module._nodeModulePaths;
+export const _load = Module._load;
+export const _resolveFilename = Module._resolveFilename;
+export const syncBuiltinESMExports = Module.syncBuiltinESMExports;
+export const findSourceMap = Module.findSourceMap;
+export const runMain = Module.runMain;
+export const wrap = Module.wrap;
+export const wrapper = Module.wrapper;
+
 export default Module;

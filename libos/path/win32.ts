@@ -457,5 +457,6 @@ const win32 = {
 win32.win32 = win32;
 
 export const posix = posixPath;
+export const _makeLong = toNamespacedPath;
 export { win32 };
 export default win32;
