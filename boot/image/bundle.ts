@@ -179,7 +179,7 @@ const builtinsPlugin: esbuild.Plugin = {
   name: "unijs-builtins",
   setup(build) {
     // npm ports of Node modules (readable-stream, ...) ask for the `process` package by "process/": use ours.
-    build.onResolve({ filter: /^process\/?$/ }, () => ({ path: join(ROOT, BUILTINS.process) }));
+    build.onResolve({ filter: /^process\/$/ }, () => ({ path: join(ROOT, "libos/process/shim.ts") }));
     // readable-stream's index requires "stream" only to offer Node's own streams when READABLE_STREAM=disable: give
     // it nothing. Resolved to libos/stream it is a cycle, and a module that imports libos/stream before the app
     // requires "stream" left the app a copy of the half-initialised exports (PassThrough undefined).

@@ -121,7 +121,11 @@ export class Process extends EventEmitter {
     this.argv = config.argv.slice();
     this.env = { ...config.env };
     this.on("warning", printWarning);                // Node's default listener (apps may remove it)
+    for (const setup of Process.setups) setup(this);
   }
+
+  /** Run on the process once it exists, by the optional parts that were installed before it (signals.ts). */
+  static readonly setups: ((proc: Process) => void)[] = [];
 
   /** Without a file system in the image (no node:fs import) the working directory is only a path. */
   private cwdPath = INITIAL_CWD;

@@ -9,6 +9,7 @@
 //    handles do, without keeping the loop alive; without, the default action runs at once: terminating signals stop the machine with 128 + number and no
 //    'exit' event (as a process killed by a signal has none); SIGCHLD, SIGCONT, SIGURG, SIGWINCH and SIGPIPE (which
 //    Node ignores) do nothing, and neither do the stop signals (a unikernel has nobody to continue it).
+// Adding a listener for SIGKILL or SIGSTOP throws, as in Node (a 'newListener' listener on process, as Node's).
 // Installed into Process.prototype (kill) and the power button only in images whose code names a signal or kill
 // (boot/image/globals.ts); elsewhere a power-down request goes unanswered, as on a guest without ACPI.
 // Layer: libos. Depends on kernel/event_loop, libos/util/errors, power_button.ts.
@@ -95,8 +96,15 @@ export function powerButtonSignal(proc: SignalProcess): number {
   return proc.listenerCount("SIGTERM") === 0 && proc.listenerCount("SIGINT") > 0 ? SIGNALS.SIGINT : SIGNALS.SIGTERM;
 }
 
-/** Adds process.kill and starts watching the power button (the bundle calls this before the app runs). */
+/** Node's check when a listener is added: SIGKILL and SIGSTOP cannot be caught ("uv_signal_start EINVAL"). */
+export function checkSignalListener(event: unknown): void {
+  if (event === "SIGKILL" || event === "SIGSTOP") throw errnoError("EINVAL", -22, "uv_signal_start");
+}
+
+/** Adds process.kill, the listener check, and starts watching the power button (the bundle calls this before the
+ *  app runs). */
 export function install(): void {
+  Process.setups.push((proc) => proc.on("newListener", checkSignalListener));
   Object.defineProperty(Process.prototype, "kill", {
     value: function kill_(this: SignalProcess, pid: unknown, sig?: unknown) { return kill(this, pid, sig); },
     writable: true, configurable: true,

@@ -55,14 +55,13 @@ type Callback = (err?: Error | null) => void;
 
 /** A terminal writer to the serial console (fd 1 or 2). */
 export class WriteStream extends Writable {
-  readonly fd: number;
   readonly isTTY = true;
   columns = 80;
   rows = 24;
 
   constructor(fd: number) {
     super({ decodeStrings: false });
-    this.fd = checkFd(fd, [1, 2]);
+    checkFd(fd, [1, 2]);                           // no `fd` property: Node's tty streams have none either
   }
 
   override _write(chunk: unknown, _encoding: string, callback: Callback): void {

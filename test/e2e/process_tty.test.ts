@@ -105,6 +105,16 @@ describe("process.stdin from the serial console", () => {
   });
 });
 
+describe("Node's documentation example", () => {
+  it("readline/promises with stdin/stdout imported from node:process and a top-level await answers what is typed", async () => {
+    const expected = hostRun("docs_question.mjs", "great\n");
+    const img = await buildFixture(fixture("docs_question.mjs"));
+    const r = await interact(img.path, /Node\.js\? $/, (g) => g.write("great\n"), { input: true });
+    expect(r.code).toBe(0);
+    expect(r.output).toBe(expected);
+  });
+});
+
 describe("shutdown requests from the hypervisor", () => {
   for (const machine of ["microvm", "pc"] as const) {
     it(`${machine}: system_powerdown reaches the app's SIGTERM handler, which closes its http server; the app ends with 0`, async () => {
