@@ -4,7 +4,8 @@
 // (assertion_error.ts), checked against host Node by test/unit/assert and test/e2e/assert_util.test.ts.
 // Known differences: assert(x) without a message cannot quote its source expression (see assert.ts); a Promise in a
 // message shows as "Promise { <pending> }" whatever its state (util.inspect cannot read a promise's state on this
-// engine); messages are never coloured (Node colours them only when stderr is a colour terminal; an image's is not).
+// engine); the diff's +/- markers are never coloured (Node colours them only when stderr is a colour terminal; an
+// image's is not).
 // Layer: libos. Depends on assert.ts, assertion_error.ts, call_tracker.ts and libos/util/functions.ts.
 
 import { deprecate } from "../util/functions.ts";
