@@ -8,14 +8,14 @@ type Impl = { MessageChannel: typeof globalThis.MessageChannel; BroadcastChannel
 async function scenario(I: Impl): Promise<string[]> {
   const log: string[] = [];
   const { port1, port2 } = new I.MessageChannel();
-  port2.addEventListener("message", (e) => log.push(`listener ${JSON.stringify([...(e.data.m as Map<number, number>)])} ${e.origin === ""} ${e.source} ${e.ports.length} ${e.type}`));
+  port2.addEventListener("message", (ev) => { const e = ev as MessageEvent; return  log.push(`listener ${JSON.stringify([...(e.data.m as Map<number, number>)])} ${e.origin === ""} ${e.source} ${e.ports.length} ${e.type}`); });
   port1.postMessage({ m: new Map([[1, 2]]) });
   port1.postMessage({ m: new Map() });
   Promise.resolve().then(() => log.push("micro"));
   try { (port1.postMessage as () => void)(); } catch (e) { log.push(`${(e as { code: string }).code} ${(e as Error).message}`); }
   try { port1.postMessage(() => 1); } catch (e) { log.push(`${(e as Error).name}`); }
   const other = new I.MessageChannel();
-  other.port2.onmessage = (e) => log.push(`onmessage ${e.data}`);
+  (other.port2 as unknown as { onmessage: (e: MessageEvent) => void }).onmessage = (e) => log.push(`onmessage ${e.data}`);
   other.port1.postMessage("x");
   const b1 = new I.BroadcastChannel("chan"), b2 = new I.BroadcastChannel("chan"), b3 = new I.BroadcastChannel("other");
   b2.onmessage = (e) => log.push(`bc ${(e as MessageEvent).data} ${b2.name}`);
