@@ -1,7 +1,7 @@
 // libos/web/streams/writable_stream.ts — the WHATWG WritableStream (Streams Standard §5) as Node 20 exposes it:
 // the stream, WritableStreamDefaultController (with its `signal`) and WritableStreamDefaultWriter, with the spec's
 // erroring/abort/close state machine and backpressure, and Node's errors (ERR_INVALID_STATE, ERR_INVALID_THIS).
-// Layer: libos (web platform). No side effects at import.
+// Layer: libos (web platform). Depends on libos/web/abort.ts (the controller's signal). No side effects at import.
 import {
   deferred, dequeueValue, kIsClosedPromise, kIsErrored, kIsWritable, enqueueValueWithSize, extractHighWaterMark, extractSizeAlgorithm, inspectAs, invalidArgType,
   invalidState, invalidThis, invalidValue, isObject, kInspect, markHandled, peekQueueValue, promiseCall, resetQueue,
@@ -9,6 +9,7 @@ import {
 } from "./_util.ts";
 import { webidlClass } from "../_util.ts";
 import { nodeError } from "../../util/errors.ts";
+import { AbortController as AbortControllerClass } from "../abort.ts";
 
 type WState = "writable" | "closed" | "erroring" | "errored";
 
@@ -422,12 +423,7 @@ export class WritableStreamDefaultController<W = any> {
   get signal(): AbortSignal {
     if (!(this instanceof WritableStreamDefaultController)) throw invalidThis("WritableStreamDefaultController");
     if (this._abortController === undefined) {
-      const AC = (globalThis as { AbortController?: typeof AbortController }).AbortController;
-      if (typeof AC !== "function") {
-        throw nodeError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
-          "WritableStreamDefaultController.signal needs AbortController, which this image does not install (mention AbortController in the app)");
-      }
-      this._abortController = new AC();
+      this._abortController = new AbortControllerClass() as unknown as AbortController;
       if (this._aborted) this._abortController.abort(this._abortReason);
     }
     return this._abortController.signal;
