@@ -3,7 +3,8 @@
 // so the uncaught exception is routed to the domain that was active ('error' with er.domain, er.domainThrown).
 // Callbacks scheduled while a domain is active (timers, immediates, nextTick, queueMicrotask) run inside it, and
 // an 'error' emitted with no listener by an emitter added to a domain goes to the domain. These hooks are set the
-// first time a domain is created, so only images that use domains carry or pay for them.
+// first time a domain is created, so only images that use domains carry or pay for them. Emitters created while a
+// domain is active join it, and their listeners run inside it.
 // Layer: libos. Depends on libos/events.
 
 import EventEmitter from "../events/index.ts";
@@ -148,18 +149,31 @@ function installHooks(): void {
     if (d && d._errorHandler(er)) return;
     if (p.listenerCount("uncaughtException") <= 1) throw er;   // only ours: fatal, as without domains
   });
-  // An 'error' with no listener on an emitter that belongs to a domain goes to the domain.
-  const proto = (EventEmitter as unknown as { prototype: { emit: Fn } }).prototype;
+  // Emitters made while a domain is active belong to it (EventEmitter.init is looked up at each construction).
+  const EE = EventEmitter as unknown as { init: Fn; usingDomains: boolean; prototype: { emit: Fn } };
+  const init = EE.init;
+  EE.usingDomains = true;
+  EE.init = function (this: object, ...args: unknown[]) {
+    Object.defineProperty(this, "domain", { value: null, writable: true, configurable: true, enumerable: false });
+    if (active && !(this instanceof Domain)) (this as { domain: Domain | null }).domain = active;
+    return init.apply(this, args);
+  };
+  // An emitter's listeners run inside its domain; an 'error' nobody listens to goes to the domain.
+  const proto = EE.prototype;
   const emit = proto.emit;
   proto.emit = function (this: { domain?: Domain | null; listenerCount(t: unknown): number }, type: unknown, ...args: unknown[]) {
     const d = this.domain;
-    if (type === "error" && d && d !== (this as unknown) && this.listenerCount("error") === 0) {
+    if (!d || d === (this as unknown)) return emit.call(this, type, ...args);
+    if (type === "error" && this.listenerCount("error") === 0) {
       const er = args[0];
       if (er !== null && typeof er === "object") Object.assign(er as DomainError, { domainEmitter: this, domain: d, domainThrown: false });
       d.emit("error", er);
       return false;
     }
-    return emit.call(this, type, ...args);
+    d.enter();
+    const ret = emit.call(this, type, ...args);
+    d.exit();
+    return ret;
   };
 }
 
