@@ -8,7 +8,6 @@
 // No content decoding: requests do not offer gzip/deflate (so servers send identity bodies).
 // Layer: libos (web). Depends on libos/http (client), ./request.ts, ./response.ts, ./headers.ts, libos/web/streams.
 import type { IncomingMessage } from "../../http/incoming.ts";
-import { request as httpRequest } from "../../http/client.ts";
 import { nodeError } from "../../util/errors.ts";
 import { TextEncoder } from "../../util/text_codec.ts";
 import { URL } from "../../url/index.ts";
@@ -23,6 +22,12 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 const MAX_REDIRECTS = 20;
 
 const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
+
+/** node:http's request, loaded on the first fetch: the globals are installed before the runtime defines `process`,
+ *  which node:http's streams read when they load (a require() makes the bundler load them late). */
+function httpRequest(...args: Parameters<typeof import("../../http/client.ts").request>) {
+  return (require("../../http/client.ts") as typeof import("../../http/client.ts")).request(...args);
+}
 
 interface Attempt {
   method: string;
@@ -61,7 +66,7 @@ async function run(req: RequestState): Promise<Response> {
     const status = res.statusCode ?? 0;
     const location = REDIRECTS.has(status) ? res.headers.location : undefined;
     if (location === undefined || req.redirect === "manual") return toResponse(res, method, urlList, signal);
-    res.resume();                                        // the redirect's own body is not wanted
+    await drain(res);                                    // the redirect's own body is not wanted; its socket is
     if (req.redirect === "error") throw failed(new Error("unexpected redirect"));
     if (redirects + 1 > MAX_REDIRECTS) throw failed(new Error("redirect count exceeded"));
     let next: URL;
@@ -83,6 +88,22 @@ async function run(req: RequestState): Promise<Response> {
     url = next;
     urlList.push(next.href);
   }
+}
+
+/** Reads a response to its end (so its keep-alive socket goes back to the agent before the next request). */
+function drain(res: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if ((res as unknown as { readableEnded?: boolean }).readableEnded) {
+      setImmediate(resolve);
+      return;
+    }
+    // After 'end' the client hands the socket back to the agent on a later tick: continue after that.
+    const later = () => setImmediate(resolve);
+    res.on("end", later);
+    res.on("close", later);
+    res.on("error", () => resolve());
+    res.resume();
+  });
 }
 
 async function requestBody(b: BodyState | null): Promise<Uint8Array | ReadableStream<Uint8Array> | null> {
