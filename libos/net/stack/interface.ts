@@ -253,6 +253,7 @@ export class NetInterface {
    */
   sendIpv4(dst: number, protocol: number, length: number, fill: (payload: Uint8Array) => void, src?: number): boolean {
     const local = this.isLocal(dst);
+    if (!local && src !== undefined && isLoopback(src)) return false;   // a loopback source never goes on a wire
     const hop = local ? dst : this.route(dst);
     if (hop < 0) return false;
     const repr: Ipv4Repr = {

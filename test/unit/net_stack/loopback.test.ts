@@ -115,6 +115,9 @@ describe("the IP layer's loopback interface", () => {
     expect(link.a.outbox).toEqual([]);                         // not even an ARP request
     expect(got).toEqual([`${LO}>${parseIpv4("127.0.0.7")}`, `${parseIpv4("10.0.2.15")}>${parseIpv4("10.0.2.15")}`]);
     expect(ifc.lo.stats.packets).toBe(2);
+    // A socket bound to 127.0.0.1 cannot send to the outside: a loopback source never goes on the wire.
+    expect(ifc.sendUdp(5000, parseIpv4("10.0.2.2"), 7, new Uint8Array(1), LO)).toBe(false);
+    expect(link.a.outbox).toEqual([]);
   });
 
   it("drops datagrams from the wire that claim a loopback source or destination (martians)", () => {
