@@ -9,7 +9,7 @@ import { lookup } from "../dns/index.ts";
 import { EventEmitter } from "../events/index.ts";
 import { isIP } from "../net/ip.ts";
 import { netRuntime } from "../net/runtime.ts";
-import { formatIpv4, isIpv4, parseIpv4 } from "../net/wire/index.ts";
+import { formatIpv4, isIpv4, isLoopback, parseIpv4 } from "../net/wire/index.ts";
 
 export interface RemoteInfo { address: string; family: "IPv4"; port: number; size: number }
 type SendCallback = (err: Error | null, bytes?: number) => void;
@@ -115,7 +115,8 @@ export class Socket extends EventEmitter {
       }
       const ok = rt.ifc.sendUdp(this.port, dst, port, data, this.local !== 0 ? this.local : undefined);
       rt.kick();
-      const code = ok ? "" : local ? "ENOBUFS" : rt.ifc.dev === null ? "ENETUNREACH" : "EHOSTUNREACH";
+      const code = ok ? "" : local ? "ENOBUFS" : isLoopback(this.local) ? "EINVAL"      // bound to 127.x (as Linux)
+        : rt.ifc.dev === null ? "ENETUNREACH" : "EHOSTUNREACH";
       const err = ok ? null : errno(`send ${code} ${ip}:${port}`, code, "send", { address: ip, port });
       process.nextTick(() => (cb ? cb(err, ok ? data.length : undefined) : err && this.emit("error", err)));
     };
