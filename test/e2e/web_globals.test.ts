@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { startGuest } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
 import { startServer } from "../fixtures/web_globals/server.mjs";
-import { ACCEL, buildFixture } from "../helpers/guest.ts";
+import { ACCEL, boot, buildFixture } from "../helpers/guest.ts";
 
 const FIXTURE = join(ROOT, "test/fixtures/web_globals/main.mjs");
 const shared = (t: string) => t.split("\n").filter((l) => !l.startsWith("only: "));
@@ -36,4 +36,19 @@ describe("web globals against host Node 20", () => {
       server.close();
     }
   }, 600_000);
+});
+
+describe("tree-shaking", () => {
+  it("an image naming only AbortController carries no fetch, http or streams; hello carries no web globals", async () => {
+    const img = await buildFixture(join(ROOT, "test/fixtures/web_globals/abort_only.mjs"));
+    const paths = img.modules.map((m) => m.path);
+    expect(paths).toContain("libos/web/abort.ts");
+    expect(paths.filter((p) => /^libos\/(web\/fetch|web\/streams|web\/blob|web\/structured_clone|http)\//.test(p) ||
+      p === "libos/web/blob.ts" || p === "libos/web/structured_clone.ts")).toEqual([]);
+    const r = await boot(img.path, { timeoutMs: 120_000 });
+    expect(r.output).toContain("aborted AbortError\n");
+    expect(r.code).toBe(0);
+    const hello = await buildFixture(join(ROOT, "examples/hello"));
+    expect(hello.modules.map((m) => m.path).filter((p) => p.startsWith("libos/web") || p.startsWith("libos/globals"))).toEqual([]);
+  }, 300_000);
 });
