@@ -78,12 +78,10 @@ export class MessagePort extends EventTarget {
     const data = structuredClone(message, opts?.transfer ? { transfer: opts.transfer } : undefined);
     const other = s.other;
     if (s.closed || !other) return;
-    later(() => {
-      const o = pst(other);
-      if (o.closed) return;
-      o.queue.push(data);
-      flush(other);
-    });
+    const o = pst(other);
+    if (o.closed) return;
+    o.queue.push(data);                   // queued now (receiveMessageOnPort sees it, as in Node), delivered later
+    later(() => flush(other));
   }
 
   start(): void {
@@ -133,6 +131,14 @@ export class MessagePort extends EventTarget {
   }
 }
 webidlClass(MessagePort, "MessagePort");
+/** worker_threads.receiveMessageOnPort: the next message queued for `port` ({ message }), taken now, or undefined.
+ *  Reached through a registered symbol, so node:worker_threads needs no import of this file. */
+Object.defineProperty(MessagePort, Symbol.for("unijs.receiveMessageOnPort"), {
+  value: (port: MessagePort): { message: unknown } | undefined => {
+    const s = pst(port);
+    return s.queue.length && !s.closed ? { message: s.queue.shift() } : undefined;
+  },
+});
 
 export class MessageChannel {
   readonly port1: MessagePort;

@@ -49,10 +49,14 @@ export function isMarkedAsUntransferable(object: unknown): boolean {
 export const moveMessagePortToContext = unsupportedFunction("worker_threads.moveMessagePortToContext",
   "vm contexts cannot receive message ports here", 2);
 
-/** Takes one message from a port synchronously: ports here deliver through the event loop only. */
-export function receiveMessageOnPort(port: unknown): never {
-  if (!MessagePort || !(port instanceof MessagePort)) throw invalidArgType("port", "MessagePort instance", port);
-  throw unsupportedError("worker_threads.receiveMessageOnPort()", "ports deliver their messages through the event loop only");
+/** Takes the next message queued for a port synchronously ({ message }), or undefined when there is none. */
+export function receiveMessageOnPort(port: unknown): { message: unknown } | undefined {
+  const take = (MessagePort as unknown as Record<symbol, ((p: unknown) => { message: unknown } | undefined) | undefined> | undefined)
+    ?.[Symbol.for("unijs.receiveMessageOnPort")];
+  if (!MessagePort || !(port instanceof MessagePort) || !take) {
+    throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "port" argument must be a MessagePort instance');
+  }
+  return take(port);
 }
 
 /** There is no other thread to send to. */
