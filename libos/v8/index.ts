@@ -172,7 +172,7 @@ export class Serializer {
     throw new (this._getDataCloneError as unknown as ErrorConstructor)(`Unserializable host object: ${String(object)}`);
   }
 
-  _getDataCloneError = Error;
+  declare _getDataCloneError: ErrorConstructor;
 
   _getSharedArrayBufferId(_sab: unknown): number {
     throw new (this._getDataCloneError as unknown as ErrorConstructor)("SharedArrayBuffer could not be cloned.");
@@ -182,6 +182,9 @@ export class Serializer {
     this[kWriter].treatViewsAsHostObjects = !!flag;
   }
 }
+
+/** The class of the error a value that cannot be cloned raises (subclasses may replace it). */
+Serializer.prototype._getDataCloneError = Error;
 
 /** V8's ValueDeserializer as Node exposes it. */
 export class Deserializer {
