@@ -2,7 +2,7 @@
 // ECMA-402 defines over it) for images whose code mentions Intl (boot/image/globals.ts). The engine has no Intl;
 // libos/intl/load.ts builds one for en-US from pinned polyfills. Building it runs ~1 MB of code and CLDR data, so
 // it happens the first time the app reads `Intl` or calls toLocaleString/toLocaleDateString/toLocaleTimeString/
-// localeCompare, not at boot.
+// localeCompare, not at boot. Date#toString/toTimeString get V8's zone name after the offset.
 // Layer: libos (globals). Depends on libos/intl/load.ts.
 
 import { loadIntl } from "../intl/load.ts";
@@ -39,4 +39,12 @@ export function install(): void {
   loadOnCall(Date.prototype, "toLocaleDateString");
   loadOnCall(Date.prototype, "toLocaleTimeString");
   loadOnCall(String.prototype, "localeCompare");
+  // V8 names the time zone after the offset, from ICU ("GMT+0000 (Coordinated Universal Time)"); the guest is in UTC.
+  for (const name of ["toString", "toTimeString"] as const) {
+    const engine = Date.prototype[name] as (this: Date) => string;
+    Object.defineProperty(Date.prototype, name, {
+      value: { [name](this: Date) { const s = engine.call(this); return s.endsWith(" GMT+0000") ? `${s} (Coordinated Universal Time)` : s; } }[name],
+      writable: true, configurable: true, enumerable: false,
+    });
+  }
 }
