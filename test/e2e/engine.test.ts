@@ -128,7 +128,6 @@ const KNOWN_GAPS: Record<string, string> = {
   "RegExp v flag": "QuickJS 2025-04-26 has no /v (unicode sets): new RegExp(src, 'v') throws a SyntaxError",
   "resizable ArrayBuffer": "QuickJS 2025-04-26 has no resizable ArrayBuffer (resize/maxByteLength)",
   "WebAssembly": "no WebAssembly in QuickJS",
-  "Date#toString": "without Intl: no time zone name in parentheses",
   "Function#toString": "function source is left out of the bytecode unless the image is built with --keep-source",
   "Symbol.dispose": "explicit resource management is not in QuickJS 2025-04-26",
   ...Object.fromEntries(["Buffer", "URL", "URLSearchParams", "TextEncoder", "TextDecoder", "structuredClone", "atob",
