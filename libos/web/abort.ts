@@ -12,8 +12,9 @@ import { EventTarget } from "./event_target.ts";
 interface SignalState {
   aborted: boolean;
   reason: unknown;
-  /** Signals made by AbortSignal.any() over this one. */
-  dependants: Set<AbortSignal> | null;
+  /** Signals made by AbortSignal.any() over this one (held weakly where the engine can: a long-lived source must not
+   *  keep every any() signal made over it alive). */
+  dependants: Set<{ deref(): AbortSignal | undefined }> | null;
   onabort: { handler: unknown; listener: (e: unknown) => void } | null;
 }
 
@@ -37,7 +38,12 @@ function abortSignal(signal: AbortSignal, reason: unknown): void {
   signal.dispatchEvent(trustedEvent("abort"));
   const deps = s.dependants;
   s.dependants = null;
-  if (deps) for (const d of deps) abortSignal(d, reason);
+  if (deps) {
+    for (const ref of deps) {
+      const d = ref.deref();
+      if (d) abortSignal(d, reason);
+    }
+  }
 }
 
 type SetTimeout = (fn: () => void, ms: number) => { unref?(): unknown };
@@ -109,7 +115,8 @@ export class AbortSignal extends EventTarget {
         return out;
       }
     }
-    for (const src of signals) (sst(src).dependants ??= new Set()).add(out);
+    const ref = typeof WeakRef === "function" ? new WeakRef(out) : { deref: () => out };
+    for (const src of signals) (sst(src).dependants ??= new Set()).add(ref);
     return out;
   }
 

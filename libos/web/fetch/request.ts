@@ -60,14 +60,10 @@ function oneOf(v: unknown, allowed: string[]): string {
   return s;
 }
 
-/** A signal that aborts when `parent` does (Request's own signal). */
+/** A signal that aborts when `parent` does (Request's own signal): AbortSignal.any() over it, which its source
+ *  holds weakly, so one long-lived signal used for many requests does not keep them all alive. */
 function follow(parent: AbortSignal | null | undefined): AbortSignal {
-  const ac = new AbortController();
-  if (parent) {
-    if (parent.aborted) ac.abort(parent.reason);
-    else parent.addEventListener("abort", () => ac.abort(parent.reason), { once: true });
-  }
-  return ac.signal;
+  return parent ? AbortSignal.any([parent]) : new AbortController().signal;
 }
 
 export class Request {
