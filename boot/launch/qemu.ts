@@ -10,7 +10,8 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { APP_EXIT_MAX, decodeQemuStatus, LAUNCH, type Outcome } from "../exit_codes.ts";
 
@@ -47,6 +48,7 @@ export interface BootOptions {
 /** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
 export type NetBackend =
   | { kind: "user"; hostfwd?: { proto: "tcp" | "udp"; hostPort: number; guestPort: number }[];
+      /** Guest connections to guestIp:guestPort reach 127.0.0.1:hostPort (each one its own host connection). */
       guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[] }
   | { kind: "udp"; localPort: number; remotePort: number }
   /** A tap device inside a network namespace the caller created (tests); QEMU is started inside it. */
@@ -83,7 +85,9 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
   const n = o.net;
   if (n?.kind === "user") {
     const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
-    const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-tcp:127.0.0.1:${f.hostPort}`).join("");
+    // guestfwd's "cmd:" form runs the bridge once per connection (its "tcp:" form is one connection for the run).
+    const bridge = `${process.execPath} ${join(dirname(fileURLToPath(import.meta.url)), "tcp_bridge.cjs")}`;
+    const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-cmd:${bridge} ${f.hostPort}`).join("");
     args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "tap") {
     const mtu = n.mtu ? `,host_mtu=${n.mtu}` : "";

@@ -56,6 +56,7 @@ export const MBEDTLS = {
   sha256: "8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a",
   topDir: "mbedtls-3.6.6",
   cacheDir: join(CACHE, "mbedtls-3.6.6"),
+  patches: [join(HERE, "patches/mbedtls/0001-tls12-rsa-pss-server-key-exchange.patch")],
 };
 
 /** libsodium 1.0.18 (node:crypto's Ed25519, which Mbed TLS lacks; Debian 13's libsodium 1.0.18-1+deb13u1, the

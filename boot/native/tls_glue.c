@@ -65,6 +65,7 @@ struct tls_sess {
     size_t in_off, in_len, in_cap, out_len, out_cap;
     char servername[256];           /* server: the name the client asked for (SNI) */
     int resumed;                    /* the handshake resumed a session (a ticket, or a TLS 1.2 session id) */
+    int alert;                      /* the description of the last fatal alert received (-1: none) */
 };
 
 static JSClassID conf_class, sess_class;
@@ -376,6 +377,7 @@ static JSValue hal_tls_session(JSContext *ctx, JSValueConst this_val, int argc, 
     if (!s) return JS_ThrowOutOfMemory(ctx);
     mbedtls_ssl_init(&s->ssl);
     s->conf = c;
+    s->alert = -1;
     c->refs++;
     int err = mbedtls_ssl_setup(&s->ssl, &c->conf);
     if (!err) {
@@ -448,6 +450,12 @@ static JSValue sess_pending(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_NewInt64(ctx, (int64_t)(s->in_len - s->in_off) + (int64_t)mbedtls_ssl_get_bytes_avail(&s->ssl));
 }
 
+/* After MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the alert record is still the current input message. */
+static void note_alert(struct tls_sess *s, int r) {
+    if (r == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && s->ssl.in_msg && s->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT)
+        s->alert = s->ssl.in_msg[1];
+}
+
 /* The handshake one step at a time, so whether it resumed a session can be read before its state is freed. */
 static JSValue sess_handshake(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)argc; (void)argv;
@@ -464,6 +472,7 @@ static JSValue sess_handshake(JSContext *ctx, JSValueConst this_val, int argc, J
         }
         if (r) break;
     }
+    note_alert(s, r);
     return JS_NewInt32(ctx, r);
 }
 
@@ -476,7 +485,7 @@ static JSValue sess_read(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     uint8_t *buf = js_malloc(ctx, (size_t)max);
     if (!buf) return JS_EXCEPTION;
     int r = mbedtls_ssl_read(&s->ssl, buf, (size_t)max);
-    if (r <= 0) { js_free(ctx, buf); return JS_NewInt32(ctx, r); }
+    if (r <= 0) { js_free(ctx, buf); note_alert(s, r); return JS_NewInt32(ctx, r); }
     JSValue ab = JS_NewArrayBufferCopy(ctx, buf, (size_t)r);
     js_free(ctx, buf);
     return ab;
@@ -517,6 +526,7 @@ static JSValue sess_info(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     JS_SetPropertyStr(ctx, o, "verify", JS_NewUint32(ctx, mbedtls_ssl_get_verify_result(&s->ssl)));
     set_str(ctx, o, "servername", s->servername[0] ? s->servername : NULL);
     JS_SetPropertyStr(ctx, o, "resumed", JS_NewBool(ctx, s->resumed));
+    JS_SetPropertyStr(ctx, o, "alert", JS_NewInt32(ctx, s->alert));
     return o;
 }
 

@@ -26,6 +26,8 @@ export interface NativeTlsInfo {
   verify: number;
   servername: string | null;
   resumed: boolean;
+  /** The description of the last fatal alert the peer sent (-1: none). */
+  alert: number;
 }
 
 /** One connection: ciphertext in with feed(), out with take(); plaintext through read()/write(). */

@@ -44,9 +44,25 @@ function sslError(code: string, reason: string, native?: number): Error & { code
   return e;
 }
 
-/** A handshake or record failure as Node reports it. */
-function failure(code: number): Error & { code: string } {
+/** Alerts as OpenSSL names them in its error reasons (RFC 8446 §6 numbers). */
+const ALERTS: Record<number, string> = {
+  10: "sslv3 alert unexpected message", 20: "sslv3 alert bad record mac", 40: "sslv3 alert handshake failure",
+  42: "sslv3 alert bad certificate", 43: "sslv3 alert unsupported certificate", 44: "sslv3 alert certificate revoked",
+  45: "sslv3 alert certificate expired", 46: "sslv3 alert certificate unknown", 47: "sslv3 alert illegal parameter",
+  48: "tlsv1 alert unknown ca", 49: "tlsv1 alert access denied", 50: "tlsv1 alert decode error",
+  51: "tlsv1 alert decrypt error", 70: "tlsv1 alert protocol version", 71: "tlsv1 alert insufficient security",
+  80: "tlsv1 alert internal error", 86: "tlsv1 alert inappropriate fallback", 90: "tlsv1 alert user cancelled",
+  109: "tlsv13 alert missing extension", 110: "tlsv1 unsupported extension", 112: "tlsv1 unrecognized name",
+  116: "tlsv13 alert certificate required", 120: "tlsv1 alert no application protocol",
+};
+
+/** A handshake or record failure as Node reports it (a fatal alert from the peer: OpenSSL's name for it). */
+function failure(code: number, alert = -1): Error & { code: string } {
   const c = tlsNative().tlsCodes;
+  if (code === c.FATAL_ALERT_MESSAGE && ALERTS[alert]) {
+    const reason = ALERTS[alert];
+    return sslError(`ERR_SSL_${reason.toUpperCase().replace(/ /g, "_")}`, reason, code);
+  }
   switch (code) {
     case c.BAD_PROTOCOL_VERSION: return sslError("ERR_SSL_UNSUPPORTED_PROTOCOL", "unsupported protocol", code);
     case c.INVALID_RECORD: return sslError("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number", code);
@@ -265,7 +281,7 @@ export class TLSSocket extends Socket {
         }
         return;
       } else {
-        this.fail(failure(r));
+        this.fail(failure(r, s.info().alert));
         return;
       }
     }
@@ -293,7 +309,7 @@ export class TLSSocket extends Socket {
       if (r === c.RECEIVED_NEW_SESSION_TICKET) { this.noteSession(); continue; }
       if (r === 0 || r === c.PEER_CLOSE_NOTIFY) { this.pushEof(); break; }
       this.flushCipher();
-      this.fail(failure(r));
+      this.fail(failure(r, s.info().alert));
       return;
     }
     this.flushCipher();
