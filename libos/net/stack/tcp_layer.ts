@@ -112,8 +112,9 @@ export class TcpLayer {
 
   /**
    * A peer that closed and at once opens the same four-tuple again can have its new SYN overtake its last FIN or
-   * ACK (QEMU's user networking does this), so the SYN meets FIN-WAIT or LAST-ACK instead of TIME-WAIT: RFC 5961
-   * answers it with a challenge ACK and the peer waits for its SYN retransmission (6 s from QEMU). The SYN is kept
+   * ACK on the way (reordering; a NAT or proxy that closes and opens through different sockets), so the SYN meets
+   * FIN-WAIT or LAST-ACK instead of TIME-WAIT: RFC 5961 answers it with a challenge ACK and the peer waits for its
+   * SYN retransmission (1 s from Linux, 6 s from QEMU's user networking). The SYN is kept
    * here for a moment; if the old connection reaches TIME-WAIT or CLOSED meanwhile, it is taken as if it had come
    * just then (a new incarnation only if RFC 6191 says so). Bounded in number and age.
    */
