@@ -173,7 +173,8 @@ export function netRuntime(): NetRuntime {
     const rt = (runtime = new NetRuntime(networkCard(), staticConfig()));
     // os.networkInterfaces() lists the card once the stack is up (libos/os/net_info.ts: no import of os here).
     registerNetworkInfo(() => rt.ifc.dev === null ? [] :
-      [{ mac: rt.ifc.mac, address: rt.ifc.config?.address ?? null, prefixLength: rt.ifc.config?.prefixLength ?? 0 }]);
+      [{ mac: rt.ifc.mac, address: rt.ifc.config?.address ?? null, prefixLength: rt.ifc.config?.prefixLength ?? 0,
+        hostName: rt.dhcp?.hostName ?? null }]);
   }
   return runtime;
 }

@@ -1,9 +1,9 @@
 // libos/os/index.ts — node:os for a unikernel: the machine's facts as the image sees them. Linux x86_64
 // conventions (process.platform is "linux"); one CPU (model from CPUID, speed from the TSC, busy/idle times from
 // the event loop); memory from the kernel's page accounting; network interfaces from the stack when the image has
-// one (else the loopback only); hostname from the image configuration (the app's name); the root user; priorities
-// kept per process. Node's names, lengths and argument errors. Layer: libos. Depends on kernel/platform, ./cpu,
-// ./idle, ./net_info, ./constants, libos/util/errors.
+// one (else the loopback only); hostname from the image configuration, DHCP, or the app's name; the root user;
+// priorities kept per process. Node's names, lengths and argument errors. Layer: libos. Depends on
+// kernel/platform, ./cpu, ./idle, ./net_info, ./constants, libos/util/errors.
 
 import { platform } from "../../kernel/platform.ts";
 import { formatIpv4 } from "../net/wire/ipv4_address.ts";
@@ -41,13 +41,16 @@ export const version = primitive(function getOSVersion(): string {
 });
 export const availableParallelism = primitive(function getAvailableParallelism(): number { return CPU_COUNT; });
 
-/** The image configuration's hostname if it has one, else the app's name made a valid host name, else "unijs". */
+/** The image configuration's hostname if it has one, else the one DHCP gave with the lease, else the app's name
+ *  made a valid host name, else "unijs". */
 export const hostname = primitive(function hostname(): string {
   let cfg: { hostname?: string; name?: string } = {};
   try {
     cfg = JSON.parse(platform().config()) as typeof cfg;
   } catch { /* no configuration: the default below */ }
   if (cfg.hostname) return cfg.hostname;
+  const leased = networkInfo().find((i) => i.hostName)?.hostName;
+  if (leased) return leased;
   const name = (cfg.name ?? "").toLowerCase().replace(/\.[a-z]+$/, "").replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   return name.slice(0, 63) || "unijs";
 });

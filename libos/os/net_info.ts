@@ -8,6 +8,8 @@ export interface NetworkInfo {
   /** null until DHCP (or the static settings) gave an address. */
   address: number | null;
   prefixLength: number;
+  /** The host name DHCP gave with the lease (option 12), if any. */
+  hostName?: string | null;
 }
 
 let describe: (() => NetworkInfo[]) | null = null;

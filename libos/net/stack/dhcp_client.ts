@@ -21,6 +21,8 @@ export class DhcpClient {
   private lease = { t1: 0, t2: 0, end: 0, server: 0, address: 0 };
   /** Called each time a lease is obtained or renewed with new settings. */
   onBound: (() => void) | null = null;
+  /** The host name the server gave with the lease (option 12), or null. */
+  hostName: string | null = null;
 
   constructor(private readonly ifc: NetInterface, private readonly random32: () => number,
               private readonly clock: () => number) {
@@ -130,6 +132,7 @@ export class DhcpClient {
       gateway: ack.router ?? 0,
       dns: ack.dnsServers ?? [],
     };
+    this.hostName = ack.hostName || null;
     this.state = "bound";
     this.boundAt = now;
     this.onBound?.();

@@ -10,6 +10,7 @@ export const DhcpOption = {
   SubnetMask: 1,
   Router: 3,
   DomainNameServer: 6,
+  HostName: 12,
   RequestedIp: 50,
   LeaseTime: 51,
   MessageType: 53,
@@ -46,6 +47,8 @@ export interface DhcpOptions {
   clientIdentifier: Uint8Array | null;
   /** Option 57. */
   maxMessageSize: number | null;
+  /** Option 12: the name the server gives the client (read only; os.hostname() reports it). */
+  hostName?: string | null;
 }
 
 /** Bytes `emitDhcpOptions` writes for `opts`. Throws WireError when an option exceeds 255 bytes. */
@@ -166,6 +169,10 @@ export function readDhcpOption(repr: DhcpOptions, code: number, b: Uint8Array, a
     case DhcpOption.MaxMessageSize:
       expectLength(code, len, 2);
       repr.maxMessageSize = get16(b, at);
+      return;
+    case DhcpOption.HostName:
+      if (len < 1) throw malformed("expected DHCP option 12 of at least 1 byte, found 0");
+      repr.hostName = String.fromCharCode(...b.subarray(at, at + len)).replace(/\0+$/, "");
       return;
     default:
       return;

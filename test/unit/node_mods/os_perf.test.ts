@@ -7,6 +7,7 @@ import { EventLoop, setLoop, loop } from "../../../kernel/event_loop.ts";
 import { setPlatform } from "../../../kernel/platform.ts";
 import os from "../../../libos/os/index.ts";
 import { registerNetworkInfo } from "../../../libos/os/net_info.ts";
+import { DhcpOption, readDhcpOption, type DhcpOptions } from "../../../libos/net/wire/dhcpv4_options.ts";
 import { Module, createRequire } from "../../../libos/module/index.ts";
 import { registerBuiltins } from "../../../libos/module/registry.ts";
 import { performance } from "../../../libos/perf_hooks/performance.ts";
@@ -64,6 +65,17 @@ describe("os", () => {
     }]);
     registerNetworkInfo(() => [{ mac: 1, address: null, prefixLength: 0 }]);   // DHCP not bound yet
     expect(Object.keys(os.networkInterfaces())).toEqual(["lo"]);
+  });
+
+  it("hostname: the name DHCP gave with the lease (option 12) wins over the app's name", () => {
+    const repr = {} as DhcpOptions;
+    const bytes = new TextEncoder().encode("xx guest-7\0");
+    readDhcpOption(repr, DhcpOption.HostName, bytes, 3, bytes.length - 3);
+    expect(repr.hostName).toBe("guest-7");
+    registerNetworkInfo(() => [{ mac: 1, address: 1, prefixLength: 8, hostName: repr.hostName }]);
+    expect(os.hostname()).toBe("guest-7");
+    registerNetworkInfo(() => []);
+    expect(os.hostname()).toBe("my-app");
   });
 
   it("priorities: this process has one; other pids are ESRCH SystemErrors; Node's validation", () => {
