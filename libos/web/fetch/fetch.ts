@@ -1,14 +1,13 @@
-// libos/web/fetch/fetch.ts — Node 20's fetch() over unijs's node:http client: http: URLs (https: rejects with a
-// cause saying TLS is not in unijs yet; data: URLs decode in place; other schemes "unknown scheme"), the request
+// libos/web/fetch/fetch.ts — Node 20's fetch() over unijs's node:http and node:https clients (http: and https: URLs;
+// data: URLs decode in place; other schemes "unknown scheme"; an image that fetches links TLS), the request
 // headers undici adds when absent (accept, accept-language, sec-fetch-mode, user-agent), bodies from memory or a
 // ReadableStream, redirects (follow up to 20, 303 and POST-on-301/302 become GET without a body, authorization
 // dropped across origins; "manual" returns the redirect; "error" fails), AbortSignal (rejects with the signal's
 // reason, also while the body streams), and responses whose body is a ReadableStream fed from the socket with
 // backpressure. Network failures reject with TypeError "fetch failed" and the cause, as in Node.
 // No content decoding: requests do not offer gzip/deflate (so servers send identity bodies).
-// Layer: libos (web). Depends on libos/http (client), ./request.ts, ./response.ts, ./headers.ts, libos/web/streams.
+// Layer: libos (web). Depends on libos/http (client), libos/https, ./request.ts, ./response.ts, ./headers.ts, libos/web/streams.
 import type { IncomingMessage } from "../../http/incoming.ts";
-import { nodeError } from "../../util/errors.ts";
 import { TextEncoder } from "../../util/text_codec.ts";
 import { URL } from "../../url/index.ts";
 import { ReadableStream } from "../streams/index.ts";
@@ -23,9 +22,11 @@ const MAX_REDIRECTS = 20;
 
 const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
 
-/** node:http's request, loaded on the first fetch: the globals are installed before the runtime defines `process`,
- *  which node:http's streams read when they load (a require() makes the bundler load them late). */
-function httpRequest(...args: Parameters<typeof import("../../http/client.ts").request>) {
+/** node:http's (or for https: node:https's) request, loaded on the first fetch: the globals are installed before the
+ *  runtime defines `process`, which node:http's streams read when they load (a require() makes the bundler load
+ *  them late). */
+function httpRequest(secure: boolean, ...args: Parameters<typeof import("../../http/client.ts").request>) {
+  if (secure) return (require("../../https/index.ts") as typeof import("../../https/index.ts")).request(...(args as unknown[]));
   return (require("../../http/client.ts") as typeof import("../../http/client.ts")).request(...args);
 }
 
@@ -57,11 +58,7 @@ async function run(req: RequestState): Promise<Response> {
   let headers = headerList(req.headers);
   const urlList = [req.url];
   for (let redirects = 0; ; redirects++) {
-    if (url.protocol === "https:") {
-      throw failed(nodeError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
-        "fetch of https: URLs is not available in unijs yet: TLS is not implemented (use http:)"));
-    }
-    if (url.protocol !== "http:") throw failed(new Error("unknown scheme"));
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw failed(new Error("unknown scheme"));
     const res = await send({ method, url, headers, body }, signal);
     const status = res.statusCode ?? 0;
     const location = REDIRECTS.has(status) ? res.headers.location : undefined;
@@ -124,7 +121,8 @@ function send(a: Attempt, signal: RequestState["signal"]): Promise<IncomingMessa
     for (const [k, v] of defaults) if (!(k in headers)) headers[k] = v;
     if (a.body instanceof Uint8Array && !("content-length" in headers)) headers["content-length"] = String(a.body.byteLength);
     else if (a.body === null && (a.method === "POST" || a.method === "PUT") && !("content-length" in headers)) headers["content-length"] = "0";
-    const port = a.url.port ? Number(a.url.port) : 80;
+    const secure = a.url.protocol === "https:";
+    const port = a.url.port ? Number(a.url.port) : secure ? 443 : 80;
     const host = a.url.hostname.startsWith("[") ? a.url.hostname.slice(1, -1) : a.url.hostname;
     let settled = false;
     const onAbort = () => {
@@ -133,7 +131,8 @@ function send(a: Attempt, signal: RequestState["signal"]): Promise<IncomingMessa
       req.destroy();
       reject(signal.reason);
     };
-    const req = httpRequest({ method: a.method, host, port, path: a.url.pathname + a.url.search, headers }, (res) => {
+    const options = { method: a.method, host, port, path: a.url.pathname + a.url.search, headers };
+    const req = httpRequest(secure, options, (res) => {
       signal.removeEventListener("abort", onAbort);
       if (settled) {
         res.destroy();
