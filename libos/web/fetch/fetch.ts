@@ -5,11 +5,12 @@
 // dropped across origins; "manual" returns the redirect; "error" fails), AbortSignal (rejects with the signal's
 // reason, also while the body streams), and responses whose body is a ReadableStream fed from the socket with
 // backpressure. Network failures reject with TypeError "fetch failed" and the cause, as in Node.
-// No content decoding: requests do not offer gzip/deflate (so servers send identity bodies).
+// Like Node, requests offer "gzip, deflate" and such response bodies are decoded (zlib, through DecompressionStream).
 // Layer: libos (web). Depends on libos/http (client), libos/https, ./request.ts, ./response.ts, ./headers.ts, libos/web/streams.
 import type { IncomingMessage } from "../../http/incoming.ts";
 import { TextEncoder } from "../../util/text_codec.ts";
 import { URL } from "../../url/index.ts";
+import { DecompressionStream } from "../streams/compression_streams.ts";
 import { ReadableStream } from "../streams/index.ts";
 import { consumeBody, type BodyState } from "./body.ts";
 import { appendHeader, Headers, headerList, setGuard } from "./headers.ts";
@@ -117,7 +118,8 @@ function send(a: Attempt, signal: RequestState["signal"]): Promise<IncomingMessa
       const prev = headers[k];
       headers[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    const defaults: [string, string][] = [["accept", "*/*"], ["accept-language", "*"], ["sec-fetch-mode", "cors"], ["user-agent", "node"]];
+    const defaults: [string, string][] = [["accept", "*/*"], ["accept-language", "*"], ["sec-fetch-mode", "cors"], ["user-agent", "node"],
+      ["accept-encoding", "gzip, deflate"]];
     for (const [k, v] of defaults) if (!(k in headers)) headers[k] = v;
     if (a.body instanceof Uint8Array && !("content-length" in headers)) headers["content-length"] = String(a.body.byteLength);
     else if (a.body === null && (a.method === "POST" || a.method === "PUT") && !("content-length" in headers)) headers["content-length"] = "0";
@@ -189,7 +191,12 @@ function toResponse(res: IncomingMessage, method: string, urlList: string[], sig
   if (method === "HEAD" || NULL_BODY.has(status)) {
     res.resume();
   } else {
-    body = { source: null, stream: socketStream(res, signal), used: false, length: null };
+    let stream: ReadableStream<Uint8Array> = socketStream(res, signal);
+    // undici decodes the codings it offers (the Content-Encoding header stays, as in Node).
+    const coding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
+    const format = coding === "gzip" || coding === "x-gzip" ? "gzip" : coding === "deflate" ? "deflate" : null;
+    if (format) stream = stream.pipeThrough(new DecompressionStream(format) as never) as ReadableStream<Uint8Array>;
+    body = { source: null, stream, used: false, length: null };
   }
   return makeResponse({ type: "basic", status, statusText: res.statusMessage ?? "", headers, body, urlList });
 }
