@@ -564,8 +564,10 @@ function pullInto(c: ReadableByteStreamController, view: ArrayBufferView, min: n
 }
 
 function convertPullIntoDescriptor(p: PullIntoDescriptor): ArrayBufferView {
-  const buffer = transferArrayBuffer(p.buffer);
-  return new p.viewConstructor(buffer, p.byteOffset, p.bytesFilled / p.elementSize);
+  // The spec transfers p.buffer once more here; nothing but the descriptor can reach it at this point (the
+  // reader's view and any BYOB request view were detached when it was taken), so the copy a transfer costs
+  // inside an image (no ArrayBuffer#transfer there) is skipped.
+  return new p.viewConstructor(p.buffer, p.byteOffset, p.bytesFilled / p.elementSize);
 }
 
 function commitPullIntoDescriptor(stream: ReadableStream, p: PullIntoDescriptor): void {
