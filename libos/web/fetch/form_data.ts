@@ -4,9 +4,11 @@
 import { TextDecoder, TextEncoder } from "../../util/text_codec.ts";
 import { inspectCustom, toUSVString, webidlClass } from "../_util.ts";
 import { Blob, blobBytes, File, isBlob } from "../blob.ts";
+import { pairIterator } from "./headers.ts";
 import { argCount, illegalInvocation } from "./_webidl.ts";
 
 type Value = string | File;
+const FormDataIterator = pairIterator<string, Value>("FormData Iterator");
 const lists = new WeakMap<object, [string, Value][]>();
 
 function fst(self: unknown): [string, Value][] {
@@ -91,19 +93,19 @@ export class FormData {
     for (let j = l.length - 1; j > i; j--) if (l[j][0] === n) l.splice(j, 1);
   }
 
-  *keys(): IterableIterator<string> {
+  keys(): IterableIterator<string> {
     const l = fst(this);
-    for (let i = 0; i < l.length; i++) yield l[i][0];
+    return new FormDataIterator(() => l, "key") as IterableIterator<string>;
   }
 
-  *values(): IterableIterator<Value> {
+  values(): IterableIterator<Value> {
     const l = fst(this);
-    for (let i = 0; i < l.length; i++) yield l[i][1];
+    return new FormDataIterator(() => l, "value") as IterableIterator<Value>;
   }
 
-  *entries(): IterableIterator<[string, Value]> {
+  entries(): IterableIterator<[string, Value]> {
     const l = fst(this);
-    for (let i = 0; i < l.length; i++) yield [l[i][0], l[i][1]];
+    return new FormDataIterator(() => l, "key+value") as IterableIterator<[string, Value]>;
   }
 
   forEach(callback: (value: Value, key: string, parent: FormData) => void, thisArg?: unknown): void {

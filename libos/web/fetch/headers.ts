@@ -85,24 +85,33 @@ function sortedList(s: State): [string, string][] {
   return (s.sorted = out);
 }
 
-const kIterState = Symbol("iter");
+type Kind = "key" | "value" | "key+value";
 
-class HeadersIterator {
-  [kIterState]: { list: [string, string][]; index: number; kind: "key" | "value" | "key+value" };
-  constructor(list: [string, string][], kind: "key" | "value" | "key+value") {
-    this[kIterState] = { list, index: 0, kind };
+/** A WebIDL pair iterator class named `tag` ("Headers Iterator"): `next` on its prototype, which inherits from
+ *  %IteratorPrototype%; it walks `list()` as it is at each step. */
+export function pairIterator<K, V>(tag: string): new (list: () => readonly (readonly [K, V])[], kind: Kind) => IterableIterator<unknown> {
+  const states = new WeakMap<object, { list: () => readonly (readonly [K, V])[]; index: number; kind: Kind }>();
+  class PairIterator {
+    constructor(list: () => readonly (readonly [K, V])[], kind: Kind) {
+      states.set(this, { list, index: 0, kind });
+    }
+    next(): IteratorResult<unknown> {
+      const st = states.get(this);
+      if (!st) throw illegalInvocation();
+      const list = st.list();
+      if (st.index >= list.length) return { value: undefined, done: true };
+      const [k, v] = list[st.index++];
+      return { value: st.kind === "key" ? k : st.kind === "value" ? v : [k, v], done: false };
+    }
   }
-  next(): IteratorResult<unknown> {
-    const st = this[kIterState];
-    if (!st) throw illegalInvocation();
-    if (st.index >= st.list.length) return { value: undefined, done: true };
-    const [k, v] = st.list[st.index++];
-    return { value: st.kind === "key" ? k : st.kind === "value" ? v : [k, v], done: false };
-  }
-  [Symbol.iterator](): this { return this; }
+  Object.defineProperty(PairIterator.prototype, "next", { enumerable: true });
+  delete (PairIterator.prototype as { constructor?: unknown }).constructor;   // Node's has `next` alone
+  Object.defineProperty(PairIterator.prototype, Symbol.toStringTag, { value: tag, configurable: true });
+  Object.setPrototypeOf(PairIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+  return PairIterator as never;
 }
-Object.defineProperty(HeadersIterator.prototype, Symbol.toStringTag, { value: "Headers Iterator", configurable: true });
-Object.setPrototypeOf(HeadersIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+
+const HeadersIterator = pairIterator<string, string>("Headers Iterator");
 
 export class Headers {
   constructor(init: HeadersInit | undefined = undefined) {
@@ -153,15 +162,18 @@ export class Headers {
   }
 
   keys(): IterableIterator<string> {
-    return new HeadersIterator(sortedList(hst(this)), "key") as unknown as IterableIterator<string>;
+    const s = hst(this);
+    return new HeadersIterator(() => sortedList(s), "key") as IterableIterator<string>;
   }
 
   values(): IterableIterator<string> {
-    return new HeadersIterator(sortedList(hst(this)), "value") as unknown as IterableIterator<string>;
+    const s = hst(this);
+    return new HeadersIterator(() => sortedList(s), "value") as IterableIterator<string>;
   }
 
   entries(): IterableIterator<[string, string]> {
-    return new HeadersIterator(sortedList(hst(this)), "key+value") as unknown as IterableIterator<[string, string]>;
+    const s = hst(this);
+    return new HeadersIterator(() => sortedList(s), "key+value") as IterableIterator<[string, string]>;
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {

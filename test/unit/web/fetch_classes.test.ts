@@ -167,6 +167,16 @@ async function scenario(G: typeof node): Promise<string[]> {
     return [f.get("a"), f.getAll("a"), f.has("a"), (f.get("b") as unknown as File).name, (f.get("c") as unknown as File).name, [...f.keys()], f.get("zz"), each];
   });
   await t("f5", () => Object.getOwnPropertyNames(FD.prototype));
+  await t("i1", () => {
+    const f = new FD();
+    f.append("a", "1");
+    const it = f.entries();
+    const h = new H({ a: "1" });
+    const live = f.keys();
+    f.append("b", "2");
+    return [Object.prototype.toString.call(it), Object.getOwnPropertyNames(Object.getPrototypeOf(it)), Object.prototype.toString.call(h.values()),
+      Object.getOwnPropertyNames(Object.getPrototypeOf(h.keys())), [...live], it[Symbol.iterator]() === it];
+  });
   await t("f6", () => { const f = new FD(); f.append("a", "1"); f.delete("a"); f.append("b", "2"); return f; });
   return log;
 }
