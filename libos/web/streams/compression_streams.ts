@@ -2,7 +2,8 @@
 // "gzip", "deflate" and "deflate-raw", over libos/zlib's handle (zlib 1.3.1 in native code, linked into images that
 // use these classes). Each chunk runs through zlib at once (synchronously, it is C); close finishes the stream.
 // Failures are Node's zlib errors (Error with errno and code: "incorrect header check" Z_DATA_ERROR, "unexpected end
-// of file" Z_BUF_ERROR), as Node 20's streams report them. Like Node, a string chunk is compressed as its UTF-8.
+// of file" Z_BUF_ERROR), as Node 20's streams report them. Like Node, a string chunk is compressed as its UTF-8 and
+// an ArrayBuffer chunk is refused.
 // Layer: libos (web platform). Depends on libos/zlib (private handle) and libos/util/utf8.
 import { ZlibHandle } from "../../zlib/zlib_handle.ts";
 import { constants } from "../../zlib/constants.ts";
@@ -32,8 +33,8 @@ function toBytes(chunk: unknown): Uint8Array {
   if (typeof chunk === "string") return utf8Encode(chunk);
   if (chunk instanceof Uint8Array) return chunk;
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw invalidArgType("chunk", ["string", "Buffer", "TypedArray", "DataView", "ArrayBuffer"], chunk);
+  // Node 20's zlib streams refuse an ArrayBuffer with this same error.
+  throw invalidArgType("chunk", ["string", "Buffer", "TypedArray", "DataView"], chunk);
 }
 
 /** A TransformStream running one zlib stream of `mode` over its chunks. */
