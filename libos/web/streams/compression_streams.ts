@@ -17,6 +17,9 @@ import type { WritableStream } from "./writable_stream.ts";
 const { DEFLATE, INFLATE, GZIP, GUNZIP, DEFLATERAW, INFLATERAW, Z_NO_FLUSH, Z_FINISH, Z_DEFAULT_COMPRESSION,
   Z_DEFAULT_MEMLEVEL, Z_DEFAULT_STRATEGY, Z_DEFAULT_WINDOWBITS } = constants;
 const CHUNK = 16 * 1024;
+// Node 20 builds these streams on a zlib Duplex, whose buffers let writes complete before anyone reads (up to about
+// 16 KiB of output): `await writer.write(x)` ahead of reading works there. The readable side here holds as much.
+const READABLE_HWM = 16 * 1024;
 
 type Format = "gzip" | "deflate" | "deflate-raw";
 
@@ -72,7 +75,7 @@ function zlibTransform(mode: number): TransformStream<BufferSource, Uint8Array> 
     run(Z_FINISH, new Uint8Array(0), (b) => c.enqueue(b));
     finished = true;
     handle.close();
-  });
+  }, READABLE_HWM, (b) => b.byteLength);
 }
 
 export class CompressionStream {

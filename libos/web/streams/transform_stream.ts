@@ -149,9 +149,9 @@ function initializeTransformStream<I, O>(stream: TransformStream<I, O>, startPro
 
 /** A TransformStream from plain algorithms (used by the text and compression streams). */
 export function createTransformStream<I, O>(transform: (chunk: I, c: TransformStreamDefaultController<O>) => void,
-  flush: (c: TransformStreamDefaultController<O>) => void): TransformStream<I, O> {
+  flush: (c: TransformStreamDefaultController<O>) => void, readableHWM = 0, readableSize: (c: O) => number = () => 1): TransformStream<I, O> {
   const stream = Object.create(TransformStream.prototype) as TransformStream<I, O>;
-  initializeTransformStream<I, O>(stream, Promise.resolve(), 1, () => 1, 0, () => 1);
+  initializeTransformStream<I, O>(stream, Promise.resolve(), 1, () => 1, readableHWM, readableSize);
   const c = Object.create(TransformStreamDefaultController.prototype) as TransformStreamDefaultController<O>;
   const wrap = (f: () => void): Promise<void> => {
     try {
