@@ -24,11 +24,17 @@
 static int oom_grace;                   /* an allocation failed: what builds the error may use the grace */
 static size_t grace_ceiling;            /* the heap may grow to here while in the grace state */
 
+/* A block held from the start and let go when an allocation fails: the kernel's reserve may be scattered in single
+ * pages by then, while malloc building the error may need a few contiguous ones (a new group): this gives them. */
+#define EMERGENCY_BYTES (256 * 1024)
+static void *emergency;
+
 static void *alloc_failed(JSMallocState *s) {
     size_t at = s->malloc_size > s->malloc_limit ? s->malloc_size : s->malloc_limit;
     if (!oom_grace || at + OOM_GRACE > grace_ceiling) grace_ceiling = at + OOM_GRACE;
     oom_grace = 1;
     memory_reserve_set_open(1);
+    if (emergency) { free(emergency); emergency = NULL; }
     return NULL;
 }
 
@@ -44,6 +50,7 @@ static void after_alloc(JSMallocState *s) {
         memory_reserve_refilled()) {
         oom_grace = 0;
         memory_reserve_set_open(0);
+        if (!emergency) emergency = malloc(EMERGENCY_BYTES);
     }
 }
 
@@ -212,6 +219,7 @@ int main(int argc, char **argv, char **envp) {
         heap = ram > (32u << 20) ? ram - (16u << 20) : ram / 2;       /* automatic: RAM less a reserve */
     }
 
+    emergency = malloc(EMERGENCY_BYTES);
     JSRuntime *rt = JS_NewRuntime2(&engine_malloc, NULL);
     if (!rt) { kputs("[unijs] out of memory creating the JS runtime\n"); kernel_exit(1); }
     JS_SetMemoryLimit(rt, heap);

@@ -28,9 +28,19 @@ const GLOBALS = ["fetch", "Request", "Response", "Headers", "FormData", "AbortCo
 
 const kind = (v) => (typeof v === "function" ? (/^class\b/.test(Function.prototype.toString.call(v)) || (v.prototype && Object.getOwnPropertyNames(v.prototype).length > 1) ? "class" : "function") : v === null ? "null" : typeof v);
 const out = { modules: {}, globals: {} };
+// A module that is an object of a class (process is one) may keep its methods on the class's prototype: those count
+// too, up to EventEmitter's and Object's prototypes (the same walk under host Node and in the image).
+const EE = require("events").EventEmitter.prototype;
+function names(m) {
+  const seen = new Set(Object.keys(m));
+  for (let p = Object.getPrototypeOf(m); p && p !== Object.prototype && p !== EE && p !== Function.prototype; p = Object.getPrototypeOf(p)) {
+    for (const k of Object.getOwnPropertyNames(p)) if (k !== "constructor" && !k.startsWith("_")) seen.add(k);
+  }
+  return [...seen];
+}
 for (const [name, m] of Object.entries(modules)) {
   const keys = {};
-  for (const k of Object.keys(m)) keys[k] = kind(m[k]);
+  for (const k of names(m)) keys[k] = kind(m[k]);
   out.modules[name] = keys;
 }
 // A global the app mentions is installed (only such ones are, in an image): every name is mentioned above.

@@ -24,7 +24,8 @@ async function guest(name: string, args: string[] = []): Promise<string> {
   const r = await run(name, { args });
   expect(r.outcome).toBe("exit");
   expect(r.code, r.output).toBe(0);
-  return r.output.replace(/^\(node:\d+\) .*\n/gm, "");
+  // "(node:1) [CODE] Type: message", and once Node's hint line "(Use `node --trace-... ...` to show ...)"
+  return r.output.replace(/^\(node:\d+\) .*\n/gm, "").replace(/^\(Use `\S+ --trace-(deprecation|warnings) \.\.\.` to show where the warning was created\)\n/gm, "");
 }
 
 /** Compares transcripts line by line (a failure names the first differing line, not a 300-line blob). */
