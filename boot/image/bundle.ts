@@ -186,7 +186,7 @@ const builtinsPlugin: esbuild.Plugin = {
     build.onResolve({ filter: /^stream$/ }, (args) =>
       /[\\/]node_modules[\\/]readable-stream[\\/]/.test(args.importer) ? { path: "stream", namespace: "unijs-empty" } : undefined);
     build.onLoad({ filter: /.*/, namespace: "unijs-empty" }, () => ({ contents: "module.exports = undefined;\n", loader: "js" }));
-    build.onResolve({ filter: /^[a-z_/]+$|^node:/ }, (args) => {
+    build.onResolve({ filter: /^[a-z0-9_/]+$|^node:/ }, (args) => {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
       if (!args.path.startsWith("node:") && !NODE_BUILTIN_NAMES.has(name)) return undefined;
       const target = BUILTINS[name] && existsSync(join(ROOT, BUILTINS[name])) ? BUILTINS[name] : undefined;

@@ -144,7 +144,7 @@ export function runMain(loadApp: () => unknown): never {
       }
     });
   });
-  defineGlobal("crypto", webCrypto);
+  if (!("crypto" in globalThis)) defineGlobal("crypto", webCrypto);   // libos/globals/webcrypto.ts may have set it
   // The full performance object (libos/globals/performance.ts) is installed before this when the app names it.
   if (!("performance" in globalThis)) defineGlobal("performance", {
     timeOrigin,
