@@ -14,7 +14,8 @@ const all = readdirSync(DIFF_DIR).filter((f) => f.endsWith(".mjs") && !f.startsW
  * The QuickJS runner's console is the machine's one serial console, where process.emitWarning's lines (stderr in
  * Node, which the host run does not capture) appear among stdout's: they are dropped from the comparison.
  */
-const withoutWarnings = (s: string) => s.split("\n").filter((l) => !/^\(node:\d+\) /.test(l)).join("\n");
+const withoutWarnings = (s: string) => s.split("\n")
+  .filter((l) => !/^\(node:\d+\) /.test(l) && !/^\(Use `\S+ --trace-(deprecation|warnings) \.\.\.` to show where the warning was created\)$/.test(l)).join("\n");
 
 describe("node:fs differential scripts: host Node vs unijs hosted", () => {
   for (const script of all.filter((s) => !QUICKJS_ONLY.has(s))) {
