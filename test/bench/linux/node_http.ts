@@ -95,18 +95,19 @@ poweroff -f
 }
 
 /**
- * Gets the Debian kernel (guest.ts), bundles `entry` for Node with esbuild and writes the initramfs under `out`.
+ * Gets the Debian kernel (guest.ts), bundles `entry` for Node with esbuild and writes the initramfs under `out`
+ * (named after `tag`, so benches with other apps, e.g. tls, do not overwrite http's).
  * Returns the paths, or { skip } with the reason it could not.
  */
-export async function prepareLinuxNodeGuest(out: string, entry: string): Promise<LinuxNodeGuest | { skip: string }> {
+export async function prepareLinuxNodeGuest(out: string, entry: string, tag = "http"): Promise<LinuxNodeGuest | { skip: string }> {
   try {
-    return await initramfs(out, entry);
+    return await initramfs(out, entry, tag);
   } catch (e) {
     return { skip: `could not build the initramfs: ${(e as Error).message.split("\n")[0]}` };
   }
 }
 
-async function initramfs(out: string, entry: string): Promise<LinuxNodeGuest | { skip: string }> {
+async function initramfs(out: string, entry: string, tag: string): Promise<LinuxNodeGuest | { skip: string }> {
   const k = debianKernel(out);
   if ("skip" in k) return k;
   const modFiles = new Map(NET_MODULES.map((m) => [m.split("/").pop()!.replace(/\.ko$/, ""), readFileSync(k.module(m))]));
@@ -115,7 +116,7 @@ async function initramfs(out: string, entry: string): Promise<LinuxNodeGuest | {
   const libs = sharedLibraries(process.execPath);
   if ("skip" in libs) return libs;
 
-  const bundle = join(out, "http-server.node.js");
+  const bundle = join(out, `${tag}-server.node.js`);
   try {
     await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20",
       outfile: bundle, logLevel: "silent" });
@@ -145,7 +146,7 @@ async function initramfs(out: string, entry: string): Promise<LinuxNodeGuest | {
   file("init", 0o100755, Buffer.from(initScript(order)));
 
   const image = cpio(entries);
-  const initrd = join(k.dir, "initrd-node-http.cpio");
+  const initrd = join(k.dir, `initrd-node-${tag}.cpio`);
   writeFileSync(initrd, image);
   return { kernel: k.kernel, initrd, version: k.version, node: process.version, initrdBytes: image.length };
 }
