@@ -1,10 +1,14 @@
 // boot/setup.mjs — `npm install`'s second half (postinstall): the Debian packages the build and boots need,
 // the pinned C sources (the QuickJS engine, a Debian source package fetched with apt), and the native core build (cached in build/native; later image builds only link).
+// In an installed copy of the package (`npm install -D unijs` in an app's project) the sources and the build go to
+// the machine's shared cache instead, ~/.cache/unijs/<version-and-checksum key> (boot/cache.mjs): a second project,
+// or a reinstall, finds them ready and `make` has nothing to do.
 // Plain JavaScript on purpose: it runs before anything else of ours can be trusted to work.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeVars, nativeLocations, sourcesAt } from "./cache.mjs";
 import { ensureDebianSources } from "./debian_source.mjs";
 import { SOURCES } from "./native/sources.mjs";
 
@@ -54,9 +58,9 @@ function ensureDebianPackages() {
   execFileSync("sh", ["-c", install], { stdio: "inherit", env });
 }
 
-function buildNativeCore() {
-  log("building the native core (the engine is compiled once and cached in build/native)");
-  const r = spawnSync("make", ["-C", join(root, "boot/native"), "-j2", "-s"], { stdio: "inherit" });
+function buildNativeCore(loc) {
+  log(`building the native core (the engine is compiled once and cached in ${loc.shared ? loc.build : "build/native"})`);
+  const r = spawnSync("make", ["-C", join(root, "boot/native"), "-j2", "-s", ...makeVars(loc)], { stdio: "inherit" });
   if (r.status !== 0) {
     process.stderr.write("[unijs setup] the native core failed to build (see above)\n");
     process.exit(1);
@@ -65,12 +69,14 @@ function buildNativeCore() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensureDebianPackages();
+  const loc = nativeLocations(root);
   try {
-    ensureDebianSources(SOURCES, log);
+    ensureDebianSources(sourcesAt(SOURCES, loc), log);
   } catch (e) {
     process.stderr.write(`[unijs setup] ${e.message}\n`);
     process.exit(1);
   }
-  buildNativeCore();
-  log("ready: 'npm start' boots the default example, 'npm test' runs the tests");
+  buildNativeCore(loc);
+  log(loc.shared ? "ready: 'npx unijs image .' builds this project's app, 'npx unijs --help' says more"
+    : "ready: 'npm start' boots the default example, 'npm test' runs the tests");
 }

@@ -1,14 +1,19 @@
 // boot/image/build.ts — `npm run image`: app → bundle (esbuild) → bytecode (host QuickJS) → app blob → linked
-// ELF. The output is written only when every step succeeded (temp file, then rename): never a half image.
+// ELF, with a small manifest for `unijs inspect` (manifest.ts). The output is written only when every step succeeded
+// (temp file, then rename; the temp file is removed on any failure): never a half image, never a stray .tmp.
+// Memory options are checked before anything is built (OptionError, one sentence naming the limit).
 // Layer: build tools (host only).
 
-import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { packAssets } from "./assets.ts";
 import { nativeLibsFor } from "./native_libs.ts";
-import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes, resolveAppEntry, resolveAppRoot } from "./bundle.ts";
+import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes, resolveAppRoot } from "./bundle.ts";
 import { encodeAppBlob } from "./blob.ts";
+import { resolveAppEntry } from "./entry.ts";
+import { encodeManifest, type Manifest } from "./manifest.ts";
+import { NATIVE_SRC, ROOT } from "../paths.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
 import { parseCidr, parseIpv4 } from "../../libos/net/wire/index.ts";
@@ -16,7 +21,8 @@ import { parseCidr, parseIpv4 } from "../../libos/net/wire/index.ts";
 export interface ImageOptions {
   /** App entry file or folder. */
   app: string;
-  /** Output image path (default build/images/<name>.elf). */
+  /** Output image path (default build/images/<name>.elf); an existing folder (or a path ending in "/"): the image
+   *  goes into it as <name>.elf. */
   out?: string;
   /** Environment baked into process.env. */
   env?: Record<string, string>;
@@ -80,6 +86,52 @@ export interface ImageResult {
 }
 
 export const DEFAULT_MEM = 128 * 1024 * 1024;
+const MiB = 1024 * 1024;
+/** The least RAM a guest gets (boot/launch/qemu.ts never starts one with less). */
+export const MIN_MEM = 16 * MiB;
+/** RAM an explicit heap limit must leave to the kernel: page tables, the image, stacks, network and disk buffers
+ *  (the automatic limit leaves the same: RAM less 16 MiB, engine.c). */
+export const KERNEL_RESERVE = 16 * MiB;
+/** The least heap limit an image is built with: less cannot create the engine's runtime and context
+ *  ("out of memory creating the JS context" at 1 byte; an empty app needs a few hundred KiB). */
+export const MIN_HEAP = 2 * MiB;
+
+/** A bad option value (the CLI's usage error, exit 2): one sentence. */
+export class OptionError extends Error {}
+
+export const formatSize = (n: number) =>
+  n % (1024 * MiB) === 0 ? `${n / (1024 * MiB)}G` : n % MiB === 0 ? `${n / MiB}M` : n % 1024 === 0 ? `${n / 1024}K` : `${n}`;
+
+/** Checks RAM and heap against each other and the limits; throws OptionError naming the limit. */
+export function checkMemory(memBytes: number | undefined, heapBytes: number | undefined): void {
+  if (memBytes !== undefined && memBytes < MIN_MEM) {
+    throw new OptionError(`--mem ${formatSize(memBytes)} is below the minimum of ${formatSize(MIN_MEM)}`);
+  }
+  if (heapBytes === undefined || heapBytes === 0) return;
+  if (heapBytes < MIN_HEAP) {
+    throw new OptionError(`--heap ${formatSize(heapBytes)} is too small to start the engine: the minimum is ${formatSize(MIN_HEAP)}`);
+  }
+  const mem = memBytes ?? DEFAULT_MEM;
+  if (heapBytes > mem - KERNEL_RESERVE) {
+    throw new OptionError(`--heap ${formatSize(heapBytes)} leaves no room for the kernel in ${formatSize(mem)} of RAM: ` +
+      `at most ${formatSize(mem - KERNEL_RESERVE)} (RAM less ${formatSize(KERNEL_RESERVE)}), or raise --mem`);
+  }
+}
+
+/** unijs's version and the engine's, for the manifest and `--version`. */
+export function versions(): { unijs: string; engine: string } {
+  const unijs = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+  const engine = /^QJS_VERSION\s*:=\s*(\S+)/m.exec(readFileSync(join(NATIVE_SRC, "engine.mk"), "utf8"))?.[1] ?? "unknown";
+  return { unijs, engine: `QuickJS ${engine}` };
+}
+
+/** The image path for `out` (a file, or a folder to write <name>.elf into), absolute. */
+export function outputPath(out: string | undefined, name: string): string {
+  if (out === undefined) return resolve(join("build/images", `${name}.elf`));
+  const p = resolve(out);
+  if (out.endsWith("/") || out.endsWith(sep) || (existsSync(p) && statSync(p).isDirectory())) return join(p, `${name}.elf`);
+  return p;
+}
 
 /** Validates static network settings into the image config's form (addresses as 32-bit numbers). */
 function staticNet(ip: NonNullable<ImageOptions["ip"]>) {
@@ -92,18 +144,20 @@ function staticNet(ip: NonNullable<ImageOptions["ip"]>) {
   };
 }
 
-/** Parses "128M", "64m", "1G", "65536" (bytes) → bytes. Throws on anything else. */
+/** Parses "128M", "64m", "1G", "65536" (bytes) → bytes. Throws OptionError on anything else. */
 export function parseSize(s: string): number {
   const m = /^(\d+)([kKmMgG]?)[bB]?$/.exec(s.trim());
-  if (!m) throw new Error(`'${s}' is not a size (expected e.g. 64M, 1G, 4096)`);
+  if (!m) throw new OptionError(`'${s}' is not a size (expected e.g. 64M, 1G, 4096)`);
   const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
   return Number(m[1]) * mult;
 }
 
 export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
+  checkMemory(opts.memBytes, opts.heapBytes);
   const entry = resolveAppEntry(opts.app);
   const name = appNameOf(entry);
-  const out = resolve(opts.out ?? join("build/images", `${name}.elf`));
+  const out = outputPath(opts.out, name);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new OptionError(`-o ${opts.out}: ${out} is a folder`);
   ensureNativeCore();
   const appRoot = resolveAppRoot(opts.app, entry);
   const extraCa = [...(opts.ca ?? []), ...(opts.env?.NODE_EXTRA_CA_CERTS ? [opts.env.NODE_EXTRA_CA_CERTS] : [])];
@@ -134,12 +188,25 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       assets,
     });
     const nativeLibs = nativeLibsFor(bundle.metafile);
-    const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs, nativeLibs);
-    mkdirSync(dirname(out), { recursive: true });
-    const tmpOut = join(dirname(out), `.${basename(out)}.tmp`);
-    copyFileSync(linked.stripped, tmpOut);
-    renameSync(tmpOut, out);
-    copyFileSync(linked.symbols, out + ".sym");
+    const modules = moduleSizes(bundle.metafile);
+    const sizeOf = new Map(modules.map((m) => [m.path, m.bytes]));
+    const manifest: Manifest = {
+      v: 1,
+      ...versions(),
+      opts: {
+        ...(opts.keepSource ? { keepSource: true } : {}),
+        ...(opts.testHooks ? { testHooks: true } : {}),
+        ...(opts.exposeGc ? { exposeGc: true } : {}),
+        ...(opts.profileMs ? { profileMs: opts.profileMs } : {}),
+        ...(bundle.module ? { module: true } : {}),
+      },
+      libs: nativeLibs.map((l) => l.name),
+      // The line map's sources are relative to the bundle's folder (the unijs root), as the metafile's inputs are.
+      sizes: bundle.lineMap.sources.map((s) => sizeOf.get(s) ?? sizeOf.get(relative(ROOT, resolve(ROOT, s)).split(sep).join("/")) ?? 0),
+    };
+    const linked = linkImage(work, blob, opts.testHooks ?? false, !!opts.profileMs, nativeLibs, encodeManifest(manifest));
+    writeOutput(linked.stripped, out);
+    writeOutput(linked.symbols, out + ".sym");
     return {
       path: out,
       symbols: out + ".sym",
@@ -151,9 +218,21 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
       assetBytes: assets?.bytes ?? 0,
       nativeLibs: nativeLibs.map((l) => l.name),
       warnings: bundle.warnings,
-      modules: moduleSizes(bundle.metafile),
+      modules,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Copies `from` to `to` through a temp file beside it and a rename; the temp file never outlives a failure. */
+function writeOutput(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  const tmp = join(dirname(to), `.${basename(to)}.tmp`);
+  try {
+    copyFileSync(from, tmp);
+    renameSync(tmp, to);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }

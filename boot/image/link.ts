@@ -1,13 +1,15 @@
 // boot/image/link.ts — makes the native core (cached: `make` is a no-op once built), compiles the bundle to
 // bytecode with the host build of the same engine, and links one ELF: kernel.ld + core.o + app blob + engine.a
-// + musl libc.a + libgcc.a. Writes a stripped image and a symbol file beside it (for panic backtraces).
+// + musl libc.a + libgcc.a. Writes a stripped image and a symbol file beside it (for panic backtraces); the stripped
+// image gets the build manifest (boot/image/manifest.ts) as a section that is never loaded.
 // Layer: build tools (host only).
 
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC } from "../paths.ts";
+import { MAKE_VARS, MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC } from "../paths.ts";
 import { BuildError } from "./bundle.ts";
+import { MANIFEST_SECTION } from "./manifest.ts";
 import type { NativeLib } from "./native_libs.ts";
 
 function run(cmd: string, args: string[], cwd?: string): string {
@@ -22,7 +24,7 @@ let nativeChecked = false;
 /** Brings build/native up to date (compiles only what changed; the engine is compiled once per machine). */
 export function ensureNativeCore(): void {
   if (nativeChecked) return;
-  run("make", ["-C", NATIVE_SRC, "-s", "-j2"]);
+  run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS]);
   nativeChecked = true;
 }
 
@@ -45,17 +47,18 @@ let libgcc: string | undefined;
 
 /**
  * Links the image. `blob` is the encoded app blob; `nativeLibs` the libraries the bundle needs (native_libs.ts),
- * built on first use. Returns the unstripped and stripped ELF paths in workDir.
+ * built on first use; `manifest`, the bytes of the stripped image's .unijs.manifest section. Returns the unstripped and
+ * stripped ELF paths in workDir.
  */
 export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, profiler = false,
-                          nativeLibs: readonly NativeLib[] = []): { full: string; stripped: string; symbols: string } {
+                          nativeLibs: readonly NativeLib[] = [], manifest?: Buffer): { full: string; stripped: string; symbols: string } {
   writeFileSync(join(workDir, "app.bin"), blob);
   writeFileSync(join(workDir, "app.S"),
     '    .section .unijs.app, "a"\n    .balign 16\n    .global unijs_app\nunijs_app:\n    .incbin "app.bin"\n' +
     '    .section .note.GNU-stack, "", @progbits\n');
   run("as", ["--64", "-o", "app.o", "app.S"], workDir);
-  if (profiler) run("make", ["-C", NATIVE_SRC, "-s", "-j2", "prof"]);
-  if (nativeLibs.length) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...nativeLibs.map((l) => `lib-${l.name}`)]);
+  if (profiler) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS, "prof"]);
+  if (nativeLibs.length) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS, ...nativeLibs.map((l) => `lib-${l.name}`)]);
   // Each library's glue as an object (its hal_install_NAME is only weakly referenced: an archive member would not
   // be pulled in), the library itself as an archive (only what the glue uses).
   const libObjs = nativeLibs.flatMap((l) => [join(NATIVE_BUILD, "lib", `${l.name}_glue.o`),
@@ -68,6 +71,11 @@ export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, pro
     ...objs, ...libObjs, join(NATIVE_BUILD, profiler ? "engine-prof.a" : "engine.a"), "--start-group", MUSL_LIBC, libgcc, "--end-group",
   ], workDir);
   run("objcopy", ["--strip-all", "image.full.elf", "image.elf"], workDir);
+  if (manifest) {
+    writeFileSync(join(workDir, "manifest.json"), manifest);
+    run("objcopy", ["--add-section", `${MANIFEST_SECTION}=manifest.json`,
+      "--set-section-flags", `${MANIFEST_SECTION}=readonly,contents`, "image.elf"], workDir);
+  }
   const nm = run("nm", ["-n", "--defined-only", "image.full.elf"], workDir);
   // Text symbols, plus __text_end so addresses past the code are not attributed to its last function.
   const symbols = nm.split("\n").filter((l) => / [tTwW] /.test(l) || l.endsWith(" __text_end")).join("\n") + "\n";
