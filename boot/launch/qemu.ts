@@ -4,6 +4,10 @@
 // On request, the guest's serial input is the caller's to write (`input`: Guest.write/endInput) and a QMP socket
 // lets the caller ask the guest to shut down (`control`: Guest.powerDown, QEMU's system_powerdown — the ACPI power
 // button, which an image that handles signals turns into SIGTERM).
+// Process hygiene: QEMU (and passt) run under boot/launch/guard.c, which kills them when the launcher dies, even
+// by SIGKILL; with `supervise`, signals to the launcher and the death of the chain that started it power the
+// guest off (boot/launch/supervise.ts). `--net user` runs on passt when it is installed (boot/launch/passt.ts),
+// slirp otherwise; a taken host port is named before QEMU starts (boot/launch/host_ports.ts).
 // Layer: build tools (host only).
 
 import { spawn, type ChildProcessByStdio } from "node:child_process";
@@ -14,6 +18,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
 import { APP_EXIT_MAX, decodeQemuStatus, LAUNCH, type Outcome } from "../exit_codes.ts";
+import { guarded } from "./guard.ts";
+import { firstTakenForward, mapForwardError } from "./host_ports.ts";
+import { passtUsable, startPasst, type Passt } from "./passt.ts";
+import { DEFAULT_GRACE_MS, supervise, type Supervision } from "./supervise.ts";
 
 export type Accel = "auto" | "kvm" | "tcg";
 export type Machine = "microvm" | "pc";
@@ -43,31 +51,57 @@ export interface BootOptions {
   input?: boolean | "inherit";
   /** A QMP control socket, so that Guest.powerDown can press the ACPI power button. */
   control?: boolean;
+  /** For a launcher process (the CLI): SIGINT/SIGTERM/SIGHUP to this process, or the death of the processes that
+   *  started it, press the power button and kill the guest `graceMs` later (default 3 s); QEMU gets its own process
+   *  group so a terminal's Ctrl-C reaches it only this way. Implies `control`. */
+  supervise?: boolean | { graceMs: number };
+  /** "virtio" (default): the app's stdout and stderr arrive on virtio-console ports (consoleArgs) apart from the
+   *  UART; "uart": no console device, the UART carries everything (as images before it did). */
+  console?: "virtio" | "uart";
+  /** Receives the app's stderr (its virtio-console port). Absent: stderr text goes to onOutput with the rest. */
+  onStderr?: (text: string) => void;
 }
 
 /** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
 export type NetBackend =
   | { kind: "user"; hostfwd?: { proto: "tcp" | "udp"; hostPort: number; guestPort: number }[];
       /** Guest connections to guestIp:guestPort reach 127.0.0.1:hostPort (each one its own host connection). */
-      guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[] }
+      guestfwd?: { guestIp: string; guestPort: number; hostPort: number }[];
+      /** "passt" (boot/launch/passt.ts), "slirp" (QEMU's built-in), "auto": passt where it can run (not with
+       *  guestfwd, which is slirp's). Default "slirp"; parseNetOption gives "auto". */
+      backend?: "auto" | "passt" | "slirp";
+      /** Default true: the guest reaches no host beyond this machine (passt: only the host itself, as
+       *  host.unijs.internal; slirp's restrict=on: nothing but guestfwd). false: outbound NAT, as a container. */
+      restrict?: boolean }
   | { kind: "udp"; localPort: number; remotePort: number }
   /** A tap device inside a network namespace the caller created (tests); QEMU is started inside it. */
   | { kind: "tap"; netns: string; ifname: string; /** The device's MTU (virtio-net host_mtu; match the tap's). */ mtu?: number };
 
 /**
- * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]..." (QEMU user networking, restrict=on) or
+ * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]...[,restrict[=on|off]][,backend=passt|slirp]"
+ * (user networking: passt where installed, else QEMU's slirp; restricted unless restrict=off) or
  * "udp:LOCALPORT:REMOTEPORT" (frames as UDP datagrams between 127.0.0.1 ports, for test peers).
  */
 export function parseNetOption(s: string): NetBackend {
   const [kind, ...rest] = s.split(",");
   if (kind === "user") {
     const hostfwd = [];
+    let restrict = true;
+    let backend: "auto" | "passt" | "slirp" = "auto";
     for (const r of rest) {
       const m = /^hostfwd=(tcp|udp):(?:127\.0\.0\.1)?:?(\d+)-:(\d+)$/.exec(r);
-      if (!m) throw new Error(`--net user: cannot read '${r}' (expected hostfwd=tcp:HOSTPORT-:GUESTPORT)`);
-      hostfwd.push({ proto: m[1] as "tcp" | "udp", hostPort: Number(m[2]), guestPort: Number(m[3]) });
+      const opt = /^(restrict|backend)(?:=(.*))?$/.exec(r);
+      if (m) hostfwd.push({ proto: m[1] as "tcp" | "udp", hostPort: Number(m[2]), guestPort: Number(m[3]) });
+      else if (opt?.[1] === "restrict" && [undefined, "on", "off"].includes(opt[2])) restrict = opt[2] !== "off";
+      else if (opt?.[1] === "backend" && (opt[2] === "passt" || opt[2] === "slirp")) backend = opt[2];
+      else throw new Error(`--net user: cannot read '${r}' (expected hostfwd=tcp:HOSTPORT-:GUESTPORT, restrict[=on|off] or backend=passt|slirp)`);
     }
-    return { kind: "user", hostfwd };
+    for (const f of hostfwd) {
+      if (f.hostPort < 1 || f.hostPort > 65535 || f.guestPort < 1 || f.guestPort > 65535) {
+        throw new Error(`--net user: hostfwd=${f.proto}:${f.hostPort}-:${f.guestPort}: ports are 1 to 65535`);
+      }
+    }
+    return { kind: "user", hostfwd, restrict, backend };
   }
   const udp = /^udp:(\d+):(\d+)$/.exec(s);
   if (udp) return { kind: "udp", localPort: Number(udp[1]), remotePort: Number(udp[2]) };
@@ -83,12 +117,17 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
       "-device", `${dev("blk")},drive=disk${i}`);
   });
   const n = o.net;
-  if (n?.kind === "user") {
+  if (n?.kind === "user" && n.backend === "passt") {
+    // startGuest started passt and made QEMU wait for its socket (userNetBackend resolved "auto").
+    args.push("-netdev", `stream,id=net0,server=off,addr.type=unix,addr.path=${passtSocket(o)}`,
+      "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
+  } else if (n?.kind === "user") {
     const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
     // guestfwd's "cmd:" form runs the bridge once per connection (its "tcp:" form is one connection for the run).
     const bridge = `${process.execPath} ${join(dirname(fileURLToPath(import.meta.url)), "tcp_bridge.cjs")}`;
     const gfwd = (n.guestfwd ?? []).map((f) => `,guestfwd=tcp:${f.guestIp}:${f.guestPort}-cmd:${bridge} ${f.hostPort}`).join("");
-    args.push("-netdev", `user,id=net0,restrict=on${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
+    const restrict = n.restrict ?? true ? "on" : "off";
+    args.push("-netdev", `user,id=net0,restrict=${restrict}${fwd}${gfwd}`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "tap") {
     const mtu = n.mtu ? `,host_mtu=${n.mtu}` : "";
     args.push("-netdev", `tap,id=net0,ifname=${n.ifname},script=no,downscript=no`, "-device", `${dev("net")},netdev=net0,rx_queue_size=1024${mtu}`);
@@ -108,6 +147,14 @@ export interface BootResult {
   output: string;
   /** QEMU's stderr. */
   stderr: string;
+  /** Why the launcher failed or stopped the guest, as one line ("127.0.0.1:8080 is in use"), when it did. */
+  error?: string;
+  /** The user network's backend when there was one. */
+  userNet?: "passt" | "slirp";
+  /** What the app wrote to its stdout and its stderr through the virtio-console ports (also in `output`; the
+   *  UART's text is not in these). */
+  appStdout: string;
+  appStderr: string;
   /** From spawning QEMU to its exit, milliseconds. */
   wallMs: number;
   accel: "kvm" | "tcg" | "kvm,tcg";
@@ -171,6 +218,19 @@ export function kvmUsable(): boolean {
   return existsSync("/sys/module/kvm_intel") || existsSync("/sys/module/kvm_amd");
 }
 
+/**
+ * QEMU arguments for the app's stdout and stderr: a virtio-serial device (virtio-mmio on microvm, modern
+ * virtio-pci on pc) whose port 0 (virtconsole) and port 1 (virtserialport) are socket chardevs over the already
+ * connected descriptors `fds` the launcher passes QEMU (read by startGuest). drivers/virtio/console uses them.
+ */
+export function consoleArgs(machine: Machine, fds: [number, number] = [3, 4]): string[] {
+  return [
+    "-device", machine === "microvm" ? "virtio-serial-device,max_ports=2" : "virtio-serial-pci,disable-legacy=on,max_ports=2",
+    "-chardev", `socket,id=appout,fd=${fds[0]}`, "-device", "virtconsole,chardev=appout,name=org.unijs.stdout,nr=0",
+    "-chardev", `socket,id=apperr,fd=${fds[1]}`, "-device", "virtserialport,chardev=apperr,name=org.unijs.stderr,nr=1",
+  ];
+}
+
 /** The QEMU command line for an image (without the binary). */
 export function qemuArgs(o: BootOptions): { args: string[]; accel: BootResult["accel"] } {
   const want = o.accel ?? "auto";
@@ -227,8 +287,11 @@ export function startGuest(o: BootOptions): Guest {
   const controlDir = o.control ? mkdtempSync(join(tmpdir(), "unijs-qmp-")) : undefined;
   const qmpPath = controlDir ? join(controlDir, "qmp.sock") : undefined;
   if (qmpPath) args.push("-qmp", `unix:${qmpPath},server=on,wait=off`);
+  const ports = (o.console ?? "virtio") === "virtio";
+  if (ports) args.push(...consoleArgs(o.machine ?? "microvm"));
   const t0 = performance.now();
-  const stdio: ["pipe" | "ignore" | "inherit", "pipe", "pipe"] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe"];
+  const stdio: ("pipe" | "ignore" | "inherit")[] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe",
+    ...(ports ? ["pipe" as const, "pipe" as const] : [])];       // fds 3 and 4: socket pairs for the two ports
   const child = (o.net?.kind === "tap"
     ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio })
     : spawn(QEMU, args, { stdio })) as ChildProcessByStdio<Writable | null, Readable, Readable>;
@@ -243,6 +306,17 @@ export function startGuest(o: BootOptions): Guest {
     output += text;
     o.onOutput?.(text);
   };
+  let appStdout = "", appStderr = "";
+  if (ports) {
+    const out = child.stdio[3] as Readable, err = child.stdio[4] as Readable;
+    out.setEncoding("utf8");
+    err.setEncoding("utf8");
+    out.on("data", (t: string) => { appStdout += t; emit(t); });
+    err.on("data", (t: string) => {
+      appStderr += t;
+      if (o.onStderr) { output += t; o.onStderr(t); } else emit(t);
+    });
+  }
   child.stdout.setEncoding("utf8");
   // Whole lines are symbolised and emitted at once; a partial line (a prompt) is flushed after a short pause.
   let partialTimer: ReturnType<typeof setTimeout> | undefined;
@@ -284,7 +358,7 @@ export function startGuest(o: BootOptions): Guest {
       // QEMU stopped by a signal (Ctrl-C, kill) exits 0 like a guest reset: tell them apart by what it printed.
       if (outcome === "reset" && /terminating on signal/.test(stderr)) ({ outcome, code } = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR });
       if (timedOut) ({ outcome, code } = { outcome: "timeout", code: LAUNCH.TIMEOUT });
-      resolveDone({ outcome, code, output, stderr, wallMs, accel });
+      resolveDone({ outcome, code, output, stderr, appStdout, appStderr, wallMs, accel });
     };
     child.on("error", (e) => { stderr += String(e); finish(null); });
     child.on("close", (status) => finish(status));

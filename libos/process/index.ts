@@ -7,7 +7,7 @@
 import { loop } from "../../kernel/event_loop.ts";
 import { platform, platformOrNull } from "../../kernel/platform.ts";
 import { EventEmitter } from "../events/index.ts";
-import { utf8Decode } from "../util/utf8.ts";
+import { onStdioDrain, stdioWrite } from "../console/stdio.ts";
 import { emitWarning, printWarning } from "./warning.ts";
 
 /** The image configuration the builder writes (boot/image/build.ts). */
@@ -56,19 +56,24 @@ export const INITIAL_CWD = "/app";
 /** The unijs version reported in process.versions.unijs. */
 export const UNIJS_VERSION = "0.1.0";
 
-/** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → true. No isTTY:
- *  the serial console is not a terminal (libos/tty), and Node leaves isTTY undefined for a pipe or file. */
+/** A writable with enough of Node's stream surface for output: write(chunk[, encoding][, cb]) → whether to go on
+ *  ('drain' follows a false), through libos/console/stdio.ts (the UART, or a virtio-console port per stream). No
+ *  isTTY: the console is not a terminal (libos/tty), and Node leaves isTTY undefined for a pipe or file. */
 class OutputStream extends EventEmitter {
   readonly writable = true;
+  private needDrain = false;
   constructor(readonly fd: 1 | 2) {
     super();
+    onStdioDrain((fd) => {
+      if (fd === this.fd && this.needDrain) { this.needDrain = false; this.emit("drain"); }
+    });
   }
   write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-    const text = typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? utf8Decode(chunk).text : String(chunk);
-    platform().write(text);
+    const data = typeof chunk === "string" || chunk instanceof Uint8Array ? chunk : String(chunk);
     const done = typeof encoding === "function" ? encoding : cb;
-    if (typeof done === "function") loop().nextTick(done as () => void);
-    return true;
+    const ok = stdioWrite(this.fd, data, typeof done === "function" ? done as () => void : undefined);
+    if (!ok) this.needDrain = true;
+    return ok;
   }
   end(chunk?: unknown): this {
     if (chunk !== undefined && chunk !== null) this.write(chunk);

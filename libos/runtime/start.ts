@@ -12,6 +12,7 @@ import { runShutdownHooks } from "../../kernel/shutdown.ts";
 import { mapStack } from "../../kernel/stack_trace.ts";
 import { createConsole } from "../console/index.ts";
 import { inspect } from "../console/inspect.ts";
+import { stdioWrite } from "../console/stdio.ts";
 import { Process, type ImageConfig } from "../process/index.ts";
 import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "../timers/index.ts";
 
@@ -90,7 +91,7 @@ export function runMain(loadApp: () => unknown): never {
     } catch {
       text = "Uncaught exception (it could not be described: out of memory?)";
     }
-    hal.write(text + "\n");
+    stdioWrite(2, text + "\n");                  // stderr: a virtio-console port, or the UART
     return proc.exit(1);
   };
   // Node numbers unhandled rejections ("rejection id") and names the number again when one is handled late.
@@ -126,7 +127,7 @@ export function runMain(loadApp: () => unknown): never {
 
   const timeOrigin = hal.wallClock() - hal.now();
   defineGlobal("global", globalThis);
-  defineGlobal("console", createConsole((_fd, text) => hal.write(text), () => hal.now()));
+  defineGlobal("console", createConsole((fd, text) => { stdioWrite(fd, text); }, () => hal.now()));
   defineGlobal("process", proc);
   defineGlobal("setTimeout", setTimeout);
   defineGlobal("setInterval", setInterval);
