@@ -13,6 +13,7 @@ import {
   buildImage, checkMemory, formatSize, KERNEL_RESERVE, MIN_MEM, OptionError, parseSize, versions, type ImageOptions, type ImageResult,
 } from "./image/build.ts";
 import { resolveAppEntry } from "./image/entry.ts";
+import { writeOciForCli } from "./image/oci.ts";
 import { ImageError, readImage, type ImageInfo } from "./image/manifest.ts";
 import { LAUNCH } from "./exit_codes.ts";
 import { ROOT } from "./paths.ts";
@@ -67,7 +68,8 @@ const INSPECT_FLAGS: Flag[] = [{ names: ["--json"], help: "the report as JSON" }
 interface Command { name: string; args: string; what: string; flags: Flag[] }
 
 const COMMANDS: Record<string, Command> = {
-  image: { name: "image", args: "<app folder or entry file>", what: "build a bootable image of an app", flags: IMAGE_FLAGS },
+  image: { name: "image", args: "<app folder or entry file>", what: "build a bootable image of an app", flags: [...IMAGE_FLAGS,
+    { names: ["--oci"], value: "DIR", help: "also write OCI images into an image layout: oci:DIR:urunc (urunc), oci:DIR:qemu (self-running)" }] },
   boot: { name: "boot", args: "<image.elf or app>", what: "boot an image (an app is built first) in QEMU; exits with the app's code", flags: [...BOOT_FLAGS, ...IMAGE_FLAGS] },
   start: { name: "start", args: "[app]", what: `build and boot an app with 127.0.0.1:${DEFAULT_HOST_PORT} forwarded to its port 8080 (default app: .)`, flags: [...BOOT_FLAGS, ...IMAGE_FLAGS] },
   inspect: { name: "inspect", args: "<image.elf>", what: "versions, build options, modules, assets and SHA-256 of an image", flags: INSPECT_FLAGS },
@@ -457,7 +459,8 @@ async function main(argv: string[]): Promise<number> {
     case "image": {
       const app = p.positional[0];
       if (!app) throw new UsageError("unijs image needs an app folder or entry file (e.g. 'unijs image .')");
-      await build(withSettings(p, appSettings(appRootOf(app), cmd)), app);
+      const r = await build(withSettings(p, appSettings(appRootOf(app), cmd)), app);
+      if (p.flags.has("--oci")) await writeOciForCli(r.path, one(p, "--oci") as string, r.name);
       return 0;
     }
     case "boot": {
