@@ -39,7 +39,7 @@
 // Layer: build tools (host only).
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { ROOT } from "../paths.ts";
@@ -204,4 +204,23 @@ export async function writeOciImages(o: OciOptions): Promise<OciResult> {
   }
   layout.commit();
   return { dir: o.out, images };
+}
+
+/**
+ * `unijs image APP --oci DIR`: writes both images of the built image `image` into DIR and says on stderr how to
+ * use them. Throws as writeOciImages does.
+ */
+export async function writeOciForCli(image: string, dir: string, name?: string): Promise<OciResult> {
+  const t0 = performance.now();
+  const r = await writeOciImages({ image, out: dir, name });
+  const rel = relative(process.cwd(), resolve(dir)) || ".";
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  const size = (i: OciImage) => mib(i.layers.reduce((s, l) => s + l.size, 0));
+  const by = (ref: string) => r.images.find((i) => i.ref === ref) as OciImage;
+  process.stderr.write(
+    `[unijs] OCI image layout ${rel} in ${(performance.now() - t0).toFixed(0)} ms:\n` +
+      `         oci:${rel}:${OCI_REFS.urunc}  ${size(by(OCI_REFS.urunc)).padStart(9)}  for urunc (unikernelType "unijs")\n` +
+      `         oci:${rel}:${OCI_REFS.qemu}   ${size(by(OCI_REFS.qemu)).padStart(9)}  self-running: podman run --rm -p 8080:8080 [--device /dev/kvm] oci:${rel}:${OCI_REFS.qemu}\n`,
+  );
+  return r;
 }
