@@ -5,7 +5,8 @@
  *     addCa(bytes) → count          trusted roots, PEM (any number) or DER
  *     addKeyCert(chain, key, pass)  the local certificate chain and its private key (PEM or DER; key may be encrypted)
  *     setAlpn(names[]), setCiphers(Int32Array of IANA suite ids, 0-terminated by us), setVerify(0 none | 1 optional
- *     | 2 required), enableTickets(lifetimeSeconds)   (server: TLS 1.2 tickets and TLS 1.3 resumption)
+ *     | 2 required), enableTickets(lifetimeSeconds, keys48)   (server: TLS 1.2 tickets and TLS 1.3 resumption),
+ *     setTicketKeys(keys48)         Node's 48 ticket-key bytes: bytes 0-3 name the key, 16-47 are its AES-256-GCM key
  *   hal.tlsSession(config, hostname | null) → a connection with
  *     feed(bytes)                   ciphertext received from the peer
  *     take() → ArrayBuffer | undefined   ciphertext to send
@@ -13,7 +14,11 @@
  *     read(max) → ArrayBuffer | code     plaintext, or a code (0 is the peer's close)
  *     write(bytes) → n | code       plaintext bytes taken (one record at most)
  *     closeNotify(), info() → {version, suite, alpn, verify, servername, resumed}, peerCerts() → [DER...],
- *     saveSession() → ArrayBuffer | undefined, loadSession(bytes) → code
+ *     saveSession() → ArrayBuffer | undefined, loadSession(bytes) → code,
+ *     requireCert()                 server: a client sending no certificate is refused (alert 116 in TLS 1.3, 40 in
+ *                                   1.2, as OpenSSL's SSL_VERIFY_FAIL_IF_NO_PEER_CERT) while a bad one is reported
+ *     enableKeylog(), takeKeylog() → string | undefined   NSS key log lines (SSLKEYLOGFILE format) of this session
+ *     exportKeyingMaterial(length, label, context | undefined) → ArrayBuffer | code   (RFC 5705 / RFC 8446 §7.5)
  *   hal.tlsCodes: the Mbed TLS codes the TypeScript side tells apart.
  * Verification of the peer's name is TypeScript's (Node's checkServerIdentity): Mbed TLS is given the host name for
  * SNI and its own name check's flag is ignored there. Everything Node-shaped stays in TypeScript.
@@ -52,6 +57,7 @@ struct tls_conf {
     int ncerts;
     mbedtls_ssl_ticket_context ticket;
     int tickets;
+    uint32_t ticket_life;
     const char *alpn[MAX_ALPN + 1];
     char *alpn_buf;
     int *suites;
@@ -66,6 +72,13 @@ struct tls_sess {
     char servername[256];           /* server: the name the client asked for (SNI) */
     int resumed;                    /* the handshake resumed a session (a ticket, or a TLS 1.2 session id) */
     int alert;                      /* the description of the last fatal alert received (-1: none) */
+    int require_cert;               /* server: refuse a client that sends no certificate */
+    uint32_t verify_flags;          /* server: the client chain's X.509 flags, gathered by verify_record */
+    int keylog;                     /* key log lines are kept (someone listens for 'keylog') */
+    int exporter_logged;            /* the TLS 1.3 EXPORTER_SECRET line was written */
+    unsigned char client_random[32];
+    char *klog;                     /* key log lines not yet taken */
+    size_t klog_len, klog_cap;
 };
 
 static JSClassID conf_class, sess_class;
@@ -97,6 +110,7 @@ static void sess_finalizer(JSRuntime *rt, JSValue val) {
     if (!s) return;
     mbedtls_ssl_free(&s->ssl);
     if (s->in) { mbedtls_platform_zeroize(s->in, s->in_cap); free(s->in); }
+    if (s->klog) { mbedtls_platform_zeroize(s->klog, s->klog_cap); free(s->klog); }
     free(s->out);
     conf_release(s->conf);
     free(s);
@@ -163,6 +177,82 @@ static int sni_record(void *opaque, mbedtls_ssl_context *ssl, const unsigned cha
         s->servername[len] = 0;
     }
     return 0;
+}
+
+/* Server: the client's chain is verified by Mbed TLS and its flags kept here (then cleared, so the handshake goes
+ * on): Node completes the handshake with a bad client certificate and reports it (authorized, authorizationError),
+ * refusing only a missing one during the handshake. */
+static int verify_record(void *opaque, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
+    (void)crt; (void)depth;
+    struct tls_sess *s = opaque;
+    s->verify_flags |= *flags;
+    *flags = 0;
+    return 0;
+}
+
+/* ---- key log (NSS's SSLKEYLOGFILE lines, as OpenSSL's keylog callback writes them) ---- */
+
+static void klog_line(struct tls_sess *s, const char *label, const unsigned char *secret, size_t len) {
+    size_t need = strlen(label) + 1 + 64 + 1 + 2 * len + 1;
+    if (s->klog_len + need > s->klog_cap) {
+        size_t cap = s->klog_cap ? s->klog_cap : 512;
+        while (cap < s->klog_len + need) cap *= 2;
+        char *p = malloc(cap);
+        if (!p) return;
+        if (s->klog) { memcpy(p, s->klog, s->klog_len); mbedtls_platform_zeroize(s->klog, s->klog_cap); free(s->klog); }
+        s->klog = p;
+        s->klog_cap = cap;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char *o = s->klog + s->klog_len;
+    size_t l = strlen(label);
+    memcpy(o, label, l); o += l;
+    *o++ = ' ';
+    for (int i = 0; i < 32; i++) { *o++ = hex[s->client_random[i] >> 4]; *o++ = hex[s->client_random[i] & 15]; }
+    *o++ = ' ';
+    for (size_t i = 0; i < len; i++) { *o++ = hex[secret[i] >> 4]; *o++ = hex[secret[i] & 15]; }
+    *o++ = '\n';
+    s->klog_len = (size_t)(o - s->klog);
+}
+
+static void export_keys(void *opaque, mbedtls_ssl_key_export_type type, const unsigned char *secret,
+                        size_t secret_len, const unsigned char client_random[32],
+                        const unsigned char server_random[32], mbedtls_tls_prf_types prf) {
+    (void)server_random; (void)prf;
+    struct tls_sess *s = opaque;
+    memcpy(s->client_random, client_random, 32);
+    if (!s->keylog) return;
+    const char *label = NULL;
+    switch (type) {
+        case MBEDTLS_SSL_KEY_EXPORT_TLS12_MASTER_SECRET: label = "CLIENT_RANDOM"; break;
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_EARLY_SECRET: label = "CLIENT_EARLY_TRAFFIC_SECRET"; break;
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_EARLY_EXPORTER_SECRET: label = "EARLY_EXPORTER_SECRET"; break;
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_HANDSHAKE_TRAFFIC_SECRET: label = "CLIENT_HANDSHAKE_TRAFFIC_SECRET"; break;
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_HANDSHAKE_TRAFFIC_SECRET: label = "SERVER_HANDSHAKE_TRAFFIC_SECRET"; break;
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_CLIENT_APPLICATION_TRAFFIC_SECRET: label = "CLIENT_TRAFFIC_SECRET_0"; break;
+        case MBEDTLS_SSL_KEY_EXPORT_TLS1_3_SERVER_APPLICATION_TRAFFIC_SECRET: label = "SERVER_TRAFFIC_SECRET_0"; break;
+#endif
+        default: return;
+    }
+    klog_line(s, label, secret, secret_len);
+}
+
+/* TLS 1.3: Mbed TLS exports no EXPORTER_SECRET through its callback; OpenSSL logs it, so it is written from the
+ * session once the handshake is over (the secret's length is the suite's hash length). */
+static void klog_exporter(struct tls_sess *s) {
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_context *ssl = &s->ssl;
+    if (!s->keylog || s->exporter_logged || !ssl->session || ssl->tls_version != MBEDTLS_SSL_VERSION_TLS1_3) return;
+    const mbedtls_ssl_ciphersuite_t *cs = mbedtls_ssl_ciphersuite_from_id(ssl->session->ciphersuite);
+    if (!cs) return;
+    size_t len = mbedtls_md_get_size_from_type((mbedtls_md_type_t)cs->mac);
+    if (len == 0 || len > sizeof ssl->session->app_secrets.exporter_master_secret) return;
+    s->exporter_logged = 1;
+    klog_line(s, "EXPORTER_SECRET", ssl->session->app_secrets.exporter_master_secret, len);
+#else
+    (void)s;
+#endif
 }
 
 /* ---- configuration ---- */
@@ -347,18 +437,60 @@ static JSValue conf_set_verify(JSContext *ctx, JSValueConst this_val, int argc, 
     return JS_UNDEFINED;
 }
 
-/* conf.enableTickets(lifetimeSeconds): the server issues session tickets (AES-256-GCM keys rotated per lifetime). */
+/* Installs Node's 48 ticket-key bytes as the ticket key: bytes 0-3 are Mbed TLS's 4-byte key name (the start of
+ * Node's 16-byte name), bytes 16-47 its AES-256-GCM key (Node's HMAC and AES keys together; Mbed TLS seals tickets
+ * with one AEAD key). Both of the module's slots get it, so tickets sealed under earlier keys are refused, as when
+ * OpenSSL's keys are replaced. A key's lifetime is also its tickets' lifetime (sessionTimeout); the module would
+ * replace a key that old with a random one, which Node never does, so ticket_keep() keeps it current. */
+static int ticket_keys(struct tls_conf *c, const uint8_t *k, uint32_t life) {
+    for (int i = 0; i < 2; i++) {
+        int err = mbedtls_ssl_ticket_rotate(&c->ticket, k, 4, k + 16, 32, life);
+        if (err) return err;
+    }
+    return 0;
+}
+
+/* Before each server session: the keys count as just made, so Mbed TLS never rotates Node's keys away. */
+static void ticket_keep(struct tls_conf *c) {
+    if (!c->tickets) return;
+    mbedtls_time_t now = mbedtls_time(NULL);
+    c->ticket.keys[0].generation_time = now;
+    c->ticket.keys[1].generation_time = now;
+}
+
+/* conf.enableTickets(lifetimeSeconds, keys48): the server issues session tickets sealed with AES-256-GCM. */
 static JSValue conf_enable_tickets(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)argc;
     struct tls_conf *c = this_conf(ctx, this_val);
     int64_t life;
     if (!c || glue_int(ctx, argv[0], 1, 7 * 86400, &life, "ticket lifetime")) return JS_EXCEPTION;
+    size_t klen;
+    const uint8_t *k = glue_bytes(ctx, argv[1], &klen);
+    if (!k) return JS_EXCEPTION;
+    if (klen != 48) return JS_ThrowRangeError(ctx, "tls: ticket keys are 48 bytes");
     if (c->tickets) return JS_UNDEFINED;
     mbedtls_ssl_ticket_init(&c->ticket);
     int err = mbedtls_ssl_ticket_setup(&c->ticket, glue_random, NULL, MBEDTLS_CIPHER_AES_256_GCM, (uint32_t)life);
+    if (!err) err = ticket_keys(c, k, (uint32_t)life);
     if (err) { mbedtls_ssl_ticket_free(&c->ticket); return throw_tls(ctx, "setting up session tickets", err); }
     c->tickets = 1;
+    c->ticket_life = (uint32_t)life;
     mbedtls_ssl_conf_session_tickets_cb(&c->conf, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse, &c->ticket);
+    return JS_UNDEFINED;
+}
+
+/* conf.setTicketKeys(keys48): replaces the ticket key (after enableTickets). */
+static JSValue conf_set_ticket_keys(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)argc;
+    struct tls_conf *c = this_conf(ctx, this_val);
+    if (!c) return JS_EXCEPTION;
+    size_t klen;
+    const uint8_t *k = glue_bytes(ctx, argv[0], &klen);
+    if (!k) return JS_EXCEPTION;
+    if (klen != 48) return JS_ThrowRangeError(ctx, "tls: ticket keys are 48 bytes");
+    if (!c->tickets) return JS_ThrowTypeError(ctx, "tls: this configuration issues no tickets");
+    int err = ticket_keys(c, k, c->ticket_life);
+    if (err) return throw_tls(ctx, "setting ticket keys", err);
     return JS_UNDEFINED;
 }
 
@@ -383,6 +515,11 @@ static JSValue hal_tls_session(JSContext *ctx, JSValueConst this_val, int argc, 
     if (!err) {
         mbedtls_ssl_set_user_data_p(&s->ssl, s);
         mbedtls_ssl_set_bio(&s->ssl, s, bio_send, bio_recv, NULL);
+        mbedtls_ssl_set_export_keys_cb(&s->ssl, export_keys, s);
+        if (mbedtls_ssl_conf_get_endpoint(&c->conf) == MBEDTLS_SSL_IS_SERVER) {
+            mbedtls_ssl_set_verify(&s->ssl, verify_record, s);
+            ticket_keep(c);
+        }
         if (mbedtls_ssl_conf_get_endpoint(&c->conf) == MBEDTLS_SSL_IS_CLIENT) {
             const char *host = NULL;
             if (!JS_IsNull(argv[1]) && !JS_IsUndefined(argv[1])) {
@@ -470,8 +607,21 @@ static JSValue sess_handshake(JSContext *ctx, JSValueConst this_val, int argc, J
                              ? mbedtls_ssl_tls13_key_exchange_mode_with_psk(ssl)
                              : ssl->handshake->resume;
         }
+        /* A required client certificate that did not come: OpenSSL's alert (certificate_required in TLS 1.3,
+         * handshake_failure in 1.2), then the handshake fails. A resumed session carries no certificate message. */
+        if (s->require_cert && ssl->session_negotiate && !s->resumed &&
+            ssl->session_negotiate->verify_result != 0xFFFFFFFF &&
+            (ssl->session_negotiate->verify_result & MBEDTLS_X509_BADCERT_MISSING)) {
+            int tls13 = ssl->tls_version == MBEDTLS_SSL_VERSION_TLS1_3;
+            /* TLS 1.3: the server has sent its Finished, so (as OpenSSL) the alert goes under its application keys */
+            if (tls13 && ssl->transform_application) mbedtls_ssl_set_outbound_transform(ssl, ssl->transform_application);
+            mbedtls_ssl_send_alert_message(ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL, tls13 ? 116 : 40);
+            r = MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE;
+            break;
+        }
         if (r) break;
     }
+    if (r == 0 && mbedtls_ssl_is_handshake_over(&s->ssl)) klog_exporter(s);
     note_alert(s, r);
     return JS_NewInt32(ctx, r);
 }
@@ -523,7 +673,9 @@ static JSValue sess_info(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     set_str(ctx, o, "version", ver && strcmp(ver, "unknown") ? ver : NULL);
     JS_SetPropertyStr(ctx, o, "suite", JS_NewInt32(ctx, mbedtls_ssl_get_ciphersuite_id_from_ssl(&s->ssl)));
     set_str(ctx, o, "alpn", mbedtls_ssl_get_alpn_protocol(&s->ssl));
-    JS_SetPropertyStr(ctx, o, "verify", JS_NewUint32(ctx, mbedtls_ssl_get_verify_result(&s->ssl)));
+    uint32_t vr = mbedtls_ssl_get_verify_result(&s->ssl);
+    if (mbedtls_ssl_conf_get_endpoint(s->ssl.conf) == MBEDTLS_SSL_IS_SERVER && vr != 0xFFFFFFFF) vr |= s->verify_flags;
+    JS_SetPropertyStr(ctx, o, "verify", JS_NewUint32(ctx, vr));
     set_str(ctx, o, "servername", s->servername[0] ? s->servername : NULL);
     JS_SetPropertyStr(ctx, o, "resumed", JS_NewBool(ctx, s->resumed));
     JS_SetPropertyStr(ctx, o, "alert", JS_NewInt32(ctx, s->alert));
@@ -577,13 +729,68 @@ static JSValue sess_load_session(JSContext *ctx, JSValueConst this_val, int argc
     return JS_NewInt32(ctx, err);
 }
 
+/* sess.requireCert(): server, before the handshake (see sess_handshake) */
+static JSValue sess_require_cert(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)argc; (void)argv;
+    struct tls_sess *s = this_sess(ctx, this_val);
+    if (!s) return JS_EXCEPTION;
+    s->require_cert = 1;
+    return JS_UNDEFINED;
+}
+
+/* sess.enableKeylog(): from now on the session's secrets are kept as key log lines for takeKeylog() */
+static JSValue sess_enable_keylog(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)argc; (void)argv;
+    struct tls_sess *s = this_sess(ctx, this_val);
+    if (!s) return JS_EXCEPTION;
+    s->keylog = 1;
+    if (mbedtls_ssl_is_handshake_over(&s->ssl)) klog_exporter(s);
+    return JS_UNDEFINED;
+}
+
+/* sess.takeKeylog() → the key log lines written since the last call ("LABEL client_random secret\n" each) */
+static JSValue sess_take_keylog(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)argc; (void)argv;
+    struct tls_sess *s = this_sess(ctx, this_val);
+    if (!s) return JS_EXCEPTION;
+    if (s->klog_len == 0) return JS_UNDEFINED;
+    JSValue str = JS_NewStringLen(ctx, s->klog, s->klog_len);
+    mbedtls_platform_zeroize(s->klog, s->klog_len);
+    s->klog_len = 0;
+    return str;
+}
+
+/* sess.exportKeyingMaterial(length, label, context | undefined) → ArrayBuffer, or Mbed TLS's code */
+static JSValue sess_export_keying_material(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
+    (void)argc;
+    struct tls_sess *s = this_sess(ctx, this_val);
+    int64_t len;
+    if (!s || glue_int(ctx, argv[0], 1, MBEDTLS_SSL_EXPORT_MAX_KEY_LEN, &len, "keying material length")) return JS_EXCEPTION;
+    size_t llen;
+    const char *label = JS_ToCStringLen(ctx, &llen, argv[1]);
+    if (!label) return JS_EXCEPTION;
+    const uint8_t *context = NULL;
+    size_t clen = 0;
+    int use_context = !JS_IsUndefined(argv[2]);
+    if (use_context && !(context = glue_bytes(ctx, argv[2], &clen))) { JS_FreeCString(ctx, label); return JS_EXCEPTION; }
+    uint8_t *out = js_malloc(ctx, (size_t)len);
+    if (!out) { JS_FreeCString(ctx, label); return JS_EXCEPTION; }
+    int err = mbedtls_ssl_export_keying_material(&s->ssl, out, (size_t)len, label, llen, context, clen, use_context);
+    JS_FreeCString(ctx, label);
+    JSValue ret = err ? JS_NewInt32(ctx, err) : JS_NewArrayBufferCopy(ctx, out, (size_t)len);
+    mbedtls_platform_zeroize(out, (size_t)len);
+    js_free(ctx, out);
+    return ret;
+}
+
 static const JSCFunctionListEntry conf_methods[] = {
     JS_CFUNC_DEF("addCa", 1, conf_add_ca),
     JS_CFUNC_DEF("addKeyCert", 3, conf_add_key_cert),
     JS_CFUNC_DEF("setAlpn", 1, conf_set_alpn),
     JS_CFUNC_DEF("setCiphers", 1, conf_set_ciphers),
     JS_CFUNC_DEF("setVerify", 1, conf_set_verify),
-    JS_CFUNC_DEF("enableTickets", 1, conf_enable_tickets),
+    JS_CFUNC_DEF("enableTickets", 2, conf_enable_tickets),
+    JS_CFUNC_DEF("setTicketKeys", 1, conf_set_ticket_keys),
 };
 
 static const JSCFunctionListEntry sess_methods[] = {
@@ -598,6 +805,10 @@ static const JSCFunctionListEntry sess_methods[] = {
     JS_CFUNC_DEF("peerCerts", 0, sess_peer_certs),
     JS_CFUNC_DEF("saveSession", 0, sess_save_session),
     JS_CFUNC_DEF("loadSession", 1, sess_load_session),
+    JS_CFUNC_DEF("requireCert", 0, sess_require_cert),
+    JS_CFUNC_DEF("enableKeylog", 0, sess_enable_keylog),
+    JS_CFUNC_DEF("takeKeylog", 0, sess_take_keylog),
+    JS_CFUNC_DEF("exportKeyingMaterial", 3, sess_export_keying_material),
 };
 
 #define CODE(name) JS_SetPropertyStr(ctx, codes, #name, JS_NewInt32(ctx, MBEDTLS_ERR_SSL_##name))

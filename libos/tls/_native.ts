@@ -15,7 +15,10 @@ export interface NativeTlsConfig {
   setCiphers(ids: Int32Array): void;
   /** 0: no peer certificate asked for; 1: asked for, checked, reported; 2: required. */
   setVerify(mode: 0 | 1 | 2): void;
-  enableTickets(lifetimeSeconds: number): void;
+  /** Server: issues tickets sealed with `keys` (Node's 48 bytes: 0-3 name the key, 16-47 the AES-256-GCM key). */
+  enableTickets(lifetimeSeconds: number, keys: Uint8Array): void;
+  /** Replaces the ticket key (after enableTickets); tickets sealed under earlier keys are refused. */
+  setTicketKeys(keys: Uint8Array): void;
 }
 
 export interface NativeTlsInfo {
@@ -46,6 +49,14 @@ export interface NativeTlsSession {
   peerCerts(): ArrayBuffer[];
   saveSession(): ArrayBuffer | undefined;
   loadSession(bytes: Uint8Array): number;
+  /** Server: a client that sends no certificate is refused during the handshake (alert 116 in TLS 1.3, 40 in 1.2). */
+  requireCert(): void;
+  /** Keeps NSS key log lines from now on (takeKeylog() hands them over). */
+  enableKeylog(): void;
+  /** The key log lines written since the last call ("LABEL <client random> <secret>\n" each), or undefined. */
+  takeKeylog(): string | undefined;
+  /** RFC 5705 (TLS 1.2) / RFC 8446 §7.5 (TLS 1.3) keying material, or Mbed TLS's negative code. */
+  exportKeyingMaterial(length: number, label: string, context: Uint8Array | undefined): ArrayBuffer | number;
 }
 
 export type TlsCodes = Record<

@@ -6,6 +6,7 @@
 // Layer: libos (libos/tls). Depends on the native TLS library.
 import { Buffer } from "../buffer/index.ts";
 import { invalidArgType, invalidArgValue, codedError } from "../crypto/_errors.ts";
+import { randomUint8 } from "../crypto/random.ts";
 import { selectSuites, type Suite } from "./ciphers.ts";
 import { tlsNative, type NativeTlsConfig } from "./_native.ts";
 import { defaultCaCertificates } from "./root_certs.ts";
@@ -77,6 +78,8 @@ export class ContextState {
   readonly suites: Suite[];
   readonly hasOwnCert: boolean;
   readonly sessionTimeout: number;
+  /** Node's 48 session-ticket key bytes (random unless options.ticketKeys or setTicketKeys gave them). */
+  private ticketKeys: Uint8Array | undefined;
   private readonly keys: { key: Uint8Array; passphrase?: string }[] = [];
   private readonly certs: Uint8Array[] = [];
   private readonly ca: Uint8Array[] = [];
@@ -132,6 +135,7 @@ export class ContextState {
     if (this.keys.length && !this.certs.length) throw codedError(Error, "ERR_TLS_CERT_MISSING", "options.cert is required with options.key");
     this.sessionTimeout = o.sessionTimeout ?? 300;
     if (!Number.isInteger(this.sessionTimeout) || this.sessionTimeout < 0) throw invalidArgValue("options.sessionTimeout", o.sessionTimeout);
+    if (o.ticketKeys !== undefined) this.ticketKeys = checkTicketKeys(o.ticketKeys, "options.ticketKeys");
     // Errors in the PEM show now, as Node's createSecureContext reports them.
     if (this.hasOwnCert || this.caGiven) this.config(this.hasOwnCert);
   }
@@ -161,11 +165,28 @@ export class ContextState {
         throw codedError(Error, "ERR_OSSL_PEM_NO_START_LINE", `error:0480006C:PEM routines::no start line (${msg})`);
       }
     }
-    if (server) c.enableTickets(Math.max(1, this.sessionTimeout));
+    if (server) c.enableTickets(Math.max(1, this.sessionTimeout), this.getTicketKeys());
     if (server) this.server = c;
     else this.client = c;
     return c;
   }
+
+  /** The 48 ticket-key bytes (made at random on first use unless given). */
+  getTicketKeys(): Uint8Array {
+    return (this.ticketKeys ??= randomUint8(48));
+  }
+
+  /** New ticket keys (checked by the caller): tickets sealed under the old ones no longer resume. */
+  setTicketKeys(keys: Uint8Array): void {
+    this.ticketKeys = Uint8Array.from(keys);
+    this.server?.setTicketKeys(this.ticketKeys);
+  }
+}
+
+function checkTicketKeys(v: unknown, name: string): Uint8Array {
+  if (!ArrayBuffer.isView(v)) throw invalidArgType(name, ["Buffer", "TypedArray", "DataView"], v);
+  if (v.byteLength !== 48) throw invalidArgValue(name, v.byteLength, "must be exactly 48 bytes");
+  return Uint8Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
 }
 
 let roots: Uint8Array[] | undefined;

@@ -3,6 +3,8 @@
 // one fails or times out (handshakeTimeout, 120 s by default), SNI through SNICallback or addContext(), ALPN,
 // requestCert/rejectUnauthorized, setSecureContext. https.Server is the http server core over this class.
 // Layer: libos (libos/tls). Depends on libos/net.
+import { Buffer } from "../buffer/index.ts";
+import { codedError, invalidArgType } from "../crypto/_errors.ts";
 import { Server as NetServer, type Socket } from "../net/node_net.ts";
 import { clearTimeout, setTimeout } from "../timers/index.ts";
 import { createSecureContext, SecureContext, type SecureContextOptions } from "./secure_context.ts";
@@ -81,11 +83,21 @@ export class Server extends NetServer {
     this.sniContexts.unshift([contextPattern(hostname), ctx]);
   }
 
-  getTicketKeys(): never {
-    throw Object.assign(new Error("getTicketKeys is not supported by unijs: ticket keys live in Mbed TLS and rotate by themselves"), { code: "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM" });
+  /** The 48 bytes that seal this server's session tickets (Node's layout: 16-byte name, 16 + 16 key bytes; Mbed
+   *  TLS uses the name's first 4 bytes and bytes 16-47 as one AES-256-GCM key). */
+  getTicketKeys(): import("node:buffer").Buffer {
+    return Buffer.from(this._sharedCreds.context.getTicketKeys()) as import("node:buffer").Buffer;
   }
-  setTicketKeys(_keys: Uint8Array): never {
-    throw Object.assign(new Error("setTicketKeys is not supported by unijs: ticket keys live in Mbed TLS and rotate by themselves"), { code: "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM" });
+
+  /** New ticket keys: tickets sealed under the old ones no longer resume. */
+  setTicketKeys(keys: Uint8Array): void {
+    if (!ArrayBuffer.isView(keys)) throw invalidArgType("buffer", ["Buffer", "TypedArray", "DataView"], keys);
+    if (keys.byteLength !== 48) {
+      throw codedError(Error, "ERR_INTERNAL_ASSERTION", "Session ticket keys must be a 48-byte buffer\nThis is caused by " +
+        "either a bug in Node.js or incorrect usage of Node.js internals.\nPlease open an issue with this stack trace at " +
+        "https://github.com/nodejs/node/issues\n");
+    }
+    this._sharedCreds.context.setTicketKeys(new Uint8Array(keys.buffer, keys.byteOffset, keys.byteLength));
   }
 }
 

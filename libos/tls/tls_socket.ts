@@ -7,6 +7,7 @@
 // resumption ('session' events, `session` option), getPeerCertificate/getCipher/getProtocol as Node 20.
 // Layer: libos (libos/tls). Depends on libos/net, libos/buffer, the native TLS library.
 import { Buffer } from "../buffer/index.ts";
+import { codedError, invalidArgType, outOfRange } from "../crypto/_errors.ts";
 import { Socket } from "../net/node_net.ts";
 import { isIP } from "../net/ip.ts";
 type Duplex = import("node:stream").Duplex;
@@ -87,7 +88,8 @@ function verifyError(flags: number, chain: CertInfo[]): (Error & { code: string 
   const f = flags & ~BADCERT.CN_MISMATCH;              // the name is checked by checkServerIdentity
   const e = (code: string, msg: string) => Object.assign(new Error(msg), { code });
   if (f === 0) return null;
-  if (chain.length === 0 || (f & BADCERT.MISSING)) return e("ERR_TLS_CERT_MISSING", "peer did not present a certificate");
+  // No certificate at all: OpenSSL's verify result then is "unable to get issuer certificate" (Node reports it so).
+  if (chain.length === 0 || (f & BADCERT.MISSING)) return e("UNABLE_TO_GET_ISSUER_CERT", "unable to get issuer certificate");
   if (f & BADCERT.NOT_TRUSTED) {
     if (chain.length === 1 && chain[0].selfIssued) return e("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate");
     if (chain.some((c) => c.selfIssued)) return e("SELF_SIGNED_CERT_IN_CHAIN", "self-signed certificate in certificate chain");
@@ -161,6 +163,7 @@ export class TLSSocket extends Socket {
   private finalPending: ((e?: Error | null) => void) | null = null;
   private sessionBytes: NodeBuffer | undefined;
   private timeoutForwarded = false;
+  private keylogWanted = false;
 
   constructor(socket: Duplex | null | undefined, options: TLSSocketOptions = {}) {
     super({ allowHalfOpen: options.allowHalfOpen });
@@ -168,6 +171,10 @@ export class TLSSocket extends Socket {
     this.isServer = !!options.isServer;
     this.context = options.secureContext ?? createSecureContext(options);
     this._parent = socket ?? null;
+    // 'keylog' listeners turn the session's key log on (Node enables its callback the same way).
+    this.on("newListener", (event: string | symbol) => {
+      if (event === "keylog" && !this.isServer) { this.keylogWanted = true; this.session?.enableKeylog(); }
+    });
     if (socket) this._wrapTransport(socket);
   }
 
@@ -216,6 +223,9 @@ export class TLSSocket extends Socket {
     const host = this.opts.servername ?? this.opts.host;
     const sni = !this.isServer && host && !isIP(host) ? host : null;
     this.session = tlsNative().tlsSession(conf, sni);
+    if (this.isServer && this.opts.requestCert && this.opts.rejectUnauthorized) this.session.requireCert();
+    const server = this.opts.server as { listenerCount?(e: string): number } | undefined;
+    if (this.keylogWanted || (this.isServer && (server?.listenerCount?.("keylog") ?? 0) > 0)) this.session.enableKeylog();
     if (!this.isServer && this.opts.session) this.session.loadSession(this.opts.session);
     for (const chunk of this.early.splice(0)) this.session.feed(chunk);
     this.cycle();
@@ -330,7 +340,20 @@ export class TLSSocket extends Socket {
     }
   }
 
+  /** Hands the session's new key log lines out: 'keylog' on a client socket, the server's 'keylog' on a server's. */
+  private emitKeylog(): void {
+    const text = this.session?.takeKeylog();
+    if (!text) return;
+    for (const l of text.split("\n")) {
+      if (!l) continue;
+      const line = Buffer.from(l + "\n", "latin1");
+      if (this.isServer) (this.opts.server as unknown as { emit(e: string, ...a: unknown[]): boolean } | undefined)?.emit("keylog", line, this);
+      else this.emit("keylog", line);
+    }
+  }
+
   private flushCipher(): void {
+    this.emitKeylog();
     const out = this.session?.take();
     if (out && this._parent && !this._parent.destroyed) this._parent.write(Buffer.from(out));
   }
@@ -352,7 +375,9 @@ export class TLSSocket extends Socket {
         const err = verifyError(info.verify, this.peerChain);
         this.authorized = !err;
         if (err) this.authorizationError = err.code;
-        if (err && this.opts.rejectUnauthorized) { this.fail(err); return; }
+        // Node accepts any certificate during the handshake and then drops the connection quietly (no
+        // tlsClientError); only a missing one fails the handshake (requireCert).
+        if (err && this.opts.rejectUnauthorized) { this.destroy(); return; }
       }
       this.emit("secure");
     } else {
@@ -476,8 +501,23 @@ export class TLSSocket extends Socket {
     if (this.isServer) throw Object.assign(new Error("Cannot issue SNI from a TLS server-side socket"), { code: "ERR_TLS_SNI_FROM_SERVER" });
     this.opts.servername = name;
   }
-  exportKeyingMaterial(): never {
-    throw Object.assign(new Error("exportKeyingMaterial is not supported by unijs yet"), { code: "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM" });
+  /** RFC 5705 keying material (TLS 1.2: the PRF over the master secret; TLS 1.3: the exporter secret, §7.5). */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): NodeBuffer {
+    if (typeof length !== "number") throw invalidArgType("length", "number", length);
+    if (!Number.isInteger(length)) throw outOfRange("length", "an integer", length);
+    if (length < 1 || length > 4294967295) throw outOfRange("length", ">= 1 && <= 4294967295", length);
+    if (typeof label !== "string") throw invalidArgType("label", "string", label);
+    if (context !== undefined && !ArrayBuffer.isView(context)) throw invalidArgType("context", ["Buffer", "TypedArray", "DataView"], context);
+    if (!this._secureEstablished || !this.session) {
+      throw codedError(Error, "ERR_TLS_INVALID_STATE", "TLS socket connection must be securely established");
+    }
+    if (length > 8160) {
+      throw codedError(RangeError, "ERR_OUT_OF_RANGE", `The value of "length" is out of range. unijs's TLS (Mbed TLS 3.6) exports at most 8160 bytes. Received ${length}`);
+    }
+    const ctx = context === undefined ? undefined : new Uint8Array(context.buffer, context.byteOffset, context.byteLength);
+    const r = this.session.exportKeyingMaterial(length, label, ctx);
+    if (typeof r === "number") throw sslError("ERR_SSL_EXPORT_KEYING_MATERIAL_FAILED", "keying material export failed", r);
+    return Buffer.from(r) as NodeBuffer;
   }
   enableTrace(): void {}
 }
