@@ -18,7 +18,17 @@ export const LAUNCH = {
   QEMU_ERROR: 252,
 } as const;
 
-export type Outcome = "exit" | "panic" | "reset" | "timeout" | "qemu-error";
+/** "stopped": the launcher was asked to stop (a signal, or its parent's death) and the guest did not power off
+ *  within the grace period, so it was killed; the launcher exits with signalExitCode. */
+export type Outcome = "exit" | "panic" | "reset" | "timeout" | "qemu-error" | "stopped";
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** 128 + the signal's number (SIGINT 130, SIGTERM 143, SIGHUP 129): the code of a process that signal ended, as a
+ *  shell reports it; for a guest that did not answer the power-off request the launcher made for that signal. */
+export function signalExitCode(signal: "SIGINT" | "SIGTERM" | "SIGHUP"): number {
+  return 128 + SIGNAL_NUMBERS[signal];
+}
 
 /** Interprets QEMU's exit status (null when it died from a signal). */
 export function decodeQemuStatus(status: number | null): { outcome: Outcome; code: number } {

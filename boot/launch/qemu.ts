@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Readable, Writable } from "node:stream";
-import { APP_EXIT_MAX, decodeQemuStatus, LAUNCH, type Outcome } from "../exit_codes.ts";
+import { APP_EXIT_MAX, decodeQemuStatus, LAUNCH, signalExitCode, type Outcome } from "../exit_codes.ts";
 import { guarded } from "./guard.ts";
 import { firstTakenForward, mapForwardError } from "./host_ports.ts";
 import { passtUsable, startPasst, type Passt } from "./passt.ts";
@@ -55,11 +55,6 @@ export interface BootOptions {
    *  started it, press the power button and kill the guest `graceMs` later (default 3 s); QEMU gets its own process
    *  group so a terminal's Ctrl-C reaches it only this way. Implies `control`. */
   supervise?: boolean | { graceMs: number };
-  /** "virtio" (default): the app's stdout and stderr arrive on virtio-console ports (consoleArgs) apart from the
-   *  UART; "uart": no console device, the UART carries everything (as images before it did). */
-  console?: "virtio" | "uart";
-  /** Receives the app's stderr (its virtio-console port). Absent: stderr text goes to onOutput with the rest. */
-  onStderr?: (text: string) => void;
 }
 
 /** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
@@ -72,7 +67,9 @@ export type NetBackend =
       backend?: "auto" | "passt" | "slirp";
       /** Default true: the guest reaches no host beyond this machine (passt: only the host itself, as
        *  host.unijs.internal; slirp's restrict=on: nothing but guestfwd). false: outbound NAT, as a container. */
-      restrict?: boolean }
+      restrict?: boolean;
+      /** Set by startGuest: the socket of the passt it started. */
+      passtSocket?: string }
   | { kind: "udp"; localPort: number; remotePort: number }
   /** A tap device inside a network namespace the caller created (tests); QEMU is started inside it. */
   | { kind: "tap"; netns: string; ifname: string; /** The device's MTU (virtio-net host_mtu; match the tap's). */ mtu?: number };
@@ -118,8 +115,9 @@ export function deviceArgs(o: BootOptions, machine: Machine): string[] {
   });
   const n = o.net;
   if (n?.kind === "user" && n.backend === "passt") {
-    // startGuest started passt and made QEMU wait for its socket (userNetBackend resolved "auto").
-    args.push("-netdev", `stream,id=net0,server=off,addr.type=unix,addr.path=${passtSocket(o)}`,
+    // startGuest starts passt and makes QEMU wait for its socket.
+    if (!n.passtSocket) throw new Error("--net user on passt: the guest must be started by startGuest");
+    args.push("-netdev", `stream,id=net0,server=off,addr.type=unix,addr.path=${n.passtSocket}`,
       "-device", `${dev("net")},netdev=net0,rx_queue_size=1024`);
   } else if (n?.kind === "user") {
     const fwd = (n.hostfwd ?? []).map((f) => `,hostfwd=${f.proto}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
@@ -151,10 +149,6 @@ export interface BootResult {
   error?: string;
   /** The user network's backend when there was one. */
   userNet?: "passt" | "slirp";
-  /** What the app wrote to its stdout and its stderr through the virtio-console ports (also in `output`; the
-   *  UART's text is not in these). */
-  appStdout: string;
-  appStderr: string;
   /** From spawning QEMU to its exit, milliseconds. */
   wallMs: number;
   accel: "kvm" | "tcg" | "kvm,tcg";
@@ -218,19 +212,6 @@ export function kvmUsable(): boolean {
   return existsSync("/sys/module/kvm_intel") || existsSync("/sys/module/kvm_amd");
 }
 
-/**
- * QEMU arguments for the app's stdout and stderr: a virtio-serial device (virtio-mmio on microvm, modern
- * virtio-pci on pc) whose port 0 (virtconsole) and port 1 (virtserialport) are socket chardevs over the already
- * connected descriptors `fds` the launcher passes QEMU (read by startGuest). drivers/virtio/console uses them.
- */
-export function consoleArgs(machine: Machine, fds: [number, number] = [3, 4]): string[] {
-  return [
-    "-device", machine === "microvm" ? "virtio-serial-device,max_ports=2" : "virtio-serial-pci,disable-legacy=on,max_ports=2",
-    "-chardev", `socket,id=appout,fd=${fds[0]}`, "-device", "virtconsole,chardev=appout,name=org.unijs.stdout,nr=0",
-    "-chardev", `socket,id=apperr,fd=${fds[1]}`, "-device", "virtserialport,chardev=apperr,name=org.unijs.stderr,nr=1",
-  ];
-}
-
 /** The QEMU command line for an image (without the binary). */
 export function qemuArgs(o: BootOptions): { args: string[]; accel: BootResult["accel"] } {
   const want = o.accel ?? "auto";
@@ -283,40 +264,44 @@ export function symbolise(line: string, syms: { addr: number; name: string }[]):
 /** Starts QEMU on an image. The caller owns the returned guest and must kill() it if it stops waiting. */
 export function startGuest(o: BootOptions): Guest {
   if (!existsSync(o.image)) throw new Error(`${o.image}: no such image (build one with 'npm run image')`);
+  let passt: Passt | undefined;
+  let userNet: BootResult["userNet"];
+  if (o.net?.kind === "user") {
+    const taken = firstTakenForward(o.net.hostfwd ?? []);
+    if (taken) return notStarted(taken);
+    const want = o.net.backend ?? "slirp";
+    userNet = want === "passt" || (want === "auto" && !o.net.guestfwd?.length && passtUsable()) ? "passt" : "slirp";
+    if (userNet === "passt") passt = startPasst({ hostfwd: o.net.hostfwd ?? [], restrict: o.net.restrict });
+    o = { ...o, net: { ...o.net, backend: userNet, passtSocket: passt?.socketPath } };
+  }
+  const graceMs = typeof o.supervise === "object" ? o.supervise.graceMs : DEFAULT_GRACE_MS;
+  if (o.supervise) o = { ...o, control: true };
+  let sup: Supervision | undefined;
   const { args, accel } = qemuArgs(o);
   const controlDir = o.control ? mkdtempSync(join(tmpdir(), "unijs-qmp-")) : undefined;
   const qmpPath = controlDir ? join(controlDir, "qmp.sock") : undefined;
   if (qmpPath) args.push("-qmp", `unix:${qmpPath},server=on,wait=off`);
-  const ports = (o.console ?? "virtio") === "virtio";
-  if (ports) args.push(...consoleArgs(o.machine ?? "microvm"));
   const t0 = performance.now();
-  const stdio: ("pipe" | "ignore" | "inherit")[] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe",
-    ...(ports ? ["pipe" as const, "pipe" as const] : [])];       // fds 3 and 4: socket pairs for the two ports
-  const child = (o.net?.kind === "tap"
-    ? spawn("ip", ["netns", "exec", o.net.netns, QEMU, ...args], { stdio })
-    : spawn(QEMU, args, { stdio })) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+  const stdio: ["pipe" | "ignore" | "inherit", "pipe", "pipe"] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe"];
+  // QEMU runs under the guard (it dies with this process); with passt, only once passt's socket is there.
+  const waitFor = passt ? { path: passt.socketPath, ms: 10_000 } : undefined;
+  const [cmd, cmdArgs] = o.net?.kind === "tap"
+    ? guarded("exec", "ip", ["netns", "exec", o.net.netns, QEMU, ...args], waitFor)
+    : guarded("exec", QEMU, args, waitFor);
+  // Supervised, QEMU has a process group of its own: a terminal's Ctrl-C goes to the launcher, which powers off.
+  const child = spawn(cmd, cmdArgs, { stdio, detached: !!o.supervise && o.input !== "inherit" }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
   child.stdin?.on("error", () => { /* the guest is gone: what it did not read is lost, as on a serial line */ });
   const syms = loadSymbols(o.image);
   let output = "";
   let stderr = "";
   let pending = "";
   let timedOut = false;
+  let passtDied = false;
   let exited = false;
   const emit = (text: string) => {
     output += text;
     o.onOutput?.(text);
   };
-  let appStdout = "", appStderr = "";
-  if (ports) {
-    const out = child.stdio[3] as Readable, err = child.stdio[4] as Readable;
-    out.setEncoding("utf8");
-    err.setEncoding("utf8");
-    out.on("data", (t: string) => { appStdout += t; emit(t); });
-    err.on("data", (t: string) => {
-      appStderr += t;
-      if (o.onStderr) { output += t; o.onStderr(t); } else emit(t);
-    });
-  }
   child.stdout.setEncoding("utf8");
   // Whole lines are symbolised and emitted at once; a partial line (a prompt) is flushed after a short pause.
   let partialTimer: ReturnType<typeof setTimeout> | undefined;
@@ -358,10 +343,29 @@ export function startGuest(o: BootOptions): Guest {
       // QEMU stopped by a signal (Ctrl-C, kill) exits 0 like a guest reset: tell them apart by what it printed.
       if (outcome === "reset" && /terminating on signal/.test(stderr)) ({ outcome, code } = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR });
       if (timedOut) ({ outcome, code } = { outcome: "timeout", code: LAUNCH.TIMEOUT });
-      resolveDone({ outcome, code, output, stderr, appStdout, appStderr, wallMs, accel });
+      sup?.end();
+      if (passt) {
+        if (passtDied) stderr += passt.stderr();
+        passt.stop();
+      }
+      let error: string | undefined;
+      const stopSignal = sup?.signal();
+      if (outcome === "qemu-error" && sup?.killed() && stopSignal) {
+        ({ outcome, code } = { outcome: "stopped", code: signalExitCode(stopSignal) });
+        error = `the guest did not power off within ${graceMs} ms of ${sup.reason()} and was killed`;
+      } else if (outcome === "qemu-error") {
+        error = mapForwardError(stderr) ?? undefined;
+        if (!error && passtDied) error = `passt stopped before the guest: ${passt?.stderr().trim() || "no message"}`;
+      }
+      resolveDone({ outcome, code, output, stderr, wallMs, accel, error, userNet });
     };
     child.on("error", (e) => { stderr += String(e); finish(null); });
     child.on("close", (status) => finish(status));
+    // passt exits when QEMU closes its socket; passt dying first leaves the guest without a network: stop it,
+    // after a moment in which a QEMU that is exiting anyway finishes with its own status.
+    passt?.child.on("exit", () => {
+      setTimeout(() => { if (!exited) { passtDied = true; kill(); } }, 1000).unref();
+    });
   });
   const needs = (what: boolean | undefined, option: string) => {
     if (!what) throw new Error(`startGuest: this needs the '${option}' boot option`);
@@ -388,7 +392,17 @@ export function startGuest(o: BootOptions): Guest {
     }
     throw new Error(`system_powerdown failed: ${exited ? "the guest has exited" : String(lastError)}`);
   };
+  if (o.supervise) sup = supervise({ powerDown, kill }, graceMs);
   return { pid: child.pid ?? -1, done, kill, write, endInput, powerDown };
+}
+
+/** A guest that was never started (the launcher found why it could not be): its result is ready at once. */
+function notStarted(message: string): Guest {
+  const result = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR, output: "", stderr: message, error: message, wallMs: 0,
+    accel: "tcg" } as BootResult;
+  const nothing = () => {};
+  return { pid: -1, done: Promise.resolve(result), kill: nothing, write: nothing, endInput: nothing,
+    powerDown: () => Promise.reject(new Error("system_powerdown failed: the guest has exited")) };
 }
 
 /** Boots and waits. Kills the guest if the timeout passes. */

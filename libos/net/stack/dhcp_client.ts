@@ -118,12 +118,14 @@ export class DhcpClient {
   }
 
   private bind(ack: DhcpRepr, now: number): void {
-    const leaseMs = (ack.leaseTime ?? 86400) * 1000;
+    // 0xffffffff seconds is an infinite lease (RFC 2131 §3.3; passt hands these out): never renewed nor expired.
+    const ms = (s: number) => (s === 0xffffffff ? Infinity : s * 1000);
+    const leaseMs = ms(ack.leaseTime ?? 86400);
     this.lease = {
       address: ack.yourIp,
       server: ack.serverIdentifier ?? ack.serverIp,
-      t1: now + (ack.renewalTime !== null ? ack.renewalTime * 1000 : leaseMs / 2),
-      t2: now + (ack.rebindingTime !== null ? ack.rebindingTime * 1000 : leaseMs * 0.875),
+      t1: now + (ack.renewalTime !== null ? ms(ack.renewalTime) : leaseMs / 2),
+      t2: now + (ack.rebindingTime !== null ? ms(ack.rebindingTime) : leaseMs * 0.875),
       end: now + leaseMs,
     };
     this.ifc.config = {
