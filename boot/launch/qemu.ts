@@ -55,6 +55,11 @@ export interface BootOptions {
    *  started it, press the power button and kill the guest `graceMs` later (default 3 s); QEMU gets its own process
    *  group so a terminal's Ctrl-C reaches it only this way. Implies `control`. */
   supervise?: boolean | { graceMs: number };
+  /** "virtio" (default): the app's stdout and stderr arrive on virtio-console ports (consoleArgs) apart from the
+   *  UART; "uart": no console device, the UART carries everything (as images before it did). */
+  console?: "virtio" | "uart";
+  /** Receives the app's stderr (its virtio-console port). Absent: stderr text goes to onOutput with the rest. */
+  onStderr?: (text: string) => void;
 }
 
 /** How a virtio-net device reaches the host. Every host-side address is on 127.0.0.1. */
@@ -149,6 +154,10 @@ export interface BootResult {
   error?: string;
   /** The user network's backend when there was one. */
   userNet?: "passt" | "slirp";
+  /** What the app wrote to its stdout and its stderr through the virtio-console ports (also in `output`; the
+   *  UART's text is not in these). */
+  appStdout: string;
+  appStderr: string;
   /** From spawning QEMU to its exit, milliseconds. */
   wallMs: number;
   accel: "kvm" | "tcg" | "kvm,tcg";
@@ -210,6 +219,21 @@ export function kvmUsable(): boolean {
     return false;
   }
   return existsSync("/sys/module/kvm_intel") || existsSync("/sys/module/kvm_amd");
+}
+
+/**
+ * QEMU arguments for the app's stdout and stderr: a virtio-serial device (virtio-mmio on microvm, modern
+ * virtio-pci on pc) with two serial ports, 1 named org.unijs.stdout and 2 org.unijs.stderr, each a socket chardev
+ * over an already connected descriptor of `fds` that the launcher passes QEMU (read by startGuest); the guest's
+ * libos/console/virtio_stdio.ts finds them by name. Not a virtconsole: QEMU drops what a console port's host end
+ * cannot take at once (hw/char/virtio-console.c), a serial port makes the guest wait instead.
+ */
+export function consoleArgs(machine: Machine, fds: [number, number] = [3, 4]): string[] {
+  return [
+    "-device", machine === "microvm" ? "virtio-serial-device,max_ports=3" : "virtio-serial-pci,disable-legacy=on,max_ports=3",
+    "-chardev", `socket,id=appout,fd=${fds[0]}`, "-device", "virtserialport,chardev=appout,name=org.unijs.stdout,nr=1",
+    "-chardev", `socket,id=apperr,fd=${fds[1]}`, "-device", "virtserialport,chardev=apperr,name=org.unijs.stderr,nr=2",
+  ];
 }
 
 /** The QEMU command line for an image (without the binary). */
@@ -281,8 +305,11 @@ export function startGuest(o: BootOptions): Guest {
   const controlDir = o.control ? mkdtempSync(join(tmpdir(), "unijs-qmp-")) : undefined;
   const qmpPath = controlDir ? join(controlDir, "qmp.sock") : undefined;
   if (qmpPath) args.push("-qmp", `unix:${qmpPath},server=on,wait=off`);
+  const ports = (o.console ?? "virtio") === "virtio";
+  if (ports) args.push(...consoleArgs(o.machine ?? "microvm"));
   const t0 = performance.now();
-  const stdio: ["pipe" | "ignore" | "inherit", "pipe", "pipe"] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe"];
+  const stdio: ("pipe" | "ignore" | "inherit")[] = [o.input === "inherit" ? "inherit" : o.input ? "pipe" : "ignore", "pipe", "pipe",
+    ...(ports ? ["pipe" as const, "pipe" as const] : [])];       // fds 3 and 4: socket pairs for the two ports
   // QEMU runs under the guard (it dies with this process); with passt, only once passt's socket is there.
   const waitFor = passt ? { path: passt.socketPath, ms: 10_000 } : undefined;
   const [cmd, cmdArgs] = o.net?.kind === "tap"
@@ -302,6 +329,17 @@ export function startGuest(o: BootOptions): Guest {
     output += text;
     o.onOutput?.(text);
   };
+  let appStdout = "", appStderr = "";
+  if (ports) {
+    const out = child.stdio[3] as Readable, err = child.stdio[4] as Readable;
+    out.setEncoding("utf8");
+    err.setEncoding("utf8");
+    out.on("data", (t: string) => { appStdout += t; emit(t); });
+    err.on("data", (t: string) => {
+      appStderr += t;
+      if (o.onStderr) { output += t; o.onStderr(t); } else emit(t);
+    });
+  }
   child.stdout.setEncoding("utf8");
   // Whole lines are symbolised and emitted at once; a partial line (a prompt) is flushed after a short pause.
   let partialTimer: ReturnType<typeof setTimeout> | undefined;
@@ -357,7 +395,7 @@ export function startGuest(o: BootOptions): Guest {
         error = mapForwardError(stderr) ?? undefined;
         if (!error && passtDied) error = `passt stopped before the guest: ${passt?.stderr().trim() || "no message"}`;
       }
-      resolveDone({ outcome, code, output, stderr, wallMs, accel, error, userNet });
+      resolveDone({ outcome, code, output, stderr, appStdout, appStderr, wallMs, accel, error, userNet });
     };
     child.on("error", (e) => { stderr += String(e); finish(null); });
     child.on("close", (status) => finish(status));
@@ -399,7 +437,7 @@ export function startGuest(o: BootOptions): Guest {
 /** A guest that was never started (the launcher found why it could not be): its result is ready at once. */
 function notStarted(message: string): Guest {
   const result = { outcome: "qemu-error", code: LAUNCH.QEMU_ERROR, output: "", stderr: message, error: message, wallMs: 0,
-    accel: "tcg" } as BootResult;
+    accel: "tcg", appStdout: "", appStderr: "" } as BootResult;
   const nothing = () => {};
   return { pid: -1, done: Promise.resolve(result), kill: nothing, write: nothing, endInput: nothing,
     powerDown: () => Promise.reject(new Error("system_powerdown failed: the guest has exited")) };

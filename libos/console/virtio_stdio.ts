@@ -1,5 +1,6 @@
-// libos/console/virtio_stdio.ts — stdout and stderr over virtio-console (drivers/virtio/console): port 0 carries
-// fd 1, port 1 fd 2, so the host receives them apart and fast; the UART keeps kernel messages and panics, and
+// libos/console/virtio_stdio.ts — stdout and stderr over virtio-console (drivers/virtio/console): the ports named
+// org.unijs.stdout and org.unijs.stderr (boot/launch/qemu.ts, consoleArgs) carry fd 1 and fd 2, so the host
+// receives them apart and fast; the UART keeps kernel messages and panics, and
 // carries a stream whose port is missing (no device: an old launcher, `--console uart`). The device is opened at
 // the first write. Like a pipe that fills, a stream holding more than 1 MiB the device has not taken blocks the
 // writer until the device catches up; below that, write() returns false past 16 KiB and 'drain' follows. The
@@ -17,22 +18,30 @@ import { setStdioSink, stdioDrained, type StdioSink } from "./stdio.ts";
 const HIGH_WATER = 16 * 1024;
 /** Beyond this many waiting bytes a write blocks until the device has taken all but HIGH_WATER of them. */
 const BLOCK_AT = 1024 * 1024;
+/** The port names of fd 1 and fd 2. */
+const NAMES = ["org.unijs.stdout", "org.unijs.stderr"];
 
 class VirtioStdio implements StdioSink {
   private con: VirtioConsole | null | undefined;
-  private readonly waiting: [(() => void)[], (() => void)[]] = [[], []];
+  /** Port of fd 1 and fd 2 (-1: none, the UART carries the stream). */
+  private readonly portOf = [-1, -1, -1];
+  private readonly waiting = new Map<number, (() => void)[]>();
 
   private open(): VirtioConsole | null {
     if (this.con !== undefined) return this.con;
     try {
-      this.con = openVirtioConsole();
+      this.con = openVirtioConsole({ expect: NAMES });
     } catch {
       return (this.con = null);                        // no console device: the UART carries both streams
     }
     const con = this.con;
+    NAMES.forEach((name, i) => { this.portOf[i + 1] = con.portNamed(name) ?? -1; });
     con.onDrain = (port) => loop().nextTick(() => {   // never inside the write() that caused it, as in Node
-      for (const cb of this.waiting[port].splice(0)) cb();
-      stdioDrained((port + 1) as 1 | 2);
+      const callbacks = this.waiting.get(port) ?? [];
+      this.waiting.delete(port);
+      for (const cb of callbacks) cb();
+      const fd = this.portOf.indexOf(port);
+      if (fd > 0) stdioDrained(fd as 1 | 2);
     });
     onShutdown("console", () => {
       try {
@@ -46,9 +55,9 @@ class VirtioStdio implements StdioSink {
 
   write(fd: 1 | 2, chunk: string | Uint8Array, done?: () => void): boolean | null {
     const con = this.open();
-    const port = fd - 1;
+    const port = this.portOf[fd];
     if (!con || !con.usable(port)) return null;
-    let pending = con.write(port, typeof chunk === "string" ? utf8Encode(chunk) : chunk);
+    let pending = typeof chunk === "string" ? con.write(port, utf8Encode(chunk), true) : con.write(port, chunk);
     if (pending > BLOCK_AT) {
       try {
         con.waitFor(HIGH_WATER, port);
@@ -59,7 +68,7 @@ class VirtioStdio implements StdioSink {
     }
     if (done) {
       if (pending === 0) loop().nextTick(done);
-      else this.waiting[port].push(done);
+      else this.waiting.set(port, [...(this.waiting.get(port) ?? []), done]);
     }
     return pending < HIGH_WATER;
   }

@@ -1,7 +1,8 @@
 // drivers/virtio/console/index.ts — virtio-console (virtio 1.x section 5.3) as an output-only byte channel per
 // port: with VIRTIO_CONSOLE_F_MULTIPORT the control queues announce the ports (DEVICE_READY → DEVICE_ADD,
-// PORT_READY → PORT_NAME, CONSOLE_PORT, PORT_OPEN), and ports 0 and 1 get a transmit queue each (QEMU:
-// `-device virtconsole` takes port 0, `-device virtserialport` the next). Writes are copied into a few DMA
+// PORT_READY → PORT_NAME, CONSOLE_PORT, PORT_OPEN), and ports 0..2 get a transmit queue each; callers find ports
+// by name (QEMU: `-device virtserialport,name=...`, ports 1 and up; a virtconsole, port 0, drops what its host end
+// cannot take at once, QEMU's hw/char/virtio-console.c, so bulk output uses serial ports). Writes are copied into a few DMA
 // buffers per port (small writes coalesced), published at once, and completions reclaim the buffers; what does
 // not fit waits in memory (`pendingBytes`, the caller's backpressure signal) and flush() waits for the device
 // synchronously. Input is not read (the UART keeps stdin). Layer: drivers (device). Depends on drivers/virtio,
@@ -22,8 +23,8 @@ export const F_SIZE = 0, F_MULTIPORT = 1;
 export const DEVICE_READY = 0, DEVICE_ADD = 1, DEVICE_REMOVE = 2, PORT_READY = 3, CONSOLE_PORT = 4, RESIZE = 5,
   PORT_OPEN = 6, PORT_NAME = 7;
 
-/** The ports this driver sets up queues for (0: the app's stdout, 1: its stderr). */
-export const PORTS = 2;
+/** The ports this driver sets up queues for (0 .. PORTS-1). */
+export const PORTS = 3;
 const CTRL_SLOT = 256;                                 // one control message (8 bytes) plus a port name
 const CTRL_RX = 8, CTRL_TX = 8;
 
@@ -64,7 +65,8 @@ export interface VirtioConsoleOptions {
   /** DMA buffers per port (default 8) and their size (default 32 KiB). */
   buffers?: number;
   bufferBytes?: number;
-  /** How long open() waits for the device to announce and open ports 0 and 1 (default 500 ms). */
+  /** Port names open() waits for (announced, host end open), at most handshakeMs (default 500 ms). */
+  expect?: string[];
   handshakeMs?: number;
 }
 
@@ -79,7 +81,7 @@ export class VirtioConsole {
   private readonly handle: IoHandle;
   private readonly maxBuffers: number;
   private readonly bufferBytes: number;
-  /** Called when a port's pending bytes reach 0 after a write left some. */
+  /** Called when a port's pending bytes reach 0 after a write left some (possibly inside that write). */
   onDrain: (port: number) => void = () => {};
 
   constructor(transport: VirtioTransport, o: VirtioConsoleOptions = {}) {
@@ -106,13 +108,18 @@ export class VirtioConsole {
     if (!multiport) return;
     this.ctrlRx?.kick();
     this.sendControl(0xffffffff, DEVICE_READY, 1);
-    const wanted = () => this.ports.every((p) => !p || p.hostOpen) || !this.dev.running;
+    const wanted = () => (o.expect ?? []).every((n) => this.usable(this.portNamed(n) ?? -1)) || !this.dev.running;
     try {
       waitSync([this.dev.vector], () => { this.service(); return wanted(); }, o.handshakeMs ?? 500);
     } catch (e) {
       if ((e as { code?: string }).code !== "ETIMEDOUT") throw e;
       // A port the device did not announce in time is not used (its stream falls back to the UART).
     }
+  }
+
+  /** The id of the port the device named `name` (PORT_NAME), if any. */
+  portNamed(name: string): number | undefined {
+    return this.ports.find((p) => p?.added && p.name === name)?.id;
   }
 
   /** What the driver knows of port `id` (undefined: no queues were set up for it). */
@@ -132,17 +139,21 @@ export class VirtioConsole {
   }
 
   /**
-   * Queues `bytes` (copied; the caller keeps its buffer) on port `id` and hands as much as fits to the device now.
+   * Queues `bytes` on port `id` and hands as much as fits to the device now; the caller keeps its buffer (what
+   * must wait is copied) unless `owned` gives it to the driver.
    * Returns the bytes still waiting in memory afterwards (0: all with the device). Throws for a port that is not
    * usable().
    */
-  write(id: number, bytes: Uint8Array): number {
+  write(id: number, bytes: Uint8Array, owned = false): number {
     const p = this.ports[id];
     if (!p || !this.usable(id)) throw new Error(`virtio-console port ${id} is not open`);
     if (bytes.length > 0) {
-      p.pending.push(bytes.slice());
+      p.pending.push(bytes);
       p.pendingBytes += bytes.length;
       this.pump(p);
+      // What did not fit stays in memory: a copy, unless the caller handed the buffer over (`owned`).
+      const at = owned ? -1 : p.pending.lastIndexOf(bytes);
+      if (at >= 0) p.pending[at] = bytes.slice();
     }
     return p.pendingBytes;
   }
