@@ -81,7 +81,7 @@ export class VirtioConsole {
   private readonly handle: IoHandle;
   private readonly maxBuffers: number;
   private readonly bufferBytes: number;
-  /** Called when a port's pending bytes reach 0 after a write left some (possibly inside that write). */
+  /** Called when a port's pending bytes reach 0 after a write left some (never inside write()). */
   onDrain: (port: number) => void = () => {};
 
   constructor(transport: VirtioTransport, o: VirtioConsoleOptions = {}) {
@@ -150,7 +150,7 @@ export class VirtioConsole {
     if (bytes.length > 0) {
       p.pending.push(bytes);
       p.pendingBytes += bytes.length;
-      this.pump(p);
+      this.pump(p, false);
       // What did not fit stays in memory: a copy, unless the caller handed the buffer over (`owned`).
       const at = owned ? -1 : p.pending.lastIndexOf(bytes);
       if (at >= 0) p.pending[at] = bytes.slice();
@@ -196,10 +196,11 @@ export class VirtioConsole {
     for (const p of this.ports) if (p) this.pump(p);
   }
 
-  private pump(p: Port): void {
+  /** Moves pending bytes into free buffers; `notify`: a port emptied by this call is reported (onDrain). */
+  private pump(p: Port, notify = true): void {
     p.tx.poll((b) => p.free.push(b));
     if (!this.dev.running) return;
-    const hadPending = p.pendingBytes > 0;
+    const hadPending = notify && p.pendingBytes > 0;
     while (p.pendingBytes > 0) {
       let b = p.free.pop();
       if (!b && p.buffers < this.maxBuffers) {
