@@ -46,8 +46,9 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   { names: ["cpuUsage", "resourceUsage"], module: "libos/process/usage.ts" },
   { names: ["emitWarning"], module: "libos/process/warning_args.ts" },
   { names: ["stdin"], module: "libos/process/stdin.ts" },
-  // stdout/stderr over virtio-console ports (apart and fast; the UART otherwise): images that name the streams.
-  { names: ["stdout", "stderr"], module: "libos/console/virtio_stdio.ts" },
+  // stdout/stderr over virtio-console ports (apart and fast; the UART otherwise, which costs no driver): images that
+  // name the streams or write to stderr through console.
+  { names: ["stdout", "stderr", "console.error", "console.warn", "console.trace"], module: "libos/console/virtio_stdio.ts" },
   { names: ["kill", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK"], module: "libos/process/signals.ts" },
   { names: ["performance", "PerformanceObserver", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure"], module: "libos/globals/performance.ts" },
 ];

@@ -39,9 +39,9 @@ class VirtioStdio implements StdioSink {
     con.onDrain = (port) => loop().nextTick(() => {   // never inside the write() that caused it, as in Node
       const callbacks = this.waiting.get(port) ?? [];
       this.waiting.delete(port);
-      for (const cb of callbacks) cb();
       const fd = this.portOf.indexOf(port);
-      if (fd > 0) stdioDrained(fd as 1 | 2);
+      if (fd > 0) stdioDrained(fd as 1 | 2);          // 'drain' first, then the write callbacks (Node's afterWrite)
+      for (const cb of callbacks) cb();
     });
     onShutdown("console", () => {
       try {
