@@ -14,9 +14,9 @@
 // an OPENSSL_CONF with Groups = P-256). A discarded warm-up first (V8 in the Linux guest optimises under load), then
 // medians over the runs and ratios against the baselines. Prints figures; never asserts on them. A server that
 // cannot be run is skipped with a one-line reason. Layer: bench (host only).
-// `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--mb MB download (20)]
-//  [--warmup S (5)] [--stime S (5; 0: none)] [--slirp]`. The default run takes about 5 minutes, most of it the
-// unijs guest's downloads.
+// `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--mb MB download (10)]
+//  [--warmup S (5)] [--stime S (5; 0: none)] [--slirp]`. The default run takes about 4 minutes, most of it the
+// unijs guest's downloads (see DEFAULT_MB).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
@@ -34,6 +34,11 @@ const APP = join(ROOT, "examples/https-server");
 const LOAD = join(ROOT, "test/bench/tls/load.cjs");
 const PORT = 8443;
 const READY_TIMEOUT_MS = 120_000;
+/**
+ * The download size. The unijs guest moved 0.37-0.55 MB/s over TLS here (2 CPUs shared with other work), so each
+ * 20 MB download took 36-54 s and the whole bench 5.5-6 minutes; 10 MB keeps it near 4 (--mb 20 or more for longer).
+ */
+const DEFAULT_MB = 10;
 
 type Network = { kind: "netns" } | { kind: "slirp"; why: string };
 
@@ -190,7 +195,7 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     runs: option(args, "--runs") !== undefined ? cliRuns : 3,
     seconds: numberOption(args, "--seconds", 5, 1),
     connections: numberOption(args, "--connections", 8, 1),
-    bytes: Math.round(numberOption(args, "--mb", 20, 0.001) * 1e6),
+    bytes: Math.round(numberOption(args, "--mb", DEFAULT_MB, 0.001) * 1e6),
     warmup: numberOption(args, "--warmup", 5, 0),
     stime: numberOption(args, "--stime", 5, 0),
   };
@@ -243,7 +248,8 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
       : `  Node in Linux guest: Linux ${linux.version} in the same QEMU TCG microvm, 1 vCPU, ${LINUX_NODE_MEM / 2 ** 20} MiB; ` +
         `the host's Node ${linux.node} binary (its OpenSSL) and the app bundled by esbuild in the initramfs`);
     console.log(`  host Node: examples/https-server/index.ts under node ${process.version} --import tsx`);
-    console.log(`  same machine: ${availableParallelism()} CPUs (${cpu}); client, QEMU and servers share them, so figures are relative`);
+    console.log(`  same machine: ${availableParallelism()} CPUs (${cpu}); client, QEMU and servers share them, so figures are relative; ` +
+      `the client is one Node process, and its own share of each handshake (ECDH, verifying the chain) bounds host Node's figure`);
 
     const results: Result[] = [];
     const skipped: string[] = [];
