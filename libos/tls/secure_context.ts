@@ -8,6 +8,7 @@ import { Buffer } from "../buffer/index.ts";
 import { invalidArgType, invalidArgValue, codedError } from "../crypto/_errors.ts";
 import { randomUint8 } from "../crypto/random.ts";
 import { selectSuites, type Suite } from "./ciphers.ts";
+import { pemChain, readPfx } from "./pfx.ts";
 import { tlsNative, type NativeTlsConfig } from "./_native.ts";
 import { defaultCaCertificates } from "./root_certs.ts";
 
@@ -23,6 +24,7 @@ const VERSIONS: Record<string, number> = { "TLSv1.2": 0x0303, "TLSv1.3": 0x0304 
 const OLD_VERSIONS = new Set(["TLSv1", "TLSv1.1"]);
 
 type Pem = string | Uint8Array;
+type PfxOption = Pem | { buf: Pem; passphrase?: string };
 export interface SecureContextOptions {
   key?: Pem | (Pem | { pem: Pem; passphrase?: string })[];
   cert?: Pem | Pem[];
@@ -83,16 +85,13 @@ export class ContextState {
   private readonly keys: { key: Uint8Array; passphrase?: string }[] = [];
   private readonly certs: Uint8Array[] = [];
   private readonly ca: Uint8Array[] = [];
+  private readonly pfxCa: Uint8Array[] = [];
   private readonly caGiven: boolean;
   private client?: NativeTlsConfig;
   private server?: NativeTlsConfig;
 
   constructor(o: SecureContextOptions) {
     if (o === null || typeof o !== "object") throw invalidArgType("options", "object", o);
-    if (o.pfx !== undefined) {
-      throw codedError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
-        "options.pfx is not supported by unijs (Mbed TLS reads no PKCS#12): pass key and cert as PEM or DER");
-    }
     if (o.crl !== undefined) {
       throw codedError(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", "options.crl is not supported by unijs");
     }
@@ -129,6 +128,19 @@ export class ContextState {
       } else this.keys.push({ key: bytesOf(k as Pem, "options.key"), passphrase: o.passphrase });
     }
     for (const c of list(o.cert)) this.certs.push(bytesOf(c, "options.cert"));
+    // PKCS#12: its key and certificate are one more identity; its other certificates form the chain and, as in
+    // Node, are trusted too.
+    for (const p of list(o.pfx as PfxOption | PfxOption[] | undefined)) {
+      let buf: unknown = p, pass = o.passphrase;
+      if (p !== null && typeof p === "object" && !ArrayBuffer.isView(p)) ({ buf, passphrase: pass = o.passphrase } = p as { buf: unknown; passphrase?: string });
+      const bytes = typeof buf === "string" ? Buffer.from(buf, "utf8") : ArrayBuffer.isView(buf)
+        ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : undefined;
+      if (!bytes) throw codedError(Error, "ERR_CRYPTO_OPERATION_FAILED", "Unable to load PFX certificate");
+      const got = readPfx(bytes, pass);
+      this.keys.push({ key: got.key });
+      this.certs.push(pemChain([got.cert, ...got.extra]));
+      this.pfxCa.push(...got.extra);
+    }
     this.caGiven = o.ca !== undefined;
     for (const c of list(o.ca)) this.ca.push(bytesOf(c, "options.ca"));
     this.hasOwnCert = this.keys.length > 0 && this.certs.length > 0;
@@ -137,7 +149,7 @@ export class ContextState {
     if (!Number.isInteger(this.sessionTimeout) || this.sessionTimeout < 0) throw invalidArgValue("options.sessionTimeout", o.sessionTimeout);
     if (o.ticketKeys !== undefined) this.ticketKeys = checkTicketKeys(o.ticketKeys, "options.ticketKeys");
     // Errors in the PEM show now, as Node's createSecureContext reports them.
-    if (this.hasOwnCert || this.caGiven) this.config(this.hasOwnCert);
+    if (this.hasOwnCert || this.caGiven || this.pfxCa.length) this.config(this.hasOwnCert);
   }
 
   /** The native configuration for one role (made on first use, then shared). */
@@ -147,7 +159,7 @@ export class ContextState {
     const n = tlsNative();
     const c = n.tlsConfig(server, this.minVersion, this.maxVersion);
     c.setCiphers(Int32Array.from(this.suites.map((s) => s.id)));
-    const cas = this.caGiven ? this.ca : server ? [] : rootBytes();
+    const cas = [...(this.caGiven ? this.ca : server ? [] : rootBytes()), ...this.pfxCa];
     for (const ca of cas) {
       try {
         c.addCa(ca);

@@ -38,6 +38,10 @@ beforeAll(async () => {
   leaf("srv", "localhost", "ca", "DNS:localhost,IP:127.0.0.1");
   leaf("cli", "unijs client", "ca", "DNS:client.test");
   leaf("stranger", "stranger", "other", "DNS:stranger.test");
+  // PKCS#12 files as OpenSSL 3 writes them by default (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC; HMAC-SHA256 MAC).
+  openssl(["pkcs12", "-export", "-inkey", "srv.key", "-in", "srv.crt", "-certfile", "ca.crt", "-passout", "pass:secret", "-out", "srv.p12"]);
+  openssl(["pkcs12", "-export", "-inkey", "cli.key", "-in", "cli.crt", "-passout", "pass:clipass", "-out", "cli.p12"]);
+  openssl(["pkcs12", "-export", "-inkey", "srv.key", "-in", "srv.crt", "-passout", "pass:", "-out", "nopass.p12"]);
   // Host servers: each sends the client, for this connection, its key log lines and 48 bytes of keying material.
   for (const [name, maxVersion] of [["host13", "TLSv1.3"], ["host12", "TLSv1.2"]] as const) {
     const lines = new Map<tls.TLSSocket, string[]>();
@@ -90,6 +94,7 @@ describe("node:tls features in the guest against host Node", () => {
     const planFor = (guest: boolean) => JSON.stringify({
       pem: { ca: pem("ca.crt"), srvKey: pem("srv.key"), srvCert: pem("srv.crt"), cliKey: pem("cli.key"), cliCert: pem("cli.crt"),
         otherKey: pem("stranger.key"), otherCert: pem("stranger.crt") },
+      pfx: Object.fromEntries(["srv", "cli", "nopass"].map((n) => [n, readFileSync(join(dir, `${n}.p12`)).toString("base64")])),
       servers: Object.fromEntries(names.map((n, i) => [n, guest ? { host: "10.0.2.100", port: 1000 + i } : { host: "127.0.0.1", port: hostPorts[n] }])),
     });
     const fixture = join(ROOT, "test/fixtures/tls_features/main.cjs");
@@ -134,6 +139,9 @@ describe("node:tls features in the guest against host Node", () => {
     expect(out).toContain("host12 keylog CLIENT_RANDOM equal to the host server's true ekm equal true");
     expect(out).toMatch(/^guest-server TLSv1\.3 keylog .* equal to the host client's true ekm equal true$/m);
     expect(out).toMatch(/^guest-server TLSv1\.2 keylog CLIENT_RANDOM equal to the host client's true ekm equal true$/m);
+    expect(out).toMatch(/^pfx secureConnect authorized=true data pong ping client peer=localhost issuer=unijs feature CA protocol=TLSv1\.3 server authorized=true peer=unijs client$/m);
+    expect(out).toContain("pfx wrong passphrase  mac verify failure");
+    expect(out).toContain("pfx no password set ok");
     expect(out.trim().endsWith("done")).toBe(true);
   }, 600_000);
 });
