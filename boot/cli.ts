@@ -203,7 +203,8 @@ function appSettings(appRoot: string, cmd: Command): Map<string, string[]> {
         break;
       case "strings":
         values = strings();
-        if (key === "ca" || key === "disks") values = values.map((x) => key === "disks" ? rel(x.split(",")[0]) + x.slice(x.split(",")[0].length) : rel(x));
+        if (key === "ca" || key === "assets") values = values.map(rel);
+        if (key === "disks") values = values.map((x) => rel(x.split(",")[0]) + x.slice(x.split(",")[0].length));
         break;
       case "env":
         if (!v || typeof v !== "object" || Array.isArray(v) || !Object.values(v).every((x) => typeof x === "string")) throw bad("an object of strings");
@@ -373,7 +374,7 @@ async function boot(cmd: Command, p: Parsed, target: string): Promise<number> {
     if (fwd) process.stderr.write(`[unijs] booting ${relative(process.cwd(), image)}: open http://127.0.0.1:${fwd.hostPort}/ (Ctrl-C stops it)\n`);
   }
   const r = await bootImage({
-    image, accel, machine, memBytes, timeoutMs, disks, net, rng: !p.flags.has("--no-rng"),
+    image, accel, machine, memBytes, timeoutMs, disks, net, rng: !p.flags.has("--no-rng"), supervise: true,
     onOutput: (t) => process.stdout.write(t),
   });
   const how = `${r.accel === "tcg" ? "TCG" : "KVM"}, ${machine}, ${r.wallMs.toFixed(0)} ms`;
@@ -381,6 +382,7 @@ async function boot(cmd: Command, p: Parsed, target: string): Promise<number> {
   else if (r.outcome === "panic") process.stderr.write(`[unijs] kernel panic (${how}); exit ${LAUNCH.PANIC}\n`);
   else if (r.outcome === "reset") process.stderr.write(`[unijs] the guest reset itself (triple fault?) (${how}); exit ${LAUNCH.RESET}\n`);
   else if (r.outcome === "timeout") process.stderr.write(`[unijs] the guest was still running after ${timeoutMs} ms and was killed; exit ${LAUNCH.TIMEOUT}\n`);
+  else if (r.error) process.stderr.write(`[unijs] ${r.error}; exit ${r.code}\n`);
   else if (/terminating on signal/.test(r.stderr)) process.stderr.write(`[unijs] QEMU was stopped by a signal (${how}); exit ${LAUNCH.QEMU_ERROR}\n`);
   else process.stderr.write(`[unijs] QEMU failed: ${r.stderr.trim() || "no message"}; exit ${LAUNCH.QEMU_ERROR}\n`);
   return r.code;
@@ -416,7 +418,7 @@ function inspect(p: Parsed, target: string): number {
     ["mounts", c.mounts ? (c.mounts.map((x) => `${x.path}=${x.device}${x.readOnly ? ",ro" : ""}`).join(" ") || "none") : "default (the first disk at /data)"],
     ["native libs", m ? (m.libs.join(", ") || "none") : "unknown"],
     ["bytecode", `${kib(info.bytecodeBytes)} (${info.bytecodeBytes} bytes)`],
-    ["assets", info.assets.length ? `${info.assets.length} files, ${info.assetBytes} bytes` : "none"],
+    ["assets", info.assets.length ? `${info.assets.length} file${info.assets.length === 1 ? "" : "s"}, ${info.assetBytes} bytes` : "none"],
   ];
   const out = rows.map(([k, v]) => `${k.padEnd(12)} ${v}`);
   out.push(`modules      ${info.modules.length}${m ? " (bytes each adds to the bundle)" : ""}`);

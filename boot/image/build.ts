@@ -99,7 +99,7 @@ export const MIN_HEAP = 2 * MiB;
 /** A bad option value (the CLI's usage error, exit 2): one sentence. */
 export class OptionError extends Error {}
 
-export const formatSize = (n: number) =>
+export const formatSize = (n: number) => n === 0 ? "0" :
   n % (1024 * MiB) === 0 ? `${n / (1024 * MiB)}G` : n % MiB === 0 ? `${n / MiB}M` : n % 1024 === 0 ? `${n / 1024}K` : `${n}`;
 
 /** Checks RAM and heap against each other and the limits; throws OptionError naming the limit. */
@@ -123,6 +123,19 @@ export function versions(): { unijs: string; engine: string } {
   const unijs = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
   const engine = /^QJS_VERSION\s*:=\s*(\S+)/m.exec(readFileSync(join(NATIVE_SRC, "engine.mk"), "utf8"))?.[1] ?? "unknown";
   return { unijs, engine: `QuickJS ${engine}` };
+}
+
+/** An app folder's package.json "name" as a file name ("@scope/my-app" → "my-app"), or undefined. */
+function packageNameOf(app: string): string | undefined {
+  const pkg = join(resolve(app), "package.json");
+  if (!existsSync(pkg) || !statSync(resolve(app)).isDirectory()) return undefined;
+  try {
+    const name = (JSON.parse(readFileSync(pkg, "utf8")) as { name?: unknown }).name;
+    const base = typeof name === "string" ? name.replace(/^@[^/]+\//, "").replace(/[^A-Za-z0-9._-]/g, "_") : "";
+    return base && !base.startsWith(".") ? base : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The image path for `out` (a file, or a folder to write <name>.elf into), absolute. */
@@ -155,9 +168,12 @@ export function parseSize(s: string): number {
 export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   checkMemory(opts.memBytes, opts.heapBytes);
   const entry = resolveAppEntry(opts.app);
-  const name = appNameOf(entry);
+  const name = packageNameOf(opts.app) ?? appNameOf(entry);
   const out = outputPath(opts.out, name);
   if (existsSync(out) && statSync(out).isDirectory()) throw new OptionError(`-o ${opts.out}: ${out} is a folder`);
+  let above = dirname(out);
+  while (!existsSync(above)) above = dirname(above);
+  if (!statSync(above).isDirectory()) throw new OptionError(`-o ${opts.out}: ${relative(process.cwd(), above) || above} is a file, not a folder`);
   ensureNativeCore();
   const appRoot = resolveAppRoot(opts.app, entry);
   const extraCa = [...(opts.ca ?? []), ...(opts.env?.NODE_EXTRA_CA_CERTS ? [opts.env.NODE_EXTRA_CA_CERTS] : [])];

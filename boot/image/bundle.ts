@@ -77,7 +77,7 @@ export function resolveAppRoot(app: string, entry: string): string {
 export function imagePath(file: string, appRoot: string): string {
   const fromRoot = relative(appRoot, file).split(sep).join("/");
   const fromUnijs = relative(ROOT, file).split(sep).join("/");
-  if (fromRoot.startsWith("../") && /^(libos|kernel|drivers)\//.test(fromUnijs)) return posix.join("/unijs", fromUnijs);
+  if (/^(libos|kernel|drivers)\//.test(fromUnijs)) return posix.join("/unijs", fromUnijs);   // also an installed unijs under the app
   return posix.join(APP_DIR, fromRoot);
 }
 
@@ -102,6 +102,16 @@ const LOADERS: Record<string, esbuild.Loader> = {
 
 let runtimePackageSet: Set<string> | undefined;
 
+/** An npm package's package.json as the runtime's imports find it: in node_modules beside unijs or above it (an
+ *  installed unijs has its dependencies hoisted into the project's node_modules), or undefined. */
+function packageJsonOf(name: string): string | undefined {
+  for (let d = ROOT; ; d = dirname(d)) {
+    const p = join(d, "node_modules", name, "package.json");
+    if (existsSync(p)) return p;
+    if (d === dirname(d)) return undefined;
+  }
+}
+
 /** The npm packages the runtime (libos, kernel, drivers) imports, with their dependencies, transitively. */
 export function runtimePackages(): Set<string> {
   if (runtimePackageSet) return runtimePackageSet;
@@ -115,7 +125,7 @@ export function runtimePackages(): Set<string> {
           const spec = m[1];
           if (spec.startsWith("node:") || spec.includes(":")) continue;
           const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-          if (!NODE_BUILTIN_NAMES.has(name) && existsSync(join(ROOT, "node_modules", name, "package.json"))) found.add(name);
+          if (!NODE_BUILTIN_NAMES.has(name) && packageJsonOf(name)) found.add(name);
         }
       }
     }
@@ -124,9 +134,9 @@ export function runtimePackages(): Set<string> {
   const queue = [...found];
   while (queue.length) {
     const name = queue.pop()!;
-    const pkg = JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(packageJsonOf(name) as string, "utf8")) as { dependencies?: Record<string, string> };
     for (const dep of Object.keys(pkg.dependencies ?? {})) {
-      if (!found.has(dep) && existsSync(join(ROOT, "node_modules", dep, "package.json"))) { found.add(dep); queue.push(dep); }
+      if (!found.has(dep) && packageJsonOf(dep)) { found.add(dep); queue.push(dep); }
     }
   }
   return (runtimePackageSet = found);
