@@ -1,7 +1,8 @@
 // boot/launch/supervise.ts — the launcher's side of process hygiene: SIGINT, SIGTERM or SIGHUP to the launcher, or
 // the death of a process of the chain that started it (npm → tsx → this node), stops the guest: first the ACPI
 // power button (the image turns it into SIGTERM for the app: exit 143 unless the app handles it), then SIGKILL
-// after a grace period; a second signal kills at once. The launcher's own SIGKILL is covered by the death signal
+// after a grace period; a second signal kills at once (one within half a second of the first is the same request
+// arriving twice: a signal to npm's process group reaches this process directly and again as npm and tsx relay it). The launcher's own SIGKILL is covered by the death signal
 // boot/launch/guard.c arms in QEMU.
 // Layer: build tools (host only).
 
@@ -70,13 +71,15 @@ export function supervise(guest: Stoppable, graceMs = DEFAULT_GRACE_MS, pollMs =
   let signal: StopSignal | null = null;
   let wasKilled = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  let firstAt = 0;
   const stop = (sig: StopSignal, why: string = sig) => {
     if (reason !== null) {                          // a second request: no more waiting
-      if (why === sig) { wasKilled = true; guest.kill(); }
+      if (why === sig && performance.now() - firstAt > 500) { wasKilled = true; guest.kill(); }
       return;
     }
     reason = why;
     signal = sig;
+    firstAt = performance.now();
     guest.powerDown().catch(() => { wasKilled = true; guest.kill(); });
     graceTimer = setTimeout(() => { wasKilled = true; guest.kill(); }, graceMs);
   };

@@ -1,7 +1,9 @@
 // libos/dns/index.ts — `node:dns`: lookup (the resolver plus "localhost" and IP literals, as getaddrinfo would),
 // resolve4, Resolver, getServers/setServers, and the promises API. IPv4 only: AAAA answers are never returned, and
 // "localhost" is 127.0.0.1 (the loopback interface; no ::1 without an IPv6 stack). Lookups of IP literals and of
-// localhost never touch the network stack.
+// localhost never touch the network stack. "host.unijs.internal" is the host machine, as Docker's
+// host.docker.internal (a hosts-file name: lookup only): the interface's gateway, which the launcher's user network
+// (passt, slirp) maps to the host's loopback.
 // Layer: libos. Depends on libos/net (the stack and its DNS stub resolver).
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
@@ -16,6 +18,9 @@ type Resolve4Callback = (err: NodeJS.ErrnoException | null, addresses?: string[]
 function invalidArg(name: string, value: unknown): TypeError {
   return Object.assign(new TypeError(`The "${name}" argument must be of type string. Received ${typeof value}`), { code: "ERR_INVALID_ARG_TYPE" });
 }
+
+/** The host machine's name inside the guest. */
+const HOST_MACHINE = "host.unijs.internal";
 
 function defer(fn: () => void): void {
   process.nextTick(fn);
@@ -37,6 +42,14 @@ export function lookup(hostname: string, options: number | { family?: number; al
   if (hostname === "" || hostname === "localhost" || hostname.endsWith(".localhost")) return defer(() => reply(["127.0.0.1"]));
   const rt = netRuntime();
   const pending = new IoHandle(loop());              // an outstanding query keeps the loop alive, as in Node
+  if (hostname.toLowerCase() === HOST_MACHINE) {
+    return rt.whenConfigured(() => defer(() => {   // whenConfigured may call back at once: the answer stays async
+      pending.close();
+      const gw = rt.ifc.config?.gateway;
+      if (gw) reply([formatIpv4(gw)]);
+      else cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname }));
+    }));
+  }
   rt.whenConfigured(() => {
     rt.dns.resolve4(hostname, (err, answers) => {
       pending.close();
