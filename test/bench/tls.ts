@@ -10,12 +10,14 @@
 //   handshakes/s: N concurrent loops of tls.connect, TLS 1.3 only, P-256 key share, the chain verified, no session
 //                 offered (every handshake a full one, ECDHE-ECDSA P-256); connections closed at secureConnect;
 //   bulk:         GET /bulk?bytes=M on a fresh connection, from the response head to the last byte, count checked;
+//                 then the same over plain HTTP from the same server (its HTTP_PORT listener; --no-plain: not), which
+//                 shows how much of the guest's download rate is TLS and how much its TCP path;
 // and, when openssl is installed, one `openssl s_time -new -tls1_3` run (one connection at a time, P-256 only via
 // an OPENSSL_CONF with Groups = P-256). A discarded warm-up first (V8 in the Linux guest optimises under load), then
 // medians over the runs and ratios against the baselines. Prints figures; never asserts on them. A server that
 // cannot be run is skipped with a one-line reason. Layer: bench (host only).
 // `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--mb MB download (10)]
-//  [--warmup S (5)] [--stime S (5; 0: none)] [--slirp]`. The default run takes about 4 minutes, most of it the
+//  [--warmup S (5)] [--stime S (5; 0: none)] [--no-plain] [--slirp]`. The default run takes about 4 minutes, most of it the
 // unijs guest's downloads (see DEFAULT_MB).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +35,8 @@ import { median, table } from "./stats.ts";
 const APP = join(ROOT, "examples/https-server");
 const LOAD = join(ROOT, "test/bench/tls/load.cjs");
 const PORT = 8443;
+/** The same server's plain-HTTP listener (HTTP_PORT): the reference download without TLS. */
+const PLAIN_PORT = 8080;
 const READY_TIMEOUT_MS = 120_000;
 /**
  * The download size. The unijs guest moved 0.37-0.55 MB/s over TLS here (2 CPUs shared with other work), so each
@@ -43,13 +47,13 @@ const DEFAULT_MB = 10;
 type Network = { kind: "netns" } | { kind: "slirp"; why: string };
 
 /** Where the client runs (a command prefix: `ip netns exec NAME` or nothing) and the server's address from there. */
-interface Place { prefix: string[]; host: string; port: number }
+interface Place { prefix: string[]; host: string; port: number; plainPort: number }
 interface Target { name: string; at: Place; readyMs: number; stop(): void }
 
 interface Handshakes { count: number; rate: number; p50: number; p99: number; errors: number; firstError?: string;
   info?: { protocol: string; cipher: string; group: string; reused: boolean } }
 interface Bulk { bytes: number; ms: number; headMs: number; mbps: number }
-interface Result { name: string; readyMs: number; hs: Handshakes[]; stime?: number | string; bulk: Bulk[]; bulkErrors: string[] }
+interface Result { name: string; readyMs: number; hs: Handshakes[]; stime?: number | string; bulk: Bulk[]; plain: Bulk[]; bulkErrors: string[] }
 
 // ------------------------------------------------------------------------------------- certificates ----
 
@@ -73,7 +77,7 @@ function makeCertificates(): { dir: string; ca: string; key: string; cert: strin
 
 /** Runs load.cjs with `opts` where `at` is reachable; its JSON line, or throws with what it printed. */
 async function load<T>(at: Place, ca: string, opts: Record<string, unknown>, guardMs: number): Promise<T> {
-  const c = startChild([...at.prefix, process.execPath, LOAD, JSON.stringify({ host: at.host, port: at.port, ca, ...opts })]);
+  const c = startChild([...at.prefix, process.execPath, LOAD, JSON.stringify({ host: at.host, port: at.port, plainPort: at.plainPort, ca, ...opts })]);
   const guard = setTimeout(() => stopChild(c), guardMs);
   const r = await exited(c, "load.cjs");
   clearTimeout(guard);
@@ -116,11 +120,11 @@ async function guestLink(network: Network): Promise<{ net: NetBackend; cidr: str
   if (network.kind === "netns") {
     const ns = newNamespace();
     return { net: { kind: "tap", netns: ns.name, ifname: ns.ifname }, cidr: `${GUEST_IP}/24`,
-      at: { prefix: ["ip", "netns", "exec", ns.name], host: GUEST_IP, port: PORT }, drop: () => dropNamespace(ns) };
+      at: { prefix: ["ip", "netns", "exec", ns.name], host: GUEST_IP, port: PORT, plainPort: PLAIN_PORT }, drop: () => dropNamespace(ns) };
   }
-  const port = await freeTcpPort();
-  return { net: { kind: "user", hostfwd: [{ proto: "tcp", hostPort: port, guestPort: PORT }] }, cidr: "10.0.2.15/24",
-    at: { prefix: [], host: "127.0.0.1", port }, drop: () => undefined };
+  const port = await freeTcpPort(), plainPort = await freeTcpPort();
+  return { net: { kind: "user", hostfwd: [{ proto: "tcp", hostPort: port, guestPort: PORT }, { proto: "tcp", hostPort: plainPort, guestPort: PLAIN_PORT }] },
+    cidr: "10.0.2.15/24", at: { prefix: [], host: "127.0.0.1", port, plainPort }, drop: () => undefined };
 }
 
 async function startGuestServer(name: string, network: Network, ca: string, boot: (net: NetBackend, cidr: string) => Guest): Promise<Target> {
@@ -136,29 +140,29 @@ async function startHostNode(network: Network, certs: { ca: string; key: string;
   const t0 = performance.now();
   const ns = network.kind === "netns" ? newNamespace() : undefined;
   if (ns) execFileSync("ip", ["netns", "exec", ns.name, "ip", "link", "set", "dev", "lo", "mtu", "1500"]);
-  const port = ns ? PORT : await freeTcpPort();
-  const at: Place = { prefix: ns ? ["ip", "netns", "exec", ns.name] : [], host: "127.0.0.1", port };
+  const port = ns ? PORT : await freeTcpPort(), plainPort = ns ? PLAIN_PORT : await freeTcpPort();
+  const at: Place = { prefix: ns ? ["ip", "netns", "exec", ns.name] : [], host: "127.0.0.1", port, plainPort };
   const c = startChild([...at.prefix, process.execPath, "--import", "tsx", join(APP, "index.ts")],
-    { ...process.env, PORT: String(port), TLS_KEY: certs.key, TLS_CERT: certs.cert });
+    { ...process.env, PORT: String(port), HTTP_PORT: String(plainPort), TLS_KEY: certs.key, TLS_CERT: certs.cert });
   const gone = exited(c, "node").then((r) => `node exited (${r.code}):\n${r.text}`);
   return ready("host Node", at, certs.ca, t0, gone, () => { stopChild(c); if (ns) dropNamespace(ns); });
 }
 
 // ----------------------------------------------------------------------------------------- measure ----
 
-interface Plan { runs: number; seconds: number; connections: number; bytes: number; warmup: number; stime: number }
+interface Plan { runs: number; seconds: number; connections: number; bytes: number; warmup: number; stime: number; plain: boolean }
 
 async function measure(t: Target, plan: Plan, certs: { ca: string; dir: string }, log: (s: string) => void): Promise<Result> {
   const hsGuard = (plan.seconds + 60) * 1000;
   const bulkGuard = 60_000 + plan.bytes / 50;        // 50 kB/s: far below any rate seen, a hang guard only
   const hs = (seconds: number) => load<Handshakes>(t.at, certs.ca, { mode: "handshakes", seconds, connections: plan.connections }, hsGuard);
-  const bulk = (bytes: number) => load<Bulk>(t.at, certs.ca, { mode: "bulk", bytes, limit: 60_000 }, bulkGuard);
+  const bulk = (bytes: number, plain = false) => load<Bulk>(t.at, certs.ca, { mode: "bulk", bytes, plain, limit: 60_000 }, bulkGuard);
   const t0 = performance.now();
   if (plan.warmup > 0) {
     await hs(plan.warmup);
     await bulk(Math.min(plan.bytes, 2_000_000));
   }
-  const r: Result = { name: t.name, readyMs: t.readyMs, hs: [], bulk: [], bulkErrors: [] };
+  const r: Result = { name: t.name, readyMs: t.readyMs, hs: [], bulk: [], plain: [], bulkErrors: [] };
   for (let i = 0; i < plan.runs; i++) r.hs.push(await hs(plan.seconds));
   if (plan.stime > 0) r.stime = await sTime(t.at, certs, plan.stime);
   for (let i = 0; i < plan.runs; i++) {
@@ -166,6 +170,13 @@ async function measure(t: Target, plan: Plan, certs: { ca: string; dir: string }
       r.bulk.push(await bulk(plan.bytes));
     } catch (e) {
       r.bulkErrors.push((e as Error).message.split("\n")[0]);
+    }
+  }
+  for (let i = 0; plan.plain && i < plan.runs; i++) {
+    try {
+      r.plain.push(await bulk(plan.bytes, true));
+    } catch (e) {
+      r.bulkErrors.push(`plain HTTP: ${(e as Error).message.split("\n")[0]}`);
     }
   }
   log(`  (${t.name}: measured in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -189,6 +200,7 @@ function numberOption(args: string[], name: string, fallback: number, least: num
 const x = (v: number) => (v < 1 ? v.toPrecision(2) : v.toFixed(2));
 const hsMed = (r: Result) => median(r.hs.map((h) => h.rate));
 const bulkMed = (r: Result) => (r.bulk.length ? median(r.bulk.map((b) => b.mbps)) : NaN);
+const plainMed = (r: Result) => (r.plain.length ? median(r.plain.map((b) => b.mbps)) : NaN);
 
 export async function benchTls(cliRuns: number, args: string[] = []): Promise<void> {
   const plan: Plan = {
@@ -198,6 +210,7 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     bytes: Math.round(numberOption(args, "--mb", DEFAULT_MB, 0.001) * 1e6),
     warmup: numberOption(args, "--warmup", 5, 0),
     stime: numberOption(args, "--stime", 5, 0),
+    plain: !args.includes("--no-plain"),
   };
   if (spawnSync("openssl", ["version"]).error) {
     console.log("tls benchmark skipped: openssl is needed to make the certificates (apt-get install openssl)");
@@ -219,6 +232,7 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     copyFileSync(certs.key, join(appCopy, "certs/key.pem"));
     copyFileSync(certs.cert, join(appCopy, "certs/cert.pem"));
     const img = await buildImage({ app: appCopy, out: join(ROOT, "build/bench/tls/https-server.elf"), assets: [join(appCopy, "certs")],
+      env: { HTTP_PORT: String(PLAIN_PORT) },
       ...(network.kind === "netns" ? { ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP } } : {}) });
     // The Linux guest's bundle writes the key and certificate to its /tmp and then runs the app.
     const entry = join(certs.dir, "linux-entry.cjs");
@@ -228,6 +242,7 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
       `fs.writeFileSync("/tmp/cert.pem", ${JSON.stringify(readFileSync(certs.cert, "utf8"))});`,
       `process.env.TLS_KEY = "/tmp/key.pem";`,
       `process.env.TLS_CERT = "/tmp/cert.pem";`,
+      `process.env.HTTP_PORT = "${PLAIN_PORT}";`,
       `require(${JSON.stringify(join(APP, "index.ts"))});`, ""].join("\n"));
     const linux = await prepareLinuxNodeGuest(join(ROOT, "build/bench/linux"), entry, "tls");
 
@@ -235,7 +250,8 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     console.log(`tls benchmark: examples/https-server, ECDSA P-256 certificate from a P-256 CA made by openssl; client: host Node ${process.version} (test/bench/tls/load.cjs)`);
     console.log(`  handshakes/s: ${plan.connections} concurrent tls.connect loops for ${plan.seconds} s per run, TLS 1.3 only, ` +
       `P-256 key share, chain verified, no session offered (full handshakes), each connection closed at secureConnect`);
-    console.log(`  bulk: GET /bulk?bytes=${plan.bytes} (${(plan.bytes / 1e6).toFixed(1)} MB), a fresh connection each, timed from the response head to the last byte (MB = 10^6 bytes)`);
+    console.log(`  bulk: GET /bulk?bytes=${plan.bytes} (${(plan.bytes / 1e6).toFixed(1)} MB), a fresh connection each, timed from the response head to the last byte (MB = 10^6 bytes)` +
+      (plan.plain ? `; then the same download over plain HTTP from the same server (HTTP_PORT ${PLAIN_PORT}), to tell TLS's cost from the TCP path's` : ""));
     console.log(`  ${plan.runs} runs of each per server after a discarded warm-up (${plan.warmup} s of handshakes and a ${(Math.min(plan.bytes, 2e6) / 1e6).toFixed(1)} MB download); medians` +
       (plan.stime > 0 ? `; s_time: one \`openssl s_time -new -tls1_3 -time ${plan.stime}\` (one connection at a time, Groups = P-256)` : ""));
     console.log(network.kind === "netns"
@@ -283,8 +299,10 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
         String(r.hs.reduce((a, h) => a + h.errors, 0)),
         typeof r.stime === "number" ? r.stime.toFixed(1) : "-",
         mb.length ? bulkMed(r).toFixed(2) : "-", mb.length ? Math.min(...mb).toFixed(2) : "-", mb.length ? Math.max(...mb).toFixed(2) : "-",
+        r.plain.length ? plainMed(r).toFixed(2) : "-", r.plain.length ? `${Math.round((100 * bulkMed(r)) / plainMed(r))}%` : "-",
         String(r.bulkErrors.length), (r.readyMs / 1000).toFixed(1)];
-    }), ["", "handshakes/s", "min", "max", "p50 ms", "p99 ms", "hs errors", "s_time conn/s", "bulk MB/s", "min", "max", "bulk errors", "ready s"]);
+    }), ["", "handshakes/s", "min", "max", "p50 ms", "p99 ms", "hs errors", "s_time conn/s", "bulk MB/s", "min", "max",
+      "plain MB/s", "TLS/plain", "bulk errors", "ready s"]);
     for (const r of results) {
       const i = r.hs.find((h) => h.info)?.info;
       const notes = [
@@ -302,7 +320,8 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
       const h = hsMed(unijs) / hsMed(b), m = bulkMed(unijs) / bulkMed(b);
       console.log(`  unijs / ${b.name}: handshakes/s ×${x(h)}` + (h < 1 ? ` (${b.name} does ${(1 / h).toFixed(1)}× as many)` : "") +
         `, bulk MB/s ×${Number.isNaN(m) ? "-" : x(m)}` + (m < 1 ? ` (${b.name} is ${(1 / m).toFixed(1)}× as fast)` : "") +
-        (typeof unijs.stime === "number" && typeof b.stime === "number" ? `, s_time ×${x(unijs.stime / b.stime)}` : ""));
+        (typeof unijs.stime === "number" && typeof b.stime === "number" ? `, s_time ×${x(unijs.stime / b.stime)}` : "") +
+        (unijs.plain.length && b.plain.length ? `; plain-HTTP download ×${x(plainMed(unijs) / plainMed(b))}` : ""));
     }
     console.log(`  (handshakes/s, p50/p99 handshake time (ms, client-side) and bulk MB/s are medians over the runs; errors are totals; ` +
       `ready s: from starting the server to its first 200; whole bench ${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -4,9 +4,11 @@
 //   handshakes: `connections` loops of tls.connect (TLS 1.3 only, P-256 key share, the server's certificate verified
 //               against the CA, no session offered, so every handshake is a full one); each connection is destroyed
 //               at secureConnect and the loop connects again. Counts the handshakes completed within `seconds`.
-//   bulk:       one GET /bulk?bytes=N on a fresh connection; the time from the response head to the last byte.
+//   bulk:       one GET /bulk?bytes=N on a fresh connection; the time from the response head to the last byte
+//               (with `plain`, over plain HTTP to `plainPort`: what the same server's TCP path does without TLS).
 // Layer: bench (host only).
 "use strict";
+const http = require("node:http");
 const https = require("node:https");
 const tls = require("node:tls");
 const { readFileSync } = require("node:fs");
@@ -65,7 +67,10 @@ function handshakes() {
 
 function bulk() {
   const t0 = performance.now();
-  const req = https.get({ ...base, path: `/bulk?bytes=${opts.bytes}`, agent: false }, (res) => {
+  const path = `/bulk?bytes=${opts.bytes}`;
+  const req = (opts.plain ? http.get({ host: opts.host, port: opts.plainPort, path, agent: false }, got)
+    : https.get({ ...base, path, agent: false }, got));
+  function got(res) {
     const head = performance.now();
     let n = 0;
     res.on("data", (d) => (n += d.length));
@@ -78,7 +83,7 @@ function bulk() {
       console.log(JSON.stringify({ bytes: n, ms, headMs: head - t0, mbps: n / 1e6 / (ms / 1000) }));
     });
     res.on("error", (e) => { console.log(JSON.stringify({ error: e.message })); process.exit(1); });
-  });
+  }
   req.setTimeout(opts.limit ?? 300_000, () => req.destroy(new Error("no progress")));
   req.on("error", (e) => { console.log(JSON.stringify({ error: e.message })); process.exit(1); });
 }
