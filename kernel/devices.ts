@@ -78,3 +78,22 @@ export interface EntropyDevice {
   read(n: number): Promise<Uint8Array>;
   close(): void;
 }
+
+/** Output channels to the host, one per port, found by name (virtio-console: the app's stdout and stderr). */
+export interface ConsoleDevice {
+  /** The port the device named `name`, if it has one. */
+  portNamed(name: string): number | undefined;
+  /** True when bytes written to `port` reach the host. */
+  usable(port: number): boolean;
+  /** Queues `bytes` on `port` (the caller keeps its buffer unless `owned`); returns the bytes not yet taken by the
+   *  device. Throws for a port that is not usable. */
+  write(port: number, bytes: Uint8Array, owned?: boolean): number;
+  pendingBytes(port: number): number;
+  /** Blocks until `port` (all ports: undefined) has at most `limit` bytes waiting; throws ETIMEDOUT. */
+  waitFor(limit: number, port?: number, timeoutMs?: number): void;
+  /** Blocks until the device has taken everything written; throws ETIMEDOUT. */
+  flush(timeoutMs?: number): void;
+  /** Called (never inside write) when a port that had bytes waiting has none left. */
+  onDrain: (port: number) => void;
+  close(): void;
+}

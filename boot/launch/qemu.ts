@@ -330,15 +330,34 @@ export function startGuest(o: BootOptions): Guest {
     o.onOutput?.(text);
   };
   let appStdout = "", appStderr = "";
-  if (ports) {
-    const out = child.stdio[3] as Readable, err = child.stdio[4] as Readable;
-    out.setEncoding("utf8");
-    err.setEncoding("utf8");
-    out.on("data", (t: string) => { appStdout += t; emit(t); });
-    err.on("data", (t: string) => {
-      appStderr += t;
-      if (o.onStderr) { output += t; o.onStderr(t); } else emit(t);
+  // The ports' text joins the merged console whole lines at a time (a partial line after a short pause), so lines
+  // of the two streams and the UART never cut into each other; across streams, lines keep their order only as far
+  // as they arrived in it (as two pipes read by one terminal).
+  const portFlushes: (() => void)[] = [];
+  const mergeLines = (stream: Readable, keep: (t: string) => void, merged: (t: string) => void) => {
+    let partial = "";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => { if (timer) clearTimeout(timer); timer = undefined; if (partial) merged(partial); partial = ""; };
+    portFlushes.push(flush);
+    stream.setEncoding("utf8");
+    stream.on("data", (t: string) => {
+      keep(t);
+      partial += t;
+      const cut = partial.lastIndexOf("\n");
+      if (cut >= 0) { merged(partial.slice(0, cut + 1)); partial = partial.slice(cut + 1); }
+      if (timer) clearTimeout(timer);
+      timer = partial ? setTimeout(flush, 100) : undefined;
     });
+  };
+  if (ports) {
+    mergeLines(child.stdio[3] as Readable, (t) => { appStdout += t; }, emit);
+    if (o.onStderr) {
+      const onStderr = o.onStderr;
+      (child.stdio[4] as Readable).setEncoding("utf8");
+      (child.stdio[4] as Readable).on("data", (t: string) => { appStderr += t; output += t; onStderr(t); });
+    } else {
+      mergeLines(child.stdio[4] as Readable, (t) => { appStderr += t; }, emit);
+    }
   }
   child.stdout.setEncoding("utf8");
   // Whole lines are symbolised and emitted at once; a partial line (a prompt) is flushed after a short pause.
@@ -372,6 +391,7 @@ export function startGuest(o: BootOptions): Guest {
       if (partialTimer) clearTimeout(partialTimer);
       if (pending) emit(symbolise(pending.replace(/\r$/, ""), syms));
       pending = "";
+      for (const f of portFlushes) f();
       const wallMs = performance.now() - t0;
       if (controlDir) rmSync(controlDir, { recursive: true, force: true });
       let { outcome, code } = decodeQemuStatus(status);

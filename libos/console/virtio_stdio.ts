@@ -7,7 +7,8 @@
 // machine does not stop before everything written reached the device (a shutdown hook flushes).
 // Layer: libos. Depends on drivers/virtio/console, kernel, libos/console/stdio.ts.
 
-import { openVirtioConsole, type VirtioConsole } from "../../drivers/virtio/console/index.ts";
+import { openVirtioConsole } from "../../drivers/virtio/console/index.ts";
+import type { ConsoleDevice } from "../../kernel/devices.ts";
 import { loop } from "../../kernel/event_loop.ts";
 import { platformOrNull } from "../../kernel/platform.ts";
 import { onShutdown } from "../../kernel/shutdown.ts";
@@ -22,12 +23,12 @@ const BLOCK_AT = 1024 * 1024;
 const NAMES = ["org.unijs.stdout", "org.unijs.stderr"];
 
 class VirtioStdio implements StdioSink {
-  private con: VirtioConsole | null | undefined;
+  private con: ConsoleDevice | null | undefined;
   /** Port of fd 1 and fd 2 (-1: none, the UART carries the stream). */
   private readonly portOf = [-1, -1, -1];
   private readonly waiting = new Map<number, (() => void)[]>();
 
-  private open(): VirtioConsole | null {
+  private open(): ConsoleDevice | null {
     if (this.con !== undefined) return this.con;
     try {
       this.con = openVirtioConsole({ expect: NAMES });

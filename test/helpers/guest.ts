@@ -9,6 +9,10 @@ import { startGuest, type Accel, type BootOptions, type BootResult, type Guest }
 import { ROOT } from "../../boot/paths.ts";
 
 export const ACCEL = (process.env.UNIJS_TEST_ACCEL ?? "tcg") as Accel;
+/** Where the app's stdout/stderr go in e2e boots: "uart" (default) keeps the one merged console, in exact write
+ *  order, that the tests read; "virtio" (UNIJS_TEST_CONSOLE=virtio, or a test's own `console` option) gives each
+ *  stream its virtio-console port as `npm run boot` does (test/e2e/console.test.ts). */
+export const CONSOLE = (process.env.UNIJS_TEST_CONSOLE ?? "uart") as "uart" | "virtio";
 
 const live = new Set<Guest>();
 let workDir: string | undefined;
@@ -36,7 +40,7 @@ export async function buildFixture(name: string, opts: Omit<ImageOptions, "app">
 
 /** Boots an image and waits for it; the guest is killed by PID if the test ends first or the timeout passes. */
 export async function boot(image: string, opts: Partial<BootOptions> = {}): Promise<BootResult> {
-  const g = startGuest({ image, accel: ACCEL, timeoutMs: 90_000, ...opts });
+  const g = startGuest({ image, accel: ACCEL, timeoutMs: 90_000, console: CONSOLE, ...opts });
   live.add(g);
   try {
     return await g.done;

@@ -8,6 +8,7 @@
 // synchronously. Input is not read (the UART keeps stdin). Layer: drivers (device). Depends on drivers/virtio,
 // kernel.
 
+import type { ConsoleDevice } from "../../../kernel/devices.ts";
 import { dmaAllocPages } from "../../../kernel/dma.ts";
 import { IoHandle, loop } from "../../../kernel/event_loop.ts";
 import type { DmaRegion } from "../../../kernel/platform.ts";
@@ -70,7 +71,7 @@ export interface VirtioConsoleOptions {
   handshakeMs?: number;
 }
 
-export class VirtioConsole {
+export class VirtioConsole implements ConsoleDevice {
   private readonly dev: VirtioDevice;
   private readonly ports: (Port | undefined)[] = [];
   private readonly ctrlRx?: Virtqueue<number>;
