@@ -22,10 +22,11 @@
 //   - com.urunc.unikernel.unikernelType = "unijs" needs a new type in pkg/unikontainers/unikernels (unijs.go) whose
 //     MonitorCli("qemu") adds `-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04` (how a unijs app's exit
 //     code leaves the VM) and `-object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0`
-//     (mixed into the guest's entropy pool; without it the pool has only the CPU's RDSEED/RDRAND). urunc's qemu defaults fit
-//     unijs as they are: the `pc` machine with `-kernel` (unijs boots as a PVH ELF), `-cpu host -enable-kvm`,
+//     (mixed into the guest's entropy pool; without it the pool has only the CPU's RDSEED/RDRAND). urunc's qemu
+//     defaults fit unijs as they are: the `pc` machine with `-kernel` (unijs boots as a PVH ELF), `-cpu host -enable-kvm`,
 //     `-nographic` (the console on the serial port), `-net nic,model=virtio` + tap (a transitional virtio-net-pci
-//     device, which unijs's modern virtio driver accepts), virtio-blk-pci for a block device.
+//     device, which unijs's modern virtio driver accepts), virtio-blk-pci for a block device. (Checked by hand: that
+//     line, SeaBIOS and an empty -append, serves examples/http-server under TCG, DHCP coming from slirp.)
 //   - CommandString: urunc gives the guest the container's address (EthDeviceIP/Mask/Gateway) on the command line
 //     and runs no DHCP server on the tap, while unijs today configures its network by DHCP or from the image
 //     (`--ip`), not from the command line. Both sides need a change: unijs reading e.g.
@@ -34,8 +35,8 @@
 //     command-line words it does not know; com.urunc.unikernel.cmdline is empty).
 //   - SupportsBlock: false for now (unijs's mounts are fixed in the image: `--mount PATH=vda`); a block annotation
 //     would need unijs to take its mount point from the command line.
-//   - com.urunc.unikernel.hypervisor = "qemu" (the one monitor unijs is tested with); firecracker would need unijs
-//     to boot on firecracker's virtio-mmio without a command-line device list, hvt/spt would need a solo5 port.
+//   - com.urunc.unikernel.hypervisor = "qemu", the one monitor unijs is tested with (firecracker is untried; hvt and
+//     spt run solo5 guests, which unijs is not).
 // Layer: build tools (host only).
 
 import { readFileSync } from "node:fs";
