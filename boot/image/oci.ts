@@ -59,6 +59,7 @@ export const URUNC_JSON = "/urunc.json";
 /** The refs (org.opencontainers.image.ref.name) of the two images in the layout's index. */
 export const OCI_REFS = { urunc: "urunc", qemu: "qemu" } as const;
 
+/** What writeOciImages packages, where, and how the self-running image boots it. */
 export interface OciOptions {
   /** The unikernel image (ELF) to package. */
   image: string;
@@ -78,6 +79,7 @@ export interface OciOptions {
   epochSeconds?: number;
 }
 
+/** One image written: its name in the index, its manifest and config blobs, its layers. */
 export interface OciImage {
   ref: string;
   manifest: Descriptor;
@@ -86,6 +88,7 @@ export interface OciImage {
   layers: (Descriptor & { tarBytes: number })[];
 }
 
+/** What writeOciImages wrote: the layout folder and the images now named in its index. */
 export interface OciResult {
   dir: string;
   images: OciImage[];

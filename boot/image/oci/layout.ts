@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** The media types of the documents and layers we write. */
 export const MEDIA = {
   index: "application/vnd.oci.image.index.v1+json",
   manifest: "application/vnd.oci.image.manifest.v1+json",
@@ -15,6 +16,7 @@ export const MEDIA = {
   layerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
 } as const;
 
+/** The index annotation that names an image in a layout (`oci:DIR:REF`). */
 export const REF_NAME = "org.opencontainers.image.ref.name";
 
 /** A content descriptor: what a manifest or index says about a blob. */
@@ -26,6 +28,7 @@ export interface Descriptor {
   annotations?: Record<string, string>;
 }
 
+/** "sha256:<hex>" of some bytes: a blob's digest, a layer's diff_id. */
 export function sha256(data: Uint8Array): string {
   return "sha256:" + createHash("sha256").update(data).digest("hex");
 }
