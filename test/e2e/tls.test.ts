@@ -167,10 +167,29 @@ describe("node:tls and node:https servers in the guest", () => {
       expect(t13).toMatch(/Verify return code: 0 \(ok\)/);
       const t12 = await sclient(["-tls1_2"]);
       expect(t12).toMatch(/New, TLSv1\.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256/);
-      // Nothing weaker than Mozilla's "intermediate" profile is offered.
-      for (const weak of [["-tls1_1"], ["-tls1"], ["-tls1_2", "-cipher", "AES128-SHA"], ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"],
-        ["-tls1_2", "-cipher", "AES128-GCM-SHA256"], ["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-SHA384"]]) {
-        expect(await sclient(weak), weak.join(" ")).not.toMatch(/New, TLS/);
+      // A scan with the host's openssl (as testssl.sh does it): every protocol version and every cipher suite
+      // OpenSSL knows, one handshake each; nothing outside Mozilla's "intermediate" profile may be accepted.
+      const probes: string[][] = [["-tls1"], ["-tls1_1"], ["-tls1_2"], ["-tls1_3"]].map((p) => [...p, "-cipher", "ALL:@SECLEVEL=0"]);
+      const tls12 = execFileSync("openssl", ["ciphers", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"], { encoding: "utf8" }).trim().split(":");
+      for (const c of tls12) if (!c.startsWith("TLS_")) probes.push(["-tls1_2", "-cipher", `${c}:@SECLEVEL=0`]);
+      for (const c of ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256",
+        "TLS_AES_128_CCM_8_SHA256"]) probes.push(["-tls1_3", "-ciphersuites", c]);
+      const accepted = new Set<string>();
+      for (let i = 0; i < probes.length; i += 6) {
+        await Promise.all(probes.slice(i, i + 6).map(async (p) => {
+          const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(await sclient(p));
+          if (m) accepted.add(`${m[1]} ${m[2]}`);
+        }));
+      }
+      const intermediate = ["TLSv1.3 TLS_AES_128_GCM_SHA256", "TLSv1.3 TLS_AES_256_GCM_SHA384", "TLSv1.3 TLS_CHACHA20_POLY1305_SHA256",
+        ...["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+          "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305", "DHE-RSA-AES128-GCM-SHA256",
+          "DHE-RSA-AES256-GCM-SHA384", "DHE-RSA-CHACHA20-POLY1305"].map((c) => `TLSv1.2 ${c}`)];
+      console.log(`[tls] openssl scan: ${probes.length} handshakes, accepted: ${[...accepted].sort().join(", ")}`);
+      expect([...accepted].filter((a) => !intermediate.includes(a))).toEqual([]);
+      for (const want of ["TLSv1.3 TLS_AES_128_GCM_SHA256", "TLSv1.3 TLS_AES_256_GCM_SHA384", "TLSv1.3 TLS_CHACHA20_POLY1305_SHA256",
+        "TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256", "TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384", "TLSv1.2 ECDHE-ECDSA-CHACHA20-POLY1305"]) {
+        expect(accepted.has(want), want).toBe(true);
       }
       // Hostile peers: garbage, truncated and oversized records and handshake messages.
       const attacks: Buffer[] = [];
