@@ -10,8 +10,8 @@
 //                  base image). `podman run --rm -p 8080:8080 oci:DIR:qemu` serves the app; QEMU forwards the
 //                  container's ports (`ports`, default 8080) to the guest and uses KVM when the container has
 //                  /dev/kvm (`--device /dev/kvm`), TCG otherwise. Arguments after the image name are more QEMU
-//                  arguments (Cmd), e.g. `-m 512M`. The container's exit status is QEMU's: (app code << 1) | 1 for
-//                  an app that exits (isa-debug-exit), as `npm run boot` documents in boot/exit_codes.ts.
+//                  arguments (Cmd), e.g. `-m 512M`. The container's exit status is QEMU's: 2 × code + 3 for an
+//                  app that exits with `code` (isa-debug-exit gets code + 1: boot/exit_codes.ts); hello's 0 gives 3.
 //
 // Layers are ustar archives built here (oci/tar.ts) and gzip-compressed with node:zlib; every entry has one fixed
 // time (SOURCE_DATE_EPOCH, else 0), so the same inputs give the same digests. Nothing is pulled; no tool runs except
