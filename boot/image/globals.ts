@@ -39,6 +39,8 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   { names: ["toLocaleString", "toLocaleDateString", "toLocaleTimeString", "localeCompare"], module: "libos/globals/locale_methods.ts" },
   { names: ["captureStackTrace", "prepareStackTrace", "stackTraceLimit"], module: "libos/globals/error_stack.ts" },
   { names: ["subtle", "CryptoKey", "webcrypto"], module: "libos/globals/webcrypto.ts" },
+  // crypto.X509Certificate and tls.TLSSocket's X509 getters (not globals: node:crypto finds the class through a slot).
+  { names: ["X509Certificate", "getPeerX509Certificate", "getX509Certificate"], module: "libos/crypto/x509_install.ts" },
   { names: ["Buffer"], module: "libos/globals/buffer.ts" },
   { names: ["URL", "URLSearchParams"], module: "libos/globals/url.ts" },
   { names: ["TextEncoder", "TextDecoder"], module: "libos/globals/text_codec.ts" },

@@ -2,10 +2,11 @@
 // into images whose bundle reaches this folder (boot/native/libs/mbedtls.mk, boot/image/native_libs.ts): hashes and
 // HMAC, random bytes from the kernel's entropy pool, PBKDF2/scrypt/HKDF, AES and ChaCha20 ciphers, RSA/ECDSA/Ed25519
 // keys and signatures, RSA encryption, ECDH/X25519, and Web Crypto (crypto.webcrypto, crypto.subtle). What is not
-// here (DSA, DH groups, Ed448/X448, X509Certificate, primes, BLAKE2, legacy createCipher, ...) throws
+// here (DSA, DH groups, Ed448/X448, primes, BLAKE2, legacy createCipher, ...) throws
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM when called. Layer: libos.
 import { notSupported } from "./_errors.ts";
 import { native } from "./_native.ts";
+import { x509Slot } from "./_x509_slot.ts";
 import {
   Cipher, Cipheriv, createCipher, createCipheriv, createDecipher, createDecipheriv, Decipher, Decipheriv, getCipherInfo, getCiphers,
 } from "./cipher.ts";
@@ -45,7 +46,8 @@ export const createDiffieHellman = unsupported("createDiffieHellman");
 export const createDiffieHellmanGroup = unsupported("createDiffieHellmanGroup");
 export const getDiffieHellman = unsupported("getDiffieHellman");
 export const setEngine = unsupported("setEngine");
-export const X509Certificate = unsupported("X509Certificate");
+/** crypto.X509Certificate: in images whose code names it (libos/crypto/x509_install.ts), else unavailable. */
+export const X509Certificate = x509Slot.load?.().X509Certificate ?? unsupported("X509Certificate");
 export const Certificate = unsupported("Certificate");
 export const DiffieHellman = unsupported("DiffieHellman");
 export const DiffieHellmanGroup = unsupported("DiffieHellmanGroup");

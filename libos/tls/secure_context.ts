@@ -183,6 +183,11 @@ export class ContextState {
     return c;
   }
 
+  /** The first local certificate (PEM or DER bytes as given; its first certificate is the leaf), if any. */
+  ownCertificate(): Uint8Array | undefined {
+    return this.hasOwnCert ? this.certs[0] : undefined;
+  }
+
   /** The 48 ticket-key bytes (made at random on first use unless given). */
   getTicketKeys(): Uint8Array {
     return (this.ticketKeys ??= randomUint8(48));

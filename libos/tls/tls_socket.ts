@@ -8,6 +8,7 @@
 // Layer: libos (libos/tls). Depends on libos/net, libos/buffer, the native TLS library.
 import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType, outOfRange } from "../crypto/_errors.ts";
+import { x509Slot } from "../crypto/_x509_slot.ts";
 import { Socket } from "../net/node_net.ts";
 import { isIP } from "../net/ip.ts";
 type Duplex = import("node:stream").Duplex;
@@ -459,8 +460,20 @@ export class TLSSocket extends Socket {
     return certs[0];
   }
 
-  getPeerX509Certificate(): undefined { return undefined; }
-  getX509Certificate(): undefined { return undefined; }
+  /** The peer's certificate as crypto.X509Certificate (images whose code names this method carry the class). */
+  getPeerX509Certificate(): import("../crypto/x509_certificate.ts").X509Certificate | undefined {
+    const load = x509Slot.load;
+    if (!load || !this.peerChain.length) return undefined;
+    return load().x509FromDer(this.peerChain[0].cert.raw);
+  }
+
+  /** This end's certificate as crypto.X509Certificate, or undefined without one. */
+  getX509Certificate(): import("../crypto/x509_certificate.ts").X509Certificate | undefined {
+    const load = x509Slot.load;
+    const own = this.context.context.ownCertificate();
+    if (!load || !own) return undefined;
+    return new (load().X509Certificate)(own);
+  }
   getCertificate(): Record<string, never> | null { return this.context.context.hasOwnCert ? {} : null; }
 
   getCipher(): { name: string; standardName: string; version: string } | undefined {

@@ -56,6 +56,18 @@ export interface CertInfo {
   notBefore: Date;
   notAfter: Date;
   selfIssued: boolean;
+  /** The names as OpenSSL prints them one attribute a line ("CN=localhost"), in certificate order. */
+  subjectText: string;
+  issuerText: string;
+  /** TBSCertificate (whole element), the signature algorithm's OID and parameters, and the signature bits. */
+  tbs: Uint8Array;
+  signatureOid: string;
+  signatureParams: DerElement | undefined;
+  signature: Uint8Array;
+  /** The SubjectPublicKeyInfo element, whole. */
+  spki: Uint8Array;
+  /** The DNS, IP and e-mail names of subjectAltName (raw), and the subject's e-mail addresses. */
+  altNames: DerElement[];
 }
 
 const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
@@ -83,6 +95,21 @@ function stringValue(e: DerElement): string {
     }
     default: return latin1(e.body);                          // Printable, IA5, Teletex, ...
   }
+}
+
+/** A Name as OpenSSL's multi-line print ("K=V" a line, in order). */
+function nameText(body: Uint8Array): string {
+  const lines: string[] = [];
+  const rdns = new DerReader(body);
+  while (!rdns.done) {
+    const set = rdns.sequence(0x31);
+    while (!set.done) {
+      const atv = set.sequence();
+      const oid = atv.oid();
+      lines.push(`${ATTR[oid] ?? oid}=${stringValue(atv.read())}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /** A Name (SEQUENCE OF SET OF AttributeTypeAndValue) as Node's object. */
@@ -159,7 +186,14 @@ function digest(name: string, data: Uint8Array): Uint8Array {
 /** Reads one DER certificate. */
 export function parseCertificate(der: Uint8Array): CertInfo {
   const outer = new DerReader(der).sequence();
-  const tbs = outer.sequence();
+  const tbsElement = outer.read();
+  if (tbsElement.tag !== 0x30) throw new DerError("bad TBSCertificate");
+  const sigAlg = outer.sequence();
+  const signatureOid = sigAlg.oid();
+  const signatureParams = sigAlg.done ? undefined : sigAlg.read();
+  const signature = outer.bitString();
+  const tbs = new DerReader(tbsElement.body);
+  let rawAltNames: DerElement[] = [];
   if (tbs.peekTag() === 0xa0) tbs.read();                                   // version
   const serial = tbs.expect(0x02);
   tbs.sequence();                                                           // signature algorithm
@@ -174,7 +208,7 @@ export function parseCertificate(der: Uint8Array): CertInfo {
   const keyOid = alg.oid();
   const params = alg.done ? undefined : alg.read();
   const keyBits = spki.bitString();
-  const cert: PeerCertificate = {
+  let cert: PeerCertificate = {
     subject: readName(subjectDer), issuer: readName(issuerDer), ca: false,
     valid_from: "", valid_to: "", fingerprint: "", fingerprint256: "", fingerprint512: "", serialNumber: "",
     raw: Buffer.from(der) as NodeBuffer,
@@ -191,7 +225,13 @@ export function parseCertificate(der: Uint8Array): CertInfo {
       const oid = ext.oid();
       if (ext.peekTag() === 0x01) ext.read();                               // critical
       const value = ext.octetString();
-      if (oid === "2.5.29.17") altNames = generalNames(new DerReader(value).expect(0x30)).join(", ");
+      if (oid === "2.5.29.17") {
+        const body = new DerReader(value).expect(0x30);
+        altNames = generalNames(body).join(", ");
+        const r = new DerReader(body);
+        rawAltNames = [];
+        while (!r.done) rawAltNames.push(r.read());
+      }
       else if (oid === "2.5.29.19") {
         const bc = new DerReader(value).sequence();
         if (bc.peekTag() === 0x01) cert.ca = bc.read().body[0] !== 0;
@@ -240,12 +280,30 @@ export function parseCertificate(der: Uint8Array): CertInfo {
   cert.fingerprint512 = colonHex(digest("sha512", der));
   if (eku) cert.ext_key_usage = eku;
   cert.serialNumber = bnHex(serial);
+  // Node's key order (OpenSSL's X509ToObject): names, alt names, ca, the key's fields, dates, fingerprints, ...
+  const ordered = {} as PeerCertificate;
+  for (const k of ["subject", "issuer", "subjectaltname", "infoAccess", "ca", "modulus", "bits", "exponent", "pubkey",
+    "asn1Curve", "nistCurve", "valid_from", "valid_to", "fingerprint", "fingerprint256", "fingerprint512", "ext_key_usage",
+    "serialNumber", "raw"] as const) {
+    if (k === "pubkey" && cert.asn1Curve !== undefined) continue;
+    if (k === "asn1Curve" && cert.pubkey !== undefined) (ordered as unknown as Record<string, unknown>).pubkey = cert.pubkey;
+    if (cert[k] !== undefined) (ordered as unknown as Record<string, unknown>)[k] = cert[k];
+  }
+  cert = ordered;
   const selfIssued = subjectDer.length === issuerDer.length && subjectDer.every((b, i) => b === issuerDer[i]);
-  return { cert, subjectDer, issuerDer, notBefore, notAfter, selfIssued };
+  return {
+    cert, subjectDer, issuerDer, notBefore, notAfter, selfIssued, subjectText: nameText(subjectDer), issuerText: nameText(issuerDer),
+    tbs: wholeOf(der, tbsElement), signatureOid, signatureParams, signature, spki: wholeOf(der, spkiStart), altNames: rawAltNames,
+  };
 }
 
 /** The SubjectPublicKeyInfo element (whole, with its header) inside the certificate's bytes. */
 function spkiDerOf(der: Uint8Array, spki: DerElement): Uint8Array {
+  return wholeOf(der, spki);
+}
+
+/** An element of `der` whole (with its header), from its contents' place. */
+function wholeOf(der: Uint8Array, spki: DerElement): Uint8Array {
   const len = spki.body.length;
   const header = len < 0x80 ? 2 : len < 0x100 ? 3 : len < 0x10000 ? 4 : 5;
   const start = spki.body.byteOffset - der.byteOffset - header;

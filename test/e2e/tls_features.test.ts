@@ -1,5 +1,6 @@
 // e2e: node:tls features beyond the basics in a booted image, against host Node in the same test: client
-// certificates end to end, session-ticket keys, exportKeyingMaterial and 'keylog' (test/fixtures/tls_features).
+// certificates end to end, session-ticket keys, exportKeyingMaterial and 'keylog', pfx (PKCS#12 files made by host
+// openssl) and crypto.X509Certificate with the sockets' X509 getters (test/fixtures/tls_features).
 // The fixture runs under host Node and in the image and the transcripts must match; its last cases talk to host
 // Node across the wire (a host server and a host client), whose key log lines and exported keys for the same
 // connection must equal the guest's. Certificates come from a test CA made with openssl at run time.
@@ -142,6 +143,9 @@ describe("node:tls features in the guest against host Node", () => {
     expect(out).toMatch(/^pfx secureConnect authorized=true data pong ping client peer=localhost issuer=unijs feature CA protocol=TLSv1\.3 server authorized=true peer=unijs client$/m);
     expect(out).toContain("pfx wrong passphrase  mac verify failure");
     expect(out).toContain("pfx no password set ok");
+    expect(out).toContain("x509 checkIssued true false false true");
+    expect(out).toContain("x509 verify true false false true");
+    expect(out).toContain("x509 client socket true CN=localhost true ");
     expect(out.trim().endsWith("done")).toBe(true);
   }, 600_000);
 });
