@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildImage } from "../../boot/image/build.ts";
 import { KERNEL_IN_IMAGE, OCI_REFS, uruncAnnotations, writeOciImages } from "../../boot/image/oci.ts";
 import { findOnPath, lddPaths, QEMU_IN_IMAGE } from "../../boot/image/oci/qemu_files.ts";
 import { ROOT } from "../../boot/paths.ts";
@@ -179,7 +180,7 @@ describe("unijs image --oci: skopeo and umoci read it", () => {
 });
 
 describe("unijs image --oci: the self-running image serves", () => {
-  it("its unpacked rootfs's entrypoint boots the app in a chroot (QEMU from the image only)", async (ctx) => {
+  it("its unpacked rootfs's entrypoint boots the app in a chroot (QEMU from the image only), and an app's exit code leaves as QEMU's status", async (ctx) => {
     if (process.getuid?.() !== 0) ctx.skip("needs root for umoci unpack, unshare and chroot");
     if (!has("umoci")) throw new Error("umoci is not installed (boot/setup.mjs installs it: run npm install)");
     const bundle = join(work, "bundle-qemu");
@@ -216,6 +217,20 @@ kill $q`;
     expect(out).toContain("BODY: Hello from unijs!");
     expect(code).toBe(0);
     expect(readFileSync(log, "utf8")).toContain("http-server listening on port 8080");
+
+    // The same entrypoint with an app that exits 7: the container's status is QEMU's, 2 × 7 + 3 (boot/exit_codes.ts).
+    const app = join(ROOT, "build/test-apps/oci-exit");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, "index.ts"), 'console.log("exiting with 7");\nprocess.exit(7);\n');
+    await buildImage({ app, out: join(rootfs, KERNEL_IN_IMAGE) });
+    const exit = spawn("unshare", ["--mount", "--net", "--pid", "--fork", "--kill-child", "--propagation", "private", "sh", "-c",
+      `for d in ${devs.join(" ")}; do mount --bind /dev/$d "$R/dev/$d"; done; exec chroot "$R" "$@"`, "sh", ...args],
+      { env: { ...process.env, R: rootfs }, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(exit);
+    let exitOut = "";
+    exit.stdout?.on("data", (d) => (exitOut += d));
+    expect(await new Promise<number | null>((res) => exit.on("exit", (n) => res(n)))).toBe(17);
+    expect(exitOut).toContain("exiting with 7");
   }, 90_000);
 
   it("podman run -p PORT:8080 oci:DIR:qemu serves on the host (skipped when podman cannot run containers here)", async (ctx) => {
