@@ -9,7 +9,7 @@
 //                  entrypoint is QEMU itself with the whole command line in the config's Entrypoint (no shell, no
 //                  base image). `podman run --rm -p 8080:8080 oci:DIR:qemu` serves the app; QEMU forwards the
 //                  container's ports (`ports`, default 8080) to the guest and uses KVM when the container has
-//                  /dev/kvm (`--device /dev/kvm`), TCG otherwise. Arguments after the image name are more QEMU
+//                  /dev/kvm (`--device /dev/kvm`; not a PVM-backed one, on which QEMU aborts), TCG otherwise. Arguments after the image name are more QEMU
 //                  arguments (Cmd), e.g. `-m 512M`. The container's exit status is QEMU's: 2 × code + 3 for an
 //                  app that exits with `code` (isa-debug-exit gets code + 1: boot/exit_codes.ts); hello's 0 gives 3.
 //
