@@ -11,7 +11,8 @@ const BENCHES: Record<string, (runs: number, args: string[]) => Promise<void>> =
   transfer: (runs, args) => import("./transfer.ts").then((m) => m.benchTransfer(runs, args)), // [--runs N (3)] [--mb MiB per transfer (20)] [--warmup S (10)]
   zlib: (runs, args) => import("./zlib.ts").then((m) => m.benchZlib(runs, args)), // [--runs N (5)] [--kvm]
   crypto: (runs, args) => import("./crypto.ts").then((m) => m.benchCrypto(runs, args)), // [--runs N (3)] [--budget MS (400)] [--accel auto|kvm|tcg]
-  tls: (runs, args) => import("./tls.ts").then((m) => m.benchTls(runs, args)), // [--runs N (3)] [--seconds S (5)] [--connections N (8)] [--mb MB (10)] [--warmup S (5)] [--stime S (5)] [--no-plain] [--slirp]
+  tls: (runs, args) => import("./tls.ts").then((m) => m.benchTls(runs, args)), // [--runs N (3)] [--seconds S (5)] [--connections N (8)] [--bulk-seconds S (6)] [--mb MB] [--warmup S (5)] [--stime S (5)] [--no-plain] [--slirp]
+  console: (runs) => import("./console.ts").then((m) => m.benchConsole(runs)), // [--runs N (3)]
   fs: (runs, args) => import("./fs.ts").then((m) => m.benchFs(runs, args)), // [--runs N (3)] [--mb 64] [--rand-mb 64] [--ops 1000] [--files 300] [--volume MiB] [--only unijs,linux,host] [--keep-volumes] [--timeout S] [--compare DIR]
 };
 

@@ -98,6 +98,17 @@ describe("virtio-console", () => {
     expect(con.pendingBytes(2)).toBe(0);
   });
 
+  it("waitFor() blocks a writer until the port has at most the limit waiting (a full pipe)", () => {
+    const { dev, con } = open({ latencyMs: 1 }, 2, 1024);
+    con.write(1, bytes("p".repeat(10_000)));
+    expect(con.pendingBytes(1)).toBe(10_000 - 2048);
+    con.waitFor(3000, 1, 1000);
+    expect(con.pendingBytes(1)).toBeLessThanOrEqual(3000);
+    expect(con.pendingBytes(1)).toBeGreaterThan(0);        // it returned as soon as the limit held
+    con.flush(1000);
+    expect(dev.output(1)).toBe("p".repeat(10_000));
+  });
+
   it("flush() gives up with ETIMEDOUT when the host never reads", () => {
     const { dev, con } = open();
     dev.stalled = true;
