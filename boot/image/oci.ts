@@ -9,8 +9,8 @@
 //                  entrypoint is QEMU itself with the whole command line in the config's Entrypoint (no shell, no
 //                  base image). `podman run --rm -p 8080:8080 oci:DIR:qemu` serves the app; QEMU forwards the
 //                  container's ports (`ports`, default 8080) to the guest and uses KVM when the container has
-//                  /dev/kvm (`--device /dev/kvm`; not a PVM-backed one, on which QEMU aborts), TCG otherwise. Arguments after the image name are more QEMU
-//                  arguments (Cmd), e.g. `-m 512M`. The container's exit status is QEMU's: 2 × code + 3 for an
+//                  /dev/kvm (`--device /dev/kvm`; not a PVM-backed one, on which QEMU aborts), TCG otherwise.
+//                  Arguments after the image name are more QEMU arguments (Cmd), e.g. `-m 512M`. The container's exit status is QEMU's: 2 × code + 3 for an
 //                  app that exits with `code` (isa-debug-exit gets code + 1: boot/exit_codes.ts); hello's 0 gives 3.
 //
 // Layers are ustar archives built here (oci/tar.ts) and gzip-compressed with node:zlib; every entry has one fixed
