@@ -3,7 +3,8 @@
 // the same app with its streams on two pipes; 10 MB arrive intact (hash against host Node's) and the throughput
 // of virtio-console, the UART and host Node is printed (never asserted); an uncaught error's report is on stderr
 // with exit code 1; backpressure ('drain'); a panic still on the UART; the UART carries everything without the
-// device (`console: "uart"`, an old launcher). Fixture: test/fixtures/console_streams.
+// device (`console: "uart"`, an old launcher); only images that use the streams carry the driver. Fixture:
+// test/fixtures/console_streams.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -46,6 +47,17 @@ describe("console: stdout and stderr over virtio-console", () => {
     expect(uart.appStdout + uart.appStderr).toBe("");
     const merged = Array.from({ length: 200 }, (_, i) => `${i % 2 ? "err" : "out"} ${i}\n`).join("") + "err end\nout end\n";
     expect(uart.output).toContain(merged);
+  });
+
+  it("only images that name the streams (or console.error/warn/trace) carry the driver; hello prints over the UART", async () => {
+    const streams = await buildFixture("console_streams", { args: ["interleave"] });
+    expect(streams.modules.map((m) => m.path)).toContain("drivers/virtio/console/index.ts");
+    const hello = await buildFixture(join(ROOT, "examples/hello"));
+    expect(hello.modules.filter((m) => /^drivers\//.test(m.path))).toEqual([]);
+    const r = await boot(hello.path);
+    expect(r.code).toBe(0);
+    expect(r.appStdout).toBe("");
+    expect(r.output).toContain("Hello from unijs!\n");
   });
 
   it("10 MB on stdout arrive intact; throughput of virtio-console, the UART and host Node is printed", async () => {
