@@ -9,16 +9,17 @@
 // The client is host Node (test/bench/tls/load.cjs):
 //   handshakes/s: N concurrent loops of tls.connect, TLS 1.3 only, P-256 key share, the chain verified, no session
 //                 offered (every handshake a full one, ECDHE-ECDSA P-256); connections closed at secureConnect;
-//   bulk:         GET /bulk?bytes=M on a fresh connection, from the response head to the last byte, count checked;
+//   bulk:         a large GET /bulk on a fresh connection, the bytes received in a fixed window after the response
+//                 head (or with --mb, M MB from the response head to the last byte, the count checked);
 //                 then the same over plain HTTP from the same server (its HTTP_PORT listener; --no-plain: not), which
 //                 shows how much of the guest's download rate is TLS and how much its TCP path;
 // and, when openssl is installed, one `openssl s_time -new -tls1_3` run (one connection at a time, P-256 only via
 // an OPENSSL_CONF with Groups = P-256). A discarded warm-up first (V8 in the Linux guest optimises under load), then
 // medians over the runs and ratios against the baselines. Prints figures; never asserts on them. A server that
 // cannot be run is skipped with a one-line reason. Layer: bench (host only).
-// `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--mb MB download (10)]
-//  [--warmup S (5)] [--stime S (5; 0: none)] [--no-plain] [--slirp]`. The default run takes about 4 minutes, most of it the
-// unijs guest's downloads (see DEFAULT_MB).
+// `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--bulk-seconds S (6)]
+//  [--mb MB: fixed-size downloads instead of windows] [--warmup S (5)] [--stime S (5; 0: none)] [--no-plain] [--slirp]`.
+// The default run takes about 4-5 minutes (see DEFAULT_BULK_S).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
@@ -39,10 +40,14 @@ const PORT = 8443;
 const PLAIN_PORT = 8080;
 const READY_TIMEOUT_MS = 120_000;
 /**
- * The download size. The unijs guest moved 0.37-0.55 MB/s over TLS here (2 CPUs shared with other work), so each
- * 20 MB download took 36-54 s and the whole bench 5.5-6 minutes; 10 MB keeps it near 4 (--mb 20 or more for longer).
+ * A download is a fixed time window by default: the rates span two orders of magnitude (the unijs guest moved
+ * 0.15-0.55 MB/s over TLS here, 2 CPUs shared with other work; host Node 20-46 MB/s), so a fixed size was either
+ * over in a blink on the host or minutes long in the guest (3 runs of 10 MB over TLS and plain HTTP: 309 s for the
+ * guest alone). --mb M times fixed M MB downloads instead.
  */
-const DEFAULT_MB = 10;
+const DEFAULT_BULK_S = 6;
+/** What a windowed download asks for: more than any server sends in the window (the example caps it at 2^31). */
+const WINDOW_BYTES = 2 ** 31 - 1;
 
 type Network = { kind: "netns" } | { kind: "slirp"; why: string };
 
@@ -150,31 +155,33 @@ async function startHostNode(network: Network, certs: { ca: string; key: string;
 
 // ----------------------------------------------------------------------------------------- measure ----
 
-interface Plan { runs: number; seconds: number; connections: number; bytes: number; warmup: number; stime: number; plain: boolean }
+/** bytes: fixed-size downloads of that many bytes, or 0 for windows of bulkSeconds. */
+interface Plan { runs: number; seconds: number; connections: number; bytes: number; bulkSeconds: number; warmup: number; stime: number; plain: boolean }
 
 async function measure(t: Target, plan: Plan, certs: { ca: string; dir: string }, log: (s: string) => void): Promise<Result> {
   const hsGuard = (plan.seconds + 60) * 1000;
-  const bulkGuard = 60_000 + plan.bytes / 50;        // 50 kB/s: far below any rate seen, a hang guard only
+  const bulkGuard = 60_000 + (plan.bytes ? plan.bytes / 50 : plan.bulkSeconds * 1000);   // 50 kB/s: a hang guard only
   const hs = (seconds: number) => load<Handshakes>(t.at, certs.ca, { mode: "handshakes", seconds, connections: plan.connections }, hsGuard);
-  const bulk = (bytes: number, plain = false) => load<Bulk>(t.at, certs.ca, { mode: "bulk", bytes, plain, limit: 60_000 }, bulkGuard);
+  const bulk = (plain: boolean, warm = false) => load<Bulk>(t.at, certs.ca, { mode: "bulk", plain, limit: 60_000,
+    ...(plan.bytes ? { bytes: warm ? Math.min(plan.bytes, 2e6) : plan.bytes } : { bytes: WINDOW_BYTES, seconds: warm ? 2 : plan.bulkSeconds }) }, bulkGuard);
   const t0 = performance.now();
   if (plan.warmup > 0) {
     await hs(plan.warmup);
-    await bulk(Math.min(plan.bytes, 2_000_000));
+    await bulk(false, true);
   }
   const r: Result = { name: t.name, readyMs: t.readyMs, hs: [], bulk: [], plain: [], bulkErrors: [] };
   for (let i = 0; i < plan.runs; i++) r.hs.push(await hs(plan.seconds));
   if (plan.stime > 0) r.stime = await sTime(t.at, certs, plan.stime);
   for (let i = 0; i < plan.runs; i++) {
     try {
-      r.bulk.push(await bulk(plan.bytes));
+      r.bulk.push(await bulk(false));
     } catch (e) {
       r.bulkErrors.push((e as Error).message.split("\n")[0]);
     }
   }
   for (let i = 0; plan.plain && i < plan.runs; i++) {
     try {
-      r.plain.push(await bulk(plan.bytes, true));
+      r.plain.push(await bulk(true));
     } catch (e) {
       r.bulkErrors.push(`plain HTTP: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -207,7 +214,8 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     runs: option(args, "--runs") !== undefined ? cliRuns : 3,
     seconds: numberOption(args, "--seconds", 5, 1),
     connections: numberOption(args, "--connections", 8, 1),
-    bytes: Math.round(numberOption(args, "--mb", DEFAULT_MB, 0.001) * 1e6),
+    bytes: option(args, "--mb") !== undefined ? Math.round(numberOption(args, "--mb", 0, 0.001) * 1e6) : 0,
+    bulkSeconds: numberOption(args, "--bulk-seconds", DEFAULT_BULK_S, 1),
     warmup: numberOption(args, "--warmup", 5, 0),
     stime: numberOption(args, "--stime", 5, 0),
     plain: !args.includes("--no-plain"),
@@ -250,9 +258,12 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
     console.log(`tls benchmark: examples/https-server, ECDSA P-256 certificate from a P-256 CA made by openssl; client: host Node ${process.version} (test/bench/tls/load.cjs)`);
     console.log(`  handshakes/s: ${plan.connections} concurrent tls.connect loops for ${plan.seconds} s per run, TLS 1.3 only, ` +
       `P-256 key share, chain verified, no session offered (full handshakes), each connection closed at secureConnect`);
-    console.log(`  bulk: GET /bulk?bytes=${plan.bytes} (${(plan.bytes / 1e6).toFixed(1)} MB), a fresh connection each, timed from the response head to the last byte (MB = 10^6 bytes)` +
+    console.log((plan.bytes
+      ? `  bulk: GET /bulk?bytes=${plan.bytes} (${(plan.bytes / 1e6).toFixed(1)} MB), a fresh connection each, timed from the response head to the last byte (MB = 10^6 bytes)`
+      : `  bulk: GET /bulk?bytes=${WINDOW_BYTES} on a fresh connection, the bytes received in the ${plan.bulkSeconds} s after the response head (MB = 10^6 bytes; the MB moved are shown)`) +
       (plan.plain ? `; then the same download over plain HTTP from the same server (HTTP_PORT ${PLAIN_PORT}), to tell TLS's cost from the TCP path's` : ""));
-    console.log(`  ${plan.runs} runs of each per server after a discarded warm-up (${plan.warmup} s of handshakes and a ${(Math.min(plan.bytes, 2e6) / 1e6).toFixed(1)} MB download); medians` +
+    console.log(`  ${plan.runs} runs of each per server after a discarded warm-up (${plan.warmup} s of handshakes and a ` +
+      `${plan.bytes ? `${(Math.min(plan.bytes, 2e6) / 1e6).toFixed(1)} MB` : "2 s"} download); medians` +
       (plan.stime > 0 ? `; s_time: one \`openssl s_time -new -tls1_3 -time ${plan.stime}\` (one connection at a time, Groups = P-256)` : ""));
     console.log(network.kind === "netns"
       ? `  network: a private network namespace per server with a tap (host side ${HOST_IP}/24); a guest is ${GUEST_IP}:${PORT} ` +
@@ -299,9 +310,10 @@ export async function benchTls(cliRuns: number, args: string[] = []): Promise<vo
         String(r.hs.reduce((a, h) => a + h.errors, 0)),
         typeof r.stime === "number" ? r.stime.toFixed(1) : "-",
         mb.length ? bulkMed(r).toFixed(2) : "-", mb.length ? Math.min(...mb).toFixed(2) : "-", mb.length ? Math.max(...mb).toFixed(2) : "-",
+        (r.bulk.reduce((a, b) => a + b.bytes, 0) / 1e6).toFixed(1),
         r.plain.length ? plainMed(r).toFixed(2) : "-", r.plain.length ? `${Math.round((100 * bulkMed(r)) / plainMed(r))}%` : "-",
         String(r.bulkErrors.length), (r.readyMs / 1000).toFixed(1)];
-    }), ["", "handshakes/s", "min", "max", "p50 ms", "p99 ms", "hs errors", "s_time conn/s", "bulk MB/s", "min", "max",
+    }), ["", "handshakes/s", "min", "max", "p50 ms", "p99 ms", "hs errors", "s_time conn/s", "bulk MB/s", "min", "max", "MB moved",
       "plain MB/s", "TLS/plain", "bulk errors", "ready s"]);
     for (const r of results) {
       const i = r.hs.find((h) => h.info)?.info;

@@ -4,8 +4,11 @@
 //   handshakes: `connections` loops of tls.connect (TLS 1.3 only, P-256 key share, the server's certificate verified
 //               against the CA, no session offered, so every handshake is a full one); each connection is destroyed
 //               at secureConnect and the loop connects again. Counts the handshakes completed within `seconds`.
-//   bulk:       one GET /bulk?bytes=N on a fresh connection; the time from the response head to the last byte
-//               (with `plain`, over plain HTTP to `plainPort`: what the same server's TCP path does without TLS).
+//   bulk:       one GET /bulk?bytes=N on a fresh connection; the time from the response head to the last byte, the
+//               count checked. With `seconds`, the bytes received in that window after the response head instead,
+//               then the connection is destroyed (a fixed time, whatever the server's rate; a download that ends
+//               first is timed whole). With `plain`, over
+//               plain HTTP to `plainPort`: what the same server's TCP path does without TLS.
 // Layer: bench (host only).
 "use strict";
 const http = require("node:http");
@@ -74,6 +77,14 @@ function bulk() {
     const head = performance.now();
     let n = 0;
     res.on("data", (d) => (n += d.length));
+    if (opts.seconds && res.statusCode === 200) {
+      setTimeout(() => {
+        const ms = performance.now() - head;
+        console.log(JSON.stringify({ bytes: n, ms, headMs: head - t0, mbps: n / 1e6 / (ms / 1000) }));
+        req.destroy();
+        process.exit(0);
+      }, opts.seconds * 1000);
+    }
     res.on("end", () => {
       const ms = performance.now() - head;
       if (res.statusCode !== 200 || n !== opts.bytes) {
@@ -81,6 +92,7 @@ function bulk() {
         process.exit(1);
       }
       console.log(JSON.stringify({ bytes: n, ms, headMs: head - t0, mbps: n / 1e6 / (ms / 1000) }));
+      process.exit(0);
     });
     res.on("error", (e) => { console.log(JSON.stringify({ error: e.message })); process.exit(1); });
   }
