@@ -267,12 +267,14 @@ describe("the guest reaches the host", () => {
   }
 
   it.skipIf(!PASST)(`passt, restricted (the default): host.unijs.internal still works; nothing beyond this machine is reached${PASST ? "" : ` (skipped: ${NO_PASST})`}`, async () => {
-    const env = { HOST_PORT: String(webPort), ECHO_PORT: String(echoPort), OUT_ADDR: "198.51.100.1", OUT_PORT: "80" };
+    // 198.51.100.1 (TEST-NET-2) stands for any address beyond this machine: passt's socket for it is bound to
+    // 127.0.0.1 and cannot connect, so the guest's connection never gets an answer.
+    const env = { HOST_PORT: String(webPort), ECHO_PORT: String(echoPort), OUT_ADDR: "198.51.100.1", OUT_PORT: "80", OUT_TIMEOUT_MS: "3000" };
     const img = await buildFixture(join(ROOT, "test/fixtures/launch/host_client.cjs"), { env });
     const r = await boot(img.path, { net: { kind: "user", backend: "passt" } });
     const lines = r.output.trim().split("\n").filter((l) => /^\w[\w.]*: |^done$/.test(l));
     expect(lines.slice(0, 4)).toEqual(expected().slice(0, 4));
-    expect(lines[4]).toMatch(/^outbound: error (ECONNREFUSED|ECONNRESET)$/);   // passt could not connect from 127.0.0.1
+    expect(lines[4]).toMatch(/^outbound: error (ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/);
     expect(r.code).toBe(0);
   });
 });
