@@ -217,7 +217,9 @@ export async function writeOciImages(o: OciOptions): Promise<OciResult> {
 export async function writeOciForCli(image: string, dir: string, name?: string): Promise<OciResult> {
   const t0 = performance.now();
   const r = await writeOciImages({ image, out: dir, name });
-  const rel = relative(process.cwd(), resolve(dir)) || ".";
+  const abs = resolve(dir);
+  const near = relative(process.cwd(), abs) || ".";
+  const rel = near.startsWith("..") ? abs : near;
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
   const size = (i: OciImage) => mib(i.layers.reduce((s, l) => s + l.size, 0));
   const by = (ref: string) => r.images.find((i) => i.ref === ref) as OciImage;
