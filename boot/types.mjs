@@ -28,11 +28,11 @@ for (const f of [...["kernel", "drivers", "libos"].flatMap((d) => files(join(roo
 }
 const stamp = h.digest("hex");
 if (existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) {
-  process.stdout.write("[unijs types] build/types is up to date\n");
+  process.stderr.write("[unijs types] build/types is up to date\n");
   process.exit(0);
 }
 rmSync(out, { recursive: true, force: true });
-process.stdout.write("[unijs types] writing declarations to build/types (tsc)\n");
+process.stderr.write("[unijs types] writing declarations to build/types (tsc)\n");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.types.json"), "--pretty", "false"], { encoding: "utf8" });
 const diagnostics = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /error TS\d+/.test(l));
@@ -41,5 +41,5 @@ if (r.error || fatal.length || !existsSync(join(out, "drivers/index.d.ts"))) {
   process.stderr.write(`[unijs types] tsc failed:\n${fatal.join("\n") || r.error?.message || r.stdout + r.stderr}\n`);
   process.exit(1);
 }
-if (diagnostics.length) process.stdout.write(`[unijs types] ${diagnostics.length} declaration warnings (TS4xxx), e.g. ${diagnostics[0]}\n`);
+if (diagnostics.length) process.stderr.write(`[unijs types] ${diagnostics.length} declaration warnings (TS4xxx), e.g. ${diagnostics[0]}\n`);
 writeFileSync(stampFile, stamp + "\n");

@@ -5,9 +5,9 @@
 // Layer: build tools (host only).
 
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAKE_VARS, MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC } from "../paths.ts";
+import { MAKE_VARS, MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC, ROOT } from "../paths.ts";
 import { BuildError } from "./bundle.ts";
 import { MANIFEST_SECTION } from "./manifest.ts";
 import type { NativeLib } from "./native_libs.ts";
@@ -21,9 +21,16 @@ function run(cmd: string, args: string[], cwd?: string): string {
 
 let nativeChecked = false;
 
-/** Brings build/native up to date (compiles only what changed; the engine is compiled once per machine). */
+/** Brings build/native up to date (compiles only what changed; the engine is compiled once per machine). An installed
+ *  unijs whose postinstall did not run (npm 11 skips a dependency's install scripts unless the project allows them)
+ *  runs it now: the sources and the engine go to the shared cache once. */
 export function ensureNativeCore(): void {
   if (nativeChecked) return;
+  if (MAKE_VARS.length && !existsSync(join(NATIVE_BUILD, "engine.a"))) {
+    process.stderr.write("[unijs] preparing the engine and the native core in the shared cache (once per machine and unijs version)\n");
+    const r = spawnSync(process.execPath, [join(ROOT, "boot/setup.mjs")], { stdio: ["ignore", 2, 2] });
+    if (r.status !== 0) throw new BuildError(`the native core could not be prepared (see above); retry with 'node ${join(ROOT, "boot/setup.mjs")}'`);
+  }
   run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS]);
   nativeChecked = true;
 }
