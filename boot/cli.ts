@@ -58,6 +58,7 @@ const BOOT_FLAGS: Flag[] = [
   { names: ["--disk"], value: "FILE[,ro]", many: true, help: "attach a disk image (virtio-blk)" },
   { names: ["--net"], value: "SPEC", help: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | udp:LPORT:RPORT" },
   { names: ["--no-rng"], help: "no virtio-rng device" },
+  { names: ["--console"], value: "virtio|uart", help: "the app's stdout and stderr: virtio-console ports, apart (default), or the UART" },
 ];
 const COMMON: Flag[] = [
   { names: ["-h", "--help"], help: "this help" },
@@ -349,6 +350,13 @@ function bootChecks(p: Parsed): { accel: Accel; machine: Machine; timeoutMs: num
   return { accel, machine, timeoutMs, disks, net };
 }
 
+/** --console virtio|uart (default virtio: boot/launch/qemu.ts consoleArgs). */
+function consoleOption(p: Parsed): "virtio" | "uart" {
+  const c = one(p, "--console") ?? "virtio";
+  if (c !== "virtio" && c !== "uart") throw new UsageError(`--console is virtio or uart, not '${c}'`);
+  return c;
+}
+
 async function boot(cmd: Command, p: Parsed, target: string): Promise<number> {
   let image: string;
   let info: ImageInfo;
@@ -358,11 +366,13 @@ async function boot(cmd: Command, p: Parsed, target: string): Promise<number> {
   } else {
     p = withSettings(p, appSettings(appRootOf(target), cmd));
     bootChecks(p);                                   // bad boot flags are refused before anything is built
+    consoleOption(p);
     image = (await build(p, target)).path;
     info = readImageFile(image);
   }
   if (cmd.name === "start" && !p.flags.has("--net")) p.flags.set("--net", [`user,hostfwd=tcp:${DEFAULT_HOST_PORT}-:8080`]);
   const { accel, machine, timeoutMs, disks, net } = bootChecks(p);
+  const consoleKind = consoleOption(p);
   const memBytes = sizeFlag(p, "--mem") ?? info.memHint;
   try {
     checkMemory(memBytes, info.heapLimit || undefined);
@@ -375,7 +385,7 @@ async function boot(cmd: Command, p: Parsed, target: string): Promise<number> {
   }
   const r = await bootImage({
     image, accel, machine, memBytes, timeoutMs, disks, net, rng: !p.flags.has("--no-rng"), supervise: true,
-    onOutput: (t) => process.stdout.write(t),
+    onOutput: (t) => process.stdout.write(t), onStderr: (t) => process.stderr.write(t), console: consoleKind,
   });
   const how = `${r.accel === "tcg" ? "TCG" : "KVM"}, ${machine}, ${r.wallMs.toFixed(0)} ms`;
   if (r.outcome === "exit") process.stderr.write(`[unijs] guest exited with code ${r.code} (${how})\n`);
