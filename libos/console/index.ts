@@ -1,6 +1,7 @@
 // libos/console/index.ts — the global `console` (Node's API: log/info/debug to stdout, warn/error/trace to
-// stderr, assert, count, time, group, dir, table-less). Both streams go to the serial console as UTF-8 lines.
-// Layer: libos. Depends on inspect.ts; output goes through the writer it is given.
+// stderr, assert, count, time, group, dir, table-less), as UTF-8 lines. Output goes through the writer it is given
+// (libos/runtime/start.ts passes stdio.ts's stdioWrite: the UART, or a virtio-console port per stream).
+// Layer: libos. Depends on inspect.ts.
 
 import { format, inspect } from "./inspect.ts";
 
