@@ -1,5 +1,5 @@
 // libos/tls/secure_context.ts — tls.createSecureContext / SecureContext: the options Node takes (key, cert, ca,
-// passphrase, ciphers, minVersion/maxVersion, secureProtocol, sessionTimeout, ticketKeys, ALPN lives on the socket)
+// pfx (PKCS#12, read by ./pfx.ts), passphrase, ciphers, minVersion/maxVersion, secureProtocol, sessionTimeout, ticketKeys, ALPN lives on the socket)
 // checked with Node's errors, turned into native configurations (boot/native/tls_glue.c) made lazily, one per role:
 // a SecureContext serves clients and servers alike, as in Node. Without `ca`, a client trusts the root set the image
 // carries (tls.rootCertificates: Mozilla's, from Debian's ca-certificates, plus NODE_EXTRA_CA_CERTS at build time).

@@ -1,7 +1,8 @@
 // libos/tls/server.ts — tls.Server / tls.createServer: a net.Server whose accepted connections are wrapped in
 // server-side TLSSockets; 'secureConnection' when a handshake completes, 'tlsClientError' (and a quiet close) when
 // one fails or times out (handshakeTimeout, 120 s by default), SNI through SNICallback or addContext(), ALPN,
-// requestCert/rejectUnauthorized, setSecureContext. https.Server is the http server core over this class.
+// requestCert/rejectUnauthorized, setSecureContext, getTicketKeys/setTicketKeys, 'keylog'. https.Server is the http
+// server core over this class.
 // Layer: libos (libos/tls). Depends on libos/net.
 import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType } from "../crypto/_errors.ts";

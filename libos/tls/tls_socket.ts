@@ -4,7 +4,9 @@
 // plaintext written here into records written to the transport. Handshake, verification (Node's codes:
 // UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED,
 // ERR_TLS_CERT_ALTNAME_INVALID, ...), ALPN, SNI (a server peeks at the ClientHello for SNICallback), session
-// resumption ('session' events, `session` option), getPeerCertificate/getCipher/getProtocol as Node 20.
+// resumption ('session' events, `session` option), getPeerCertificate/getCipher/getProtocol as Node 20; client
+// certificates (requestCert: a missing one refused in the handshake, a bad one reported or dropped quietly, as Node),
+// 'keylog' (NSS lines; a server's sockets report to the server), exportKeyingMaterial, get(Peer)X509Certificate.
 // Layer: libos (libos/tls). Depends on libos/net, libos/buffer, the native TLS library.
 import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType, outOfRange } from "../crypto/_errors.ts";
