@@ -19,7 +19,7 @@
 // cannot be run is skipped with a one-line reason. Layer: bench (host only).
 // `npm run bench -- tls [--runs N (3)] [--seconds S handshake run (5)] [--connections N (8)] [--bulk-seconds S (6)]
 //  [--mb MB: fixed-size downloads instead of windows] [--warmup S (5)] [--stime S (5; 0: none)] [--no-plain] [--slirp]`.
-// The default run takes about 4-5 minutes (see DEFAULT_BULK_S).
+// The default run took 262 s of measuring plus ~15 s of building here (see DEFAULT_BULK_S).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
@@ -41,9 +41,9 @@ const PLAIN_PORT = 8080;
 const READY_TIMEOUT_MS = 120_000;
 /**
  * A download is a fixed time window by default: the rates span two orders of magnitude (the unijs guest moved
- * 0.15-0.55 MB/s over TLS here, 2 CPUs shared with other work; host Node 20-46 MB/s), so a fixed size was either
- * over in a blink on the host or minutes long in the guest (3 runs of 10 MB over TLS and plain HTTP: 309 s for the
- * guest alone). --mb M times fixed M MB downloads instead.
+ * 0.15-0.55 MB/s over TLS here, 2 CPUs shared with other work; host Node 13-46 MB/s over 10-20 MB downloads and
+ * ~150 MB/s in 6 s windows), so a fixed size was either over in a blink on the host or minutes long in the guest
+ * (3 runs of 10 MB over TLS and plain HTTP: 309 s for the guest alone). --mb M times fixed M MB downloads instead.
  */
 const DEFAULT_BULK_S = 6;
 /** What a windowed download asks for: more than any server sends in the window (the example caps it at 2^31). */
