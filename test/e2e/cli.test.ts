@@ -56,6 +56,12 @@ function refused(r: Ran, code: number, message: RegExp) {
   expect(tempFiles(work)).toEqual([]);
 }
 
+/** Runs the refusals concurrently (the tool's start-up dominates) and checks each as `refused` does. */
+async function refusedAll(cases: [string[], number, RegExp][]) {
+  const results = await Promise.all(cases.map(([args]) => unijs(args)));
+  results.forEach((r, i) => refused(r, cases[i][1], cases[i][2]));
+}
+
 function app(name: string, files: Record<string, string>): string {
   const dir = join(work, name);
   for (const [f, text] of Object.entries(files)) {
@@ -94,27 +100,31 @@ describe("unijs: help and versions", () => {
 
 describe("unijs: errors are one line, exit 2 or 1, no stack, no temp file", () => {
   it("usage errors: unknown command and flags, missing app, flags without values", async () => {
-    refused(await unijs(["frobnicate"]), 2, /unknown command 'frobnicate'/);
-    refused(await unijs(["image", "hello", "--frobnicate"]), 2, /unknown option --frobnicate/);
-    refused(await unijs(["inspect", "x.elf", "--mem", "64M"]), 2, /unknown option --mem for 'unijs inspect'/);
-    refused(await unijs(["image"]), 2, /needs an app folder or entry file/);
-    refused(await unijs(["image", "nope"]), 2, /nope: no such file or folder/);
-    refused(await unijs(["image", "hello", "--mem"]), 2, /--mem needs a value/);
-    refused(await unijs(["image", "hello", "extra"]), 2, /takes one app folder or entry file/);
-    refused(await unijs(["boot", "hello", "--machine", "q35"]), 2, /--machine is microvm or pc/);
-    refused(await unijs(["boot", "hello", "--timeout", "soon"]), 2, /--timeout 'soon' is not a duration/);
-    refused(await unijs(["boot", "hello", "--disk", "missing.img"]), 2, /--disk missing.img: no such file/);
-    refused(await unijs(["image", "hello", "--env", "NOEQUALS"]), 2, /--env takes K=V/);
+    await refusedAll([
+      [["frobnicate"], 2, /unknown command 'frobnicate'/],
+      [["image", "hello", "--frobnicate"], 2, /unknown option --frobnicate/],
+      [["inspect", "x.elf", "--mem", "64M"], 2, /unknown option --mem for 'unijs inspect'/],
+      [["image"], 2, /needs an app folder or entry file/],
+      [["image", "nope"], 2, /nope: no such file or folder/],
+      [["image", "hello", "--mem"], 2, /--mem needs a value/],
+      [["image", "hello", "extra"], 2, /takes one app folder or entry file/],
+      [["boot", "hello", "--machine", "q35"], 2, /--machine is microvm or pc/],
+      [["boot", "hello", "--timeout", "soon"], 2, /--timeout 'soon' is not a duration/],
+      [["boot", "hello", "--disk", "missing.img"], 2, /--disk missing.img: no such file/],
+      [["image", "hello", "--env", "NOEQUALS"], 2, /--env takes K=V/],
+    ]);
   });
 
   it("memory: not a size, below the minimum (named), a heap too small to start or leaving no room for the kernel", async () => {
-    refused(await unijs(["image", "hello", "--mem", "abc"]), 2, /--mem 'abc' is not a size/);
-    refused(await unijs(["image", "hello", "--mem", "0"]), 2, /--mem 0 is below the minimum of 16M/);
-    refused(await unijs(["image", "hello", "--mem", "8M"]), 2, /--mem 8M is below the minimum of 16M/);
-    refused(await unijs(["image", "hello", "--heap", "1"]), 2, /--heap 1 is too small to start the engine: the minimum is 2M/);
-    refused(await unijs(["image", "hello", "--heap", "120M"]), 2, /--heap 120M leaves no room for the kernel in 128M of RAM: at most 112M/);
-    refused(await unijs(["image", "hello", "--mem", "32M", "--heap", "32M"]), 2, /at most 16M/);
-    refused(await unijs(["boot", "hello", "--mem", "1G", "--heap", "2G"]), 2, /leaves no room for the kernel in 1G/);
+    await refusedAll([
+      [["image", "hello", "--mem", "abc"], 2, /--mem 'abc' is not a size/],
+      [["image", "hello", "--mem", "0"], 2, /--mem 0 is below the minimum of 16M/],
+      [["image", "hello", "--mem", "8M"], 2, /--mem 8M is below the minimum of 16M/],
+      [["image", "hello", "--heap", "1"], 2, /--heap 1 is too small to start the engine: the minimum is 2M/],
+      [["image", "hello", "--heap", "120M"], 2, /--heap 120M leaves no room for the kernel in 128M of RAM: at most 112M/],
+      [["image", "hello", "--mem", "32M", "--heap", "32M"], 2, /at most 16M/],
+      [["boot", "hello", "--mem", "1G", "--heap", "2G"], 2, /leaves no room for the kernel in 1G/],
+    ]);
   });
 
   it("apps: a folder with no entry, a package.json naming a missing file, a file that is not an app", async () => {
@@ -146,9 +156,11 @@ describe("unijs: errors are one line, exit 2 or 1, no stack, no temp file", () =
 
   it("booting or inspecting a file that is not an image, or a damaged one, says which", async () => {
     writeFileSync(join(work, "text.elf"), "just text\n");
-    refused(await unijs(["boot", "text.elf"]), 1, /text.elf is not a unijs image: not an ELF file/);
-    refused(await unijs(["inspect", "text.elf"]), 1, /text.elf is not a unijs image: not an ELF file/);
-    refused(await unijs(["inspect", "missing.elf"]), 2, /missing.elf: no such file/);
+    await refusedAll([
+      [["boot", "text.elf"], 1, /text.elf is not a unijs image: not an ELF file/],
+      [["inspect", "text.elf"], 1, /text.elf is not a unijs image: not an ELF file/],
+      [["inspect", "missing.elf"], 2, /missing.elf: no such file/],
+    ]);
     writeFileSync(join(work, "host.elf"), readFileSync(process.execPath).subarray(0, 1 << 20));
     refused(await unijs(["inspect", "host.elf"]), 1, /host.elf is (an ELF file but not a unijs image|a corrupt ELF file)/);
   });
