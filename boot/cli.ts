@@ -8,12 +8,11 @@
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
-import { BuildError, resolveAppRoot } from "./image/bundle.ts";
-import {
-  buildImage, checkMemory, formatSize, KERNEL_RESERVE, MIN_MEM, OptionError, parseSize, versions, type ImageOptions, type ImageResult,
-} from "./image/build.ts";
-import { resolveAppEntry } from "./image/entry.ts";
-import { writeOciForCli } from "./image/oci.ts";
+// The builder (esbuild, the runtime's resolver) and the OCI writer load only when an image is built: help, versions
+// and usage errors answer without them.
+import type { ImageOptions, ImageResult } from "./image/build.ts";
+import { checkMemory, formatSize, KERNEL_RESERVE, MIN_MEM, OptionError, parseSize, versions } from "./image/options.ts";
+import { resolveAppEntry, resolveAppRoot } from "./image/entry.ts";
 import { ImageError, readImage, type ImageInfo } from "./image/manifest.ts";
 import { LAUNCH } from "./exit_codes.ts";
 import { ROOT } from "./paths.ts";
@@ -306,6 +305,7 @@ function reportImage(r: ImageResult, ms: number): void {
 async function build(p: Parsed, app: string): Promise<ImageResult> {
   const opts = imageOptions(p, app);
   const t0 = performance.now();
+  const { buildImage } = await import("./image/build.ts");
   const r = await buildImage(opts);
   reportImage(r, performance.now() - t0);
   return r;
@@ -472,7 +472,7 @@ async function main(argv: string[]): Promise<number> {
       const app = p.positional[0];
       if (!app) throw new UsageError("unijs image needs an app folder or entry file (e.g. 'unijs image .')");
       const r = await build(withSettings(p, appSettings(appRootOf(app), cmd)), app);
-      if (p.flags.has("--oci")) await writeOciForCli(r.path, one(p, "--oci") as string, r.name);
+      if (p.flags.has("--oci")) await (await import("./image/oci.ts")).writeOciForCli(r.path, one(p, "--oci") as string, r.name);
       return 0;
     }
     case "boot": {
@@ -501,7 +501,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`unijs: ${msg}\n`);
       process.exit(2);
     }
-    if (e instanceof BuildError) process.stderr.write(msg.includes("\n") ? `unijs: build failed:\n${msg}\n` : `unijs: build failed: ${msg}\n`);
+    if (e instanceof Error && e.constructor.name === "BuildError") process.stderr.write(msg.includes("\n") ? `unijs: build failed:\n${msg}\n` : `unijs: build failed: ${msg}\n`);
     else if (e instanceof ImageError) process.stderr.write(`unijs: ${msg}\n`);
     else if (e && typeof e === "object" && "code" in e && "syscall" in e) process.stderr.write(`unijs: ${msg}\n`);     // a file system error
     else process.stderr.write(`unijs: ${process.env.UNIJS_DEBUG ? (e as Error).stack ?? msg : msg} (UNIJS_DEBUG=1 shows where)\n`);

@@ -9,11 +9,12 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { packAssets } from "./assets.ts";
 import { nativeLibsFor } from "./native_libs.ts";
-import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes, resolveAppRoot } from "./bundle.ts";
+import { appNameOf, BuildError, bundleApp, imagePath, moduleSizes } from "./bundle.ts";
 import { encodeAppBlob } from "./blob.ts";
-import { resolveAppEntry } from "./entry.ts";
+import { EntryError, resolveAppEntry, resolveAppRoot } from "./entry.ts";
 import { encodeManifest, type Manifest } from "./manifest.ts";
-import { NATIVE_SRC, ROOT } from "../paths.ts";
+import { ROOT } from "../paths.ts";
+import { checkMemory, DEFAULT_MEM, OptionError, versions } from "./options.ts";
 import { compileBytecode, ensureNativeCore, linkImage } from "./link.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
 import { parseCidr, parseIpv4 } from "../../libos/net/wire/index.ts";
@@ -85,45 +86,7 @@ export interface ImageResult {
   modules: { path: string; bytes: number }[];
 }
 
-export const DEFAULT_MEM = 128 * 1024 * 1024;
-const MiB = 1024 * 1024;
-/** The least RAM a guest gets (boot/launch/qemu.ts never starts one with less). */
-export const MIN_MEM = 16 * MiB;
-/** RAM an explicit heap limit must leave to the kernel: page tables, the image, stacks, network and disk buffers
- *  (the automatic limit leaves the same: RAM less 16 MiB, engine.c). */
-export const KERNEL_RESERVE = 16 * MiB;
-/** The least heap limit an image is built with: less cannot create the engine's runtime and context
- *  ("out of memory creating the JS context" at 1 byte; an empty app needs a few hundred KiB). */
-export const MIN_HEAP = 2 * MiB;
-
-/** A bad option value (the CLI's usage error, exit 2): one sentence. */
-export class OptionError extends Error {}
-
-export const formatSize = (n: number) => n === 0 ? "0" :
-  n % (1024 * MiB) === 0 ? `${n / (1024 * MiB)}G` : n % MiB === 0 ? `${n / MiB}M` : n % 1024 === 0 ? `${n / 1024}K` : `${n}`;
-
-/** Checks RAM and heap against each other and the limits; throws OptionError naming the limit. */
-export function checkMemory(memBytes: number | undefined, heapBytes: number | undefined): void {
-  if (memBytes !== undefined && memBytes < MIN_MEM) {
-    throw new OptionError(`--mem ${formatSize(memBytes)} is below the minimum of ${formatSize(MIN_MEM)}`);
-  }
-  if (heapBytes === undefined || heapBytes === 0) return;
-  if (heapBytes < MIN_HEAP) {
-    throw new OptionError(`--heap ${formatSize(heapBytes)} is too small to start the engine: the minimum is ${formatSize(MIN_HEAP)}`);
-  }
-  const mem = memBytes ?? DEFAULT_MEM;
-  if (heapBytes > mem - KERNEL_RESERVE) {
-    throw new OptionError(`--heap ${formatSize(heapBytes)} leaves no room for the kernel in ${formatSize(mem)} of RAM: ` +
-      `at most ${formatSize(mem - KERNEL_RESERVE)} (RAM less ${formatSize(KERNEL_RESERVE)}), or raise --mem`);
-  }
-}
-
-/** unijs's version and the engine's, for the manifest and `--version`. */
-export function versions(): { unijs: string; engine: string } {
-  const unijs = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
-  const engine = /^QJS_VERSION\s*:=\s*(\S+)/m.exec(readFileSync(join(NATIVE_SRC, "engine.mk"), "utf8"))?.[1] ?? "unknown";
-  return { unijs, engine: `QuickJS ${engine}` };
-}
+export { checkMemory, DEFAULT_MEM, formatSize, KERNEL_RESERVE, MIN_HEAP, MIN_MEM, OptionError, parseSize, versions } from "./options.ts";
 
 /** An app folder's package.json "name" as a file name ("@scope/my-app" → "my-app"), or undefined. */
 function packageNameOf(app: string): string | undefined {
@@ -157,17 +120,14 @@ function staticNet(ip: NonNullable<ImageOptions["ip"]>) {
   };
 }
 
-/** Parses "128M", "64m", "1G", "65536" (bytes) → bytes. Throws OptionError on anything else. */
-export function parseSize(s: string): number {
-  const m = /^(\d+)([kKmMgG]?)[bB]?$/.exec(s.trim());
-  if (!m) throw new OptionError(`'${s}' is not a size (expected e.g. 64M, 1G, 4096)`);
-  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
-  return Number(m[1]) * mult;
-}
-
 export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   checkMemory(opts.memBytes, opts.heapBytes);
-  const entry = resolveAppEntry(opts.app);
+  let entry: string;
+  try {
+    entry = resolveAppEntry(opts.app);
+  } catch (e) {
+    throw e instanceof EntryError ? new BuildError(e.message) : e;
+  }
   const name = packageNameOf(opts.app) ?? appNameOf(entry);
   const out = outputPath(opts.out, name);
   if (existsSync(out) && statSync(out).isDirectory()) throw new OptionError(`-o ${opts.out}: ${out} is a folder`);

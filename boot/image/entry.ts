@@ -1,12 +1,16 @@
 // boot/image/entry.ts — finds an app's entry file as Node finds a package's: a file as given; a folder by its
 // package.json ("exports"["."] with the conditions unijs, node, import, require, default; then "main", tried
 // with Node's extensions and as a folder), then index.js / index.mjs / index.cjs / index.ts (and .mts / .cts).
-// Errors are BuildErrors with one sentence naming what is missing.
+// Errors are EntryErrors with one sentence naming what is missing. Also the app's root folder (where its
+// package.json and "unijs" settings are). Light on purpose: the CLI checks apps with it before loading the builder.
 // Layer: build tools (host only).
 
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { BuildError } from "./bundle.ts";
+import { dirname, join, relative, resolve } from "node:path";
+import { ROOT } from "../paths.ts";
+
+/** An app that has no entry file (one sentence naming what is missing). */
+export class EntryError extends Error {}
 
 /** The export conditions unijs matches, as Node matches its own: the first key of the object that is one of them. */
 const CONDITIONS = new Set(["unijs", "node", "import", "require", "module", "default"]);
@@ -38,10 +42,10 @@ function mainFile(dir: string, main: string): string | undefined {
   return undefined;
 }
 
-/** Resolves an app (a file, or a folder) to its entry file. Throws BuildError naming what is missing. */
+/** Resolves an app (a file, or a folder) to its entry file. Throws EntryError naming what is missing. */
 export function resolveAppEntry(app: string): string {
   const p = resolve(app);
-  if (!existsSync(p)) throw new BuildError(`${app}: no such file or folder`);
+  if (!existsSync(p)) throw new EntryError(`${app}: no such file or folder`);
   if (statSync(p).isFile()) return p;
   const pkgPath = join(p, "package.json");
   if (existsSync(pkgPath)) {
@@ -49,21 +53,34 @@ export function resolveAppEntry(app: string): string {
     try {
       pkg = JSON.parse(readFileSync(pkgPath, "utf8"));
     } catch (e) {
-      throw new BuildError(`${join(app, "package.json")}: not valid JSON (${(e as Error).message})`);
+      throw new EntryError(`${join(app, "package.json")}: not valid JSON (${(e as Error).message})`);
     }
     const target = exportsTarget(pkg.exports);
     if (target) {
       const f = resolve(p, target);
-      if (!isFile(f)) throw new BuildError(`${join(app, "package.json")}: "exports" names ${target}, which does not exist (build the app first?)`);
+      if (!isFile(f)) throw new EntryError(`${join(app, "package.json")}: "exports" names ${target}, which does not exist (build the app first?)`);
       return f;
     }
     if (typeof pkg.main === "string" && pkg.main) {
       const f = mainFile(p, pkg.main);
-      if (!f) throw new BuildError(`${join(app, "package.json")}: "main" names ${pkg.main}, which does not exist (build the app first?)`);
+      if (!f) throw new EntryError(`${join(app, "package.json")}: "main" names ${pkg.main}, which does not exist (build the app first?)`);
       return f;
     }
   }
   for (const name of INDEX_FILES) if (isFile(join(p, name))) return join(p, name);
-  throw new BuildError(`${app}: no entry file: give package.json "exports" or "main", or add index.js / index.ts` +
+  throw new EntryError(`${app}: no entry file: give package.json "exports" or "main", or add index.js / index.ts` +
     ` (in ${relative(process.cwd(), p) || "."})`);
+}
+
+/**
+ * The app's root folder: the folder given, or for an entry file the nearest folder above it with a package.json
+ * (not the unijs checkout itself), else the file's own folder (the rule of bundle.ts's resolveAppRoot).
+ */
+export function resolveAppRoot(app: string, entry: string): string {
+  const p = resolve(app);
+  if (existsSync(p) && statSync(p).isDirectory()) return p;
+  for (let d = dirname(entry); d !== dirname(d) && d !== ROOT; d = dirname(d)) {
+    if (existsSync(join(d, "package.json"))) return d;
+  }
+  return dirname(entry);
 }
