@@ -415,7 +415,7 @@ function inspect(p: Parsed, target: string): number {
   const rows: [string, string][] = [
     ["image", `${target} (${info.bytes} bytes)`],
     ["sha256", info.sha256],
-    ["unijs", m ? m.unijs : "unknown (no manifest: built by an older unijs)"],
+    ["unijs", m ? m.unijs : "unknown (no manifest it can read: built by another unijs)"],
     ["engine", m ? m.engine : "unknown"],
     ["app", `${c.name ?? "?"}: ${(c.argv ?? []).slice(1).join(" ")} (${m?.opts.module ? "one ES module" : c.esm ? "ES module entry" : "script"})`],
     ["memory", `${formatSize(info.memHint)} RAM (the launcher's default), heap ${info.heapLimit ? formatSize(info.heapLimit) : `automatic (RAM less ${formatSize(KERNEL_RESERVE)})`}` +
