@@ -179,14 +179,14 @@ static int sni_record(void *opaque, mbedtls_ssl_context *ssl, const unsigned cha
     return 0;
 }
 
-/* Server: the client's chain is verified by Mbed TLS and its flags kept here (then cleared, so the handshake goes
- * on): Node completes the handshake with a bad client certificate and reports it (authorized, authorizationError),
- * refusing only a missing one during the handshake. */
+/* Server: the client's chain is verified by Mbed TLS (authmode optional: Node completes the handshake with a bad
+ * client certificate and reports it through authorized/authorizationError, refusing only a missing one during the
+ * handshake) and every certificate's flags are gathered here. They stay in the session's verify result too, so a
+ * TLS 1.2 session resumed from a ticket reports the same verdict. */
 static int verify_record(void *opaque, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
     (void)crt; (void)depth;
     struct tls_sess *s = opaque;
     s->verify_flags |= *flags;
-    *flags = 0;
     return 0;
 }
 
@@ -434,6 +434,12 @@ static JSValue conf_set_verify(JSContext *ctx, JSValueConst this_val, int argc, 
     if (!c || glue_int(ctx, argv[0], 0, 2, &mode, "verify mode")) return JS_EXCEPTION;
     mbedtls_ssl_conf_authmode(&c->conf, mode == 0 ? MBEDTLS_SSL_VERIFY_NONE
                                         : mode == 1 ? MBEDTLS_SSL_VERIFY_OPTIONAL : MBEDTLS_SSL_VERIFY_REQUIRED);
+#if defined(MBEDTLS_SSL_SRV_C) && defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    /* Mbed TLS's TLS 1.3 server tickets carry neither the client's certificate nor its verdict (OpenSSL's do): a
+     * server that asks for certificates issues no TLS 1.3 tickets, so no client resumes past its checks. */
+    if (mbedtls_ssl_conf_get_endpoint(&c->conf) == MBEDTLS_SSL_IS_SERVER)
+        mbedtls_ssl_conf_new_session_tickets(&c->conf, mode ? 0 : MBEDTLS_SSL_TLS1_3_DEFAULT_NEW_SESSION_TICKETS);
+#endif
     return JS_UNDEFINED;
 }
 

@@ -81,10 +81,10 @@ function hostClient(port: number, maxVersion: tls.SecureVersion): Promise<string
   });
 }
 
-async function waitFor(read: () => string, what: string, ms = 120_000): Promise<void> {
+async function waitFor(read: () => string, what: string, ms = 120_000, ended?: () => boolean): Promise<void> {
   const t0 = Date.now();
   while (!read().includes(what)) {
-    if (Date.now() - t0 > ms) throw new Error(`no "${what}" after ${ms} ms:\n${read()}`);
+    if (Date.now() - t0 > ms || ended?.()) throw new Error(`no "${what}" after ${Date.now() - t0} ms:\n${read()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -105,8 +105,9 @@ describe("node:tls features in the guest against host Node", () => {
     let hostOut = "";
     child.stdout.on("data", (d) => (hostOut += d));
     child.stderr.on("data", (d) => (hostOut += d));
-    const hostDone = new Promise((r) => child.on("close", r));
-    await waitFor(() => hostOut, "listening");
+    let hostEnded = false;
+    const hostDone = new Promise((r) => child.on("close", () => { hostEnded = true; r(undefined); }));
+    await waitFor(() => hostOut, "listening", 120_000, () => hostEnded);
     expect(await hostClient(hostPort, "TLSv1.3")).toBe("ok\n");
     expect(await hostClient(hostPort, "TLSv1.2")).toBe("ok\n");
     await hostDone;
@@ -119,7 +120,9 @@ describe("node:tls features in the guest against host Node", () => {
       net: { kind: "user", hostfwd: [{ proto: "tcp", hostPort: fwd, guestPort: 8443 }],
         guestfwd: names.map((n, i) => ({ guestIp: "10.0.2.100", guestPort: 1000 + i, hostPort: hostPorts[n] })) } });
     try {
-      await waitFor(() => output, "listening", 300_000);
+      let guestEnded = false;
+      void g.done.then(() => { guestEnded = true; });
+      await waitFor(() => output, "listening", 300_000, () => guestEnded);
       expect(await hostClient(fwd, "TLSv1.3")).toBe("ok\n");
       expect(await hostClient(fwd, "TLSv1.2")).toBe("ok\n");
       const r = await g.done;
@@ -133,6 +136,7 @@ describe("node:tls features in the guest against host Node", () => {
     expect(out).toMatch(/^TLSv1\.3 no-cert .*error ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED.* server tlsClientError ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE$/m);
     expect(out).toMatch(/^TLSv1\.2 no-cert error ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE server tlsClientError ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE$/m);
     expect(out).toContain("TLSv1.3 session true same-keys true other-keys false");
+    expect(out).toMatch(/^TLSv1\.2 resumed-with-cert .* reused=true server secure authorized=true error=null peer=unijs client/m);
     expect(out).toContain("TLSv1.3 after setTicketKeys true reused false");
     expect(out).toMatch(/^TLSv1\.3 ekm 64 40 client=server true/m);
     expect(out).toMatch(/^TLSv1\.2 ekm 64 40 client=server true/m);
