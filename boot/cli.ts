@@ -7,7 +7,7 @@
 // Layer: build tools (host only).
 
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, join, relative, resolve } from "node:path";
+import { extname, join, relative, resolve, sep } from "node:path";
 // The builder (esbuild, the runtime's resolver) and the OCI writer load only when an image is built: help, versions
 // and usage errors answer without them.
 import type { ImageOptions, ImageResult } from "./image/build.ts";
@@ -481,8 +481,10 @@ async function main(argv: string[]): Promise<number> {
       return boot(cmd, p, target);
     }
     case "start": {
-      const inCheckout = resolve(process.cwd()) === ROOT;
-      return boot(cmd, p, p.positional[0] ?? (inCheckout ? DEFAULT_APP : "."));
+      // Typed inside the unijs checkout: its default example; anywhere else (an installed unijs): the app here.
+      const cwd = resolve(process.cwd());
+      const inCheckout = !ROOT.split(sep).includes("node_modules") && (cwd === ROOT || cwd.startsWith(ROOT + sep));
+      return boot(cmd, p, p.positional[0] ?? (inCheckout ? relative(cwd, join(ROOT, DEFAULT_APP)) || "." : "."));
     }
     case "inspect": {
       const target = p.positional[0];
