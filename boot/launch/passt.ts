@@ -45,7 +45,7 @@ export interface Passt {
   /** The UNIX socket QEMU connects to (`-netdev stream,...,addr.path=`). */
   socketPath: string;
   child: ChildProcess;
-  /** What passt wrote on stderr (its errors). */
+  /** passt's errors: what it wrote on stderr, less the notes it prints on every start. */
   stderr(): string;
   /** True once passt has exited. */
   exited(): boolean;
@@ -82,20 +82,23 @@ export function startPasst(o: PasstOptions): Passt {
   if (process.getuid?.() === 0) { const n = nobody(); chownSync(dir, n.uid, n.gid); }
   const socketPath = join(dir, "passt.sock");
   const [cmd, args] = guarded("watch", bin, passtArgs(o, socketPath));
-  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // A process group of its own: a terminal's Ctrl-C is the launcher's to handle (a power-off request), and must not
+  // take the guest's network away first. The guard still ends passt when the launcher dies.
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let err = "";
   let done = false;
   child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (c: string) => {
-    // Without a system logger passt says so on every message: keep its messages only.
-    err += c.split("\n").filter((l) => !/^Failed to send \d+ bytes to syslog/.test(l)).join("\n");
-  });
+  child.stderr?.on("data", (c: string) => (err += c));
+  /** Its errors only: not the notes it prints on every start (its --quiet leaves them on stderr), nor its
+   *  complaints about a missing system logger. */
+  const NOTES = /^(\s|$|Template interface|MAC:|DHCP:|DNS:|Outbound address|UNIX domain socket bound|You can now start qemu|or qrap|Don't run as root|Failed to send \d+ bytes to syslog)/;
+  const errors = (text: string) => text.split("\n").filter((l) => !NOTES.test(l)).join("\n");
   child.on("error", (e) => { err += String(e); done = true; });
   child.on("exit", () => { done = true; });
   return {
     socketPath,
     child,
-    stderr: () => err,
+    stderr: () => errors(err),
     exited: () => done,
     stop() {
       if (!done && child.pid) {
