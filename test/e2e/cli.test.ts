@@ -11,7 +11,35 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../boot/paths.ts";
 
 const work = mkdtempSync(join(tmpdir(), "unijs-cli-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const started: number[] = [];
+
+/** The PIDs of every process below `pid`, from /proc (the launcher's QEMU among them). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch { /* gone */ }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
+function killTree(pid: number): void {
+  for (const p of [...descendants(pid).reverse(), pid]) {
+    try { process.kill(p, "SIGKILL"); } catch { /* already gone */ }
+  }
+}
+
+afterAll(() => {
+  for (const pid of started) killTree(pid);           // a QEMU left by a failed test dies by PID
+  rmSync(work, { recursive: true, force: true });
+});
 
 interface Ran { status: number | null; stdout: string; stderr: string }
 
@@ -19,10 +47,11 @@ interface Ran { status: number | null; stdout: string; stderr: string }
 function runCommand(cmd: string, args: string[], opts: SpawnOptions): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+    started.push(child.pid!);
     let stdout = "", stderr = "";
     child.stdout!.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
     child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    const timer = setTimeout(() => killTree(child.pid!), 120_000);
     child.on("error", reject);
     child.on("close", (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
   });
