@@ -53,7 +53,11 @@ function runCommand(cmd: string, args: string[], opts: SpawnOptions): Promise<Ra
     child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
     const timer = setTimeout(() => killTree(child.pid!), 120_000);
     child.on("error", reject);
-    child.on("close", (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      started.splice(started.indexOf(child.pid!), 1);     // exited: its PID may be reused, never kill it later
+      resolve({ status, stdout, stderr });
+    });
   });
 }
 
