@@ -24,16 +24,17 @@ const CONNECTIONS = Number(arg("--connections", "64"));
 const MIB = Number(arg("--mb", "10"));
 const ONLY = arg("--only", "");
 
-interface Figures { reqs: string; mbs: string; errors: string; burst: string; down: string; up: string }
+interface Figures { reqs: string; latency: string; mbs: string; errors: string; burst: string; down: string; up: string }
 
-function wrk(port: number, seconds: number): { reqs: string; mbs: string; errors: string } {
+function wrk(port: number, seconds: number): { reqs: string; latency: string; mbs: string; errors: string } {
   const r = spawnSync("wrk", ["-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, `http://127.0.0.1:${port}/`], { encoding: "utf8" });
   const text = r.stdout + r.stderr;
   const reqs = /Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? "?";
   const t = /Transfer\/sec:\s+([\d.]+)(KB|MB|B)/.exec(text);
   const mbs = t ? (Number(t[1]) / (t[2] === "KB" ? 1024 : t[2] === "B" ? 1024 * 1024 : 1)).toFixed(3) : "?";
   const errors = /Socket errors: (.*)/.exec(text)?.[1] ?? "none";
-  return { reqs, mbs, errors };
+  const lat = /Latency\s+(\S+)\s+\S+\s+(\S+)/.exec(text);
+  return { reqs, latency: lat ? `${lat[1]} / ${lat[2]}` : "?", mbs, errors };
 }
 
 function burst(port: number, n = 200): Promise<string> {
@@ -101,11 +102,11 @@ async function main(): Promise<void> {
   const img = await buildImage({ app: join(ROOT, "examples/http-server"), out: join(ROOT, "build/images/bench-usernet.elf") });
   const backends = (["passt", "slirp"] as const).filter((b) => !ONLY || b === ONLY);
   console.log(`user networking, examples/http-server; wrk -t2 -c${CONNECTIONS} -d${DURATION}s after 5 s warm-up; ${MIB} MiB transfers; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  const rows: string[][] = [["backend", "req/s", "MB/s (wrk)", "wrk socket errors", "200 at once", "download MB/s", "upload+echo MB/s"]];
+  const rows: string[][] = [["backend", "req/s", "latency avg / max", "MB/s (wrk)", "wrk socket errors", "200 at once", "download MB/s", "upload+echo MB/s"]];
   for (const b of backends) {
     if (b === "passt" && !passtUsable()) { rows.push([b, "skipped: passt is not installed"]); continue; }
     const f = await measure(img.path, b);
-    rows.push([b, f.reqs, f.mbs, f.errors, f.burst, f.down, f.up]);
+    rows.push([b, f.reqs, f.latency, f.mbs, f.errors, f.burst, f.down, f.up]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   for (const r of rows) console.log(r.map((c, i) => (c ?? "").padEnd(widths[i])).join("  "));
