@@ -35,6 +35,7 @@ const DEBIAN = [
   // TLS: images that use it carry Mozilla's root set as Debian packages it; the tests make CAs with openssl.
   { pkg: "ca-certificates", file: "/usr/share/ca-certificates/mozilla" },
   { pkg: "openssl", file: "/usr/bin/openssl" },
+  { pkg: "passt", file: "/usr/bin/passt" }, // `--net user`'s backend (boot/launch/passt.ts; slirp where it is missing)
   { pkg: "skopeo", file: "/usr/bin/skopeo" }, { pkg: "umoci", file: "/usr/bin/umoci" }, // the OCI tests read `--oci` layouts with them
 ];
 
