@@ -28,7 +28,12 @@ export function guardPath(): string | null {
   if (cached !== undefined) return cached;
   cached = null;
   if (process.platform !== "linux") return cached;
-  const src = readFileSync(SOURCE);
+  let src: Buffer;
+  try {
+    src = readFileSync(SOURCE);
+  } catch {
+    return cached;                                  // a copy of unijs without its C source: no guard
+  }
   const hash = createHash("sha256").update(src).digest("hex").slice(0, 16);
   for (const dir of [cacheDir(), join(tmpdir(), "unijs-launch")]) {
     const out = join(dir, `guard-${hash}`);
