@@ -157,10 +157,11 @@ export class Virtqueue<T> {
   }
 
   /**
-   * Takes completed chains off the used ring: `complete(token, bytesWritten)` for each, descriptors freed first.
-   * Returns how many completed. A protocol violation breaks the queue and is reported through onBroken.
+   * Takes completed chains off the used ring: `complete(token, bytesWritten)` for each, descriptors freed first,
+   * at most `max` of them (the rest stay for the next poll). Returns how many completed. A protocol violation
+   * breaks the queue and is reported through onBroken.
    */
-  poll(complete: (token: T, written: number) => void): number {
+  poll(complete: (token: T, written: number) => void, max = Infinity): number {
     if (this.broken) return 0;
     const usedIdx = this.used.idx;
     const pending = (usedIdx - this.lastUsed) & 0xffff;
@@ -168,7 +169,7 @@ export class Virtqueue<T> {
       return this.fail(`virtqueue ${this.index}: used index jumped by ${pending} with ${this.inFlight} chains in flight`);
     }
     let n = 0;
-    while (this.lastUsed !== usedIdx && !this.broken) {
+    while (this.lastUsed !== usedIdx && !this.broken && n < max) {
       const slot = this.lastUsed;
       const id = this.used.id(slot);
       const len = this.used.len(slot);
