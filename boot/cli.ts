@@ -55,7 +55,7 @@ const BOOT_FLAGS: Flag[] = [
   { names: ["--machine"], value: "microvm|pc", help: "the machine type (default microvm)" },
   { names: ["--timeout"], value: "DURATION", help: "kill the guest after this long (30s, 500ms, 2m)" },
   { names: ["--disk"], value: "FILE[,ro]", many: true, help: "attach a disk image (virtio-blk)" },
-  { names: ["--net"], value: "SPEC", help: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]... | udp:LPORT:RPORT" },
+  { names: ["--net"], value: "SPEC", help: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]...[,restrict][,backend=passt|slirp] (outbound by NAT unless restrict) | udp:LPORT:RPORT" },
   { names: ["--no-rng"], help: "no virtio-rng device" },
   { names: ["--console"], value: "virtio|uart", help: "the app's stdout and stderr: virtio-console ports, apart (default), or the UART" },
 ];

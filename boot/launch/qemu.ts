@@ -81,14 +81,15 @@ export type NetBackend =
 
 /**
  * Parses the --net option: "user[,hostfwd=tcp:HOSTPORT-:GUESTPORT]...[,restrict[=on|off]][,backend=passt|slirp]"
- * (user networking: passt where installed, else QEMU's slirp; restricted unless restrict=off) or
+ * (user networking: passt where installed, else QEMU's slirp; outbound connections by NAT through the host as a
+ * container has them, unless `restrict` isolates the guest to its forwards and host.unijs.internal) or
  * "udp:LOCALPORT:REMOTEPORT" (frames as UDP datagrams between 127.0.0.1 ports, for test peers).
  */
 export function parseNetOption(s: string): NetBackend {
   const [kind, ...rest] = s.split(",");
   if (kind === "user") {
     const hostfwd = [];
-    let restrict = true;
+    let restrict = false;
     let backend: "auto" | "passt" | "slirp" = "auto";
     for (const r of rest) {
       const m = /^hostfwd=(tcp|udp):(?:127\.0\.0\.1)?:?(\d+)-:(\d+)$/.exec(r);

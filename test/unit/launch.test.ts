@@ -10,9 +10,9 @@ import { deviceArgs, parseNetOption } from "../../boot/launch/qemu.ts";
 import { ancestorLinks, supervise } from "../../boot/launch/supervise.ts";
 
 describe("--net user", () => {
-  it("is restricted by default and picks passt where it can (backend auto)", () => {
+  it("allows outbound connections by default, as a container, and picks passt where it can (backend auto)", () => {
     expect(parseNetOption("user,hostfwd=tcp:8080-:80")).toEqual({
-      kind: "user", hostfwd: [{ proto: "tcp", hostPort: 8080, guestPort: 80 }], restrict: true, backend: "auto" });
+      kind: "user", hostfwd: [{ proto: "tcp", hostPort: 8080, guestPort: 80 }], restrict: false, backend: "auto" });
   });
   it("takes restrict, restrict=on|off and backend=passt|slirp", () => {
     expect(parseNetOption("user,restrict=off")).toMatchObject({ restrict: false });
