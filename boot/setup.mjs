@@ -37,6 +37,7 @@ const DEBIAN = [
   { pkg: "openssl", file: "/usr/bin/openssl" },
   { pkg: "passt", file: "/usr/bin/passt" }, // `--net user`'s backend (boot/launch/passt.ts; slirp where it is missing)
   { pkg: "skopeo", file: "/usr/bin/skopeo" }, { pkg: "umoci", file: "/usr/bin/umoci" }, // the OCI tests read `--oci` layouts with them
+  { pkg: "podman", file: "/usr/bin/podman" }, { pkg: "runc", file: "/usr/sbin/runc" }, // ... and run the self-running one
 ];
 
 function log(msg) {
