@@ -148,6 +148,29 @@ function isRuntimePackageFile(path: string): boolean {
   return !!m && runtimePackages().has(m[1].replace(/\\/g, "/"));
 }
 
+const packageTypes = new Map<string, string | undefined>();
+
+/** The "type" of the package.json nearest above `dir` (Node's package scope), cached per folder. */
+function packageType(dir: string): string | undefined {
+  if (packageTypes.has(dir)) return packageTypes.get(dir);
+  let type: string | undefined;
+  const pj = join(dir, "package.json");
+  if (existsSync(pj)) {
+    try { type = (JSON.parse(readFileSync(pj, "utf8")) as { type?: string }).type ?? "commonjs"; } catch { type = "commonjs"; }
+  } else if (dirname(dir) !== dir && basename(dir) !== "node_modules") type = packageType(dirname(dir));
+  packageTypes.set(dir, type);
+  return type;
+}
+
+/** Does Node load this file as an ES module: .mjs/.mts, or .js in a package whose "type" is "module"? TypeScript
+ *  and JSX files other than .mts keep CommonJS's per-file paths (tsx gives them both). */
+function isEsModuleFile(path: string): boolean {
+  const ext = extname(path);
+  if (ext === ".mjs" || ext === ".mts") return true;
+  if (ext !== ".js") return false;
+  return packageType(dirname(path)) === "module";
+}
+
 /**
  * esbuild plugin: gives each file that mentions them its own `__dirname`/`__filename` (declared on the file's
  * first line, after a "use strict" directive if there is one, so line numbers stay) and `import.meta.url` /
@@ -171,8 +194,13 @@ function modulePathsPlugin(appRoot: string, globals: Set<string>, dynamic: strin
           .replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${encodeURI(file)}`))
           .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dir))
           .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file));
-        if (/\b__dirname\b|\b__filename\b/.test(out)) {
-          const decl = `var __dirname = ${JSON.stringify(dir)}, __filename = ${JSON.stringify(file)};`;
+        // Node gives `__dirname`/`__filename` to CommonJS only: an ES module has neither (yargs's esm.mjs declares its
+        // own `const __dirname`), and a CommonJS file may shadow the wrapper's with its own let/const/class.
+        const names = isEsModuleFile(args.path) ? [] : ["__dirname", "__filename"]
+          .filter((n) => new RegExp(`\\b${n}\\b`).test(out) && !new RegExp(`\\b(?:const|let|class)\\s+${n}\\b`).test(out));
+        if (names.length) {
+          const value: Record<string, string> = { __dirname: dir, __filename: file };
+          const decl = `var ${names.map((n) => `${n} = ${JSON.stringify(value[n])}`).join(", ")};`;
           const prologue = /^(#![^\n]*\n)?((?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(?:(["'])use strict\3;?)?)/.exec(out);
           const at = prologue ? prologue[0].length : 0;
           const sep = /["']$/.test(out.slice(0, at)) ? ";" : "";   // a directive without its semicolon ('use strict'\n)

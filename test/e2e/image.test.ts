@@ -111,11 +111,16 @@ describe("image builder", () => {
   });
 
   it("gives each CommonJS file its own __dirname, also after a 'use strict' directive with no semicolon", async () => {
-    const app = tempApp("dirname", "import where from './lib/a.cjs';\nconsole.log(where);\n");
+    const app = tempApp("dirname", "import where from './lib/a.cjs';\nimport b from './lib/b.mjs';\n" +
+      "import c from './lib/c.cjs';\nconsole.log(where);\nconsole.log(b);\nconsole.log(c);\n");
     mkdirSync(join(app, "lib"), { recursive: true });
     writeFileSync(join(app, "lib/a.cjs"), "'use strict'\n\nmodule.exports = __dirname + ' ' + __filename\n");
+    // An ES module has no __dirname of Node's and may declare its own (yargs 18); a CommonJS file may shadow one.
+    writeFileSync(join(app, "lib/b.mjs"), "import { fileURLToPath } from 'node:url';\n" +
+      "const __dirname = fileURLToPath(new URL('.', import.meta.url));\nexport default __dirname;\n");
+    writeFileSync(join(app, "lib/c.cjs"), "const __filename = 'mine';\nmodule.exports = __dirname + ' ' + __filename;\n");
     const r = await boot((await buildImage({ app, out: join(scratch(), "dirname.elf") })).path);
-    expect(r.output).toBe("/app/lib /app/lib/a.cjs\n");
+    expect(r.output).toBe("/app/lib /app/lib/a.cjs\n/app/lib/\n/app/lib mine\n");
   });
 
   it("bakes argv and env from the build into process.argv / process.env", async () => {
