@@ -125,6 +125,9 @@ export class Process extends EventEmitter {
     super();
     this.argv = config.argv.slice();
     this.env = { ...config.env };
+    // Node's own property: Object.prototype.toString.call(process) is "[object process]", by which packages tell
+    // Node from a browser (axios picks its http adapter, not fetch, only then).
+    Object.defineProperty(this, Symbol.toStringTag, { value: "process", writable: true, enumerable: false, configurable: false });
     this.on("warning", printWarning);                // Node's default listener (apps may remove it)
     for (const setup of Process.setups) setup(this);
   }
