@@ -348,7 +348,8 @@ async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string,
       outfile: join(ROOT, bundleName),
       format,
       platform: "neutral",
-      mainFields: ["module", "main"],
+      // Node reads "main" only (never "module"): node-fetch 2's lib/index.mjs made require("node-fetch") a namespace.
+      mainFields: ["main"],
       // "import" and "require" are added by esbuild per import kind (listing both made require() pick ESM files).
       conditions: ["unijs", "node", "default"],
       target: TARGET,

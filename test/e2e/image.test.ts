@@ -123,6 +123,20 @@ describe("image builder", () => {
     expect(r.output).toBe("/app/lib /app/lib/a.cjs\n/app/lib/\n/app/lib mine\n");
   });
 
+  it("a package's \"main\" is what import and require load, never its \"module\" (Node ignores that field)", async () => {
+    // node-fetch 2 has both: require("node-fetch") was lib/index.mjs's namespace object, not the fetch function.
+    const app = tempApp("mainfield", "import dual from 'dual';\nconst r = require('dual');\n" +
+      "console.log(typeof dual, dual(), typeof r, r());\n");
+    const pkg = join(app, "node_modules/dual");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "dual", main: "lib/index.js", module: "lib/index.mjs" }));
+    mkdirSync(join(pkg, "lib"), { recursive: true });
+    writeFileSync(join(pkg, "lib/index.js"), "module.exports = function dual() { return 'main'; };\n");
+    writeFileSync(join(pkg, "lib/index.mjs"), "export default function dual() { return 'module'; }\n");
+    const r = await boot((await buildImage({ app, out: join(scratch(), "mainfield.elf") })).path);
+    expect(r.output).toBe("function main function main\n");
+  });
+
   it("bakes argv and env from the build into process.argv / process.env", async () => {
     const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE);\n");
     const img = await buildImage({ app, out: join(scratch(), "argv.elf"), args: ["a b", "c"], env: { GREETING: "hi there" } });
