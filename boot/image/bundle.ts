@@ -363,7 +363,6 @@ async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string,
       charset: "utf8",
       metafile: true,
       logLevel: "silent",
-      define: { "process.env.NODE_ENV": '"production"' },
       plugins: [builtinsPlugin, modulePathsPlugin(opts.appRoot ?? dirname(entry), globals, dynamic), rootCertsPlugin(opts.extraCa ?? [])],
       // Node's globals that the engine lacks, only for images whose code mentions them.
       inject: ["libos/buffer/inject.ts", "libos/url/inject.ts", "libos/util/inject.ts"].map((f) => join(ROOT, f)),

@@ -138,10 +138,12 @@ describe("image builder", () => {
   });
 
   it("bakes argv and env from the build into process.argv / process.env", async () => {
-    const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE);\n");
+    // NODE_ENV is the app's to set, as under Node (the bundler once fixed it to "production" in the code itself).
+    const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE, " +
+      "process.env.NODE_ENV, 'NODE_ENV' in process.env);\n");
     const img = await buildImage({ app, out: join(scratch(), "argv.elf"), args: ["a b", "c"], env: { GREETING: "hi there" } });
     const r = await boot(img.path);
-    expect(r.output).toBe('["a b","c"] hi there undefined\n');
+    expect(r.output).toBe('["a b","c"] hi there undefined undefined false\n');
   });
 
   it("an image whose app section is corrupt is refused with a clear message, exit 1", async () => {
