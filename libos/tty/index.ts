@@ -101,3 +101,6 @@ export class WriteStream extends Writable {
     return clearScreenDown(this, cb);
   }
 }
+
+// `import tty from "node:tty"` (chalk 5, supports-color) gets the module object, as from Node.
+export default { isatty, ReadStream, WriteStream };
