@@ -66,7 +66,8 @@ export function connect(...args: unknown[]): TLSSocket {
   options.host ??= "localhost";
   const socket = new TLSSocket(options.socket ?? null, { ...options, isServer: false });
   if (cb) socket.once("secureConnect", cb);
-  if (!options.socket) {
+  if (options.socket) socket._start();
+  else {
     if (options.path !== undefined && options.path !== null) {
       process.nextTick(() => socket.destroy(Object.assign(new Error("connect ENOENT " + options.path + ": unijs has no Unix domain sockets"), { code: "ENOENT", syscall: "connect" })));
       return socket;

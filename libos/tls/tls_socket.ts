@@ -12,6 +12,7 @@ import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType, outOfRange } from "../crypto/_errors.ts";
 import { x509Slot } from "../crypto/_x509_slot.ts";
 import { Socket } from "../net/node_net.ts";
+import { JSStreamSocket } from "./js_stream_socket.ts";
 import { isIP } from "../net/ip.ts";
 type Duplex = import("node:stream").Duplex;
 import { suiteById } from "./ciphers.ts";
@@ -178,18 +179,31 @@ export class TLSSocket extends Socket {
     this.on("newListener", (event: string | symbol) => {
       if (event === "keylog" && !this.isServer) { this.keylogWanted = true; this.session?.enableKeylog(); }
     });
-    if (socket) this._wrapTransport(socket);
+    // A client's handshake waits for _start() (tls.connect calls it), as in Node: `new tls.TLSSocket(duplex)`
+    // alone writes nothing (http2-wrapper builds one over a PassThrough, which would echo the ClientHello back).
+    if (socket) this._wrapTransport(socket, this.isServer);
   }
 
-  /** Starts TLS over `transport` (tls.connect calls this once its net.Socket exists). */
-  _wrapTransport(transport: Duplex): void {
+  /** Starts a client's handshake over the transport it was built on (Node's internal _start). */
+  _start(): void {
+    if (!this.session && !this.isServer && this._parent && !this.destroyed) this.startSession(this.context);
+  }
+
+  /** Node's TLSWrap handle, as far as packages read it: `_parentWrap`, the socket the records travel over. */
+  _handle: { _parentWrap: Socket } | null = null;
+
+  /** Starts TLS over `transport` (tls.connect calls this once its net.Socket exists); a stream that is not a
+   *  net.Socket is carried through a JSStreamSocket, as in Node. */
+  _wrapTransport(stream: Duplex, start = true): void {
+    const transport = stream instanceof Socket ? stream : new JSStreamSocket(stream);
+    this._handle = { _parentWrap: transport };
     this._parent = transport;
     transport.on("data", (chunk: Buffer) => this.onCipher(chunk));
     transport.on("end", () => { this.transportEnded = true; this.cycle(); });
     transport.on("error", (err: Error) => this.fail(err));
     transport.on("close", () => { if (!this.destroyed) { this.transportEnded = true; this.cycle(); if (!this.destroyed) this.destroy(); } });
     transport.on("connect", () => { this.connecting = false; this.pending = false; this.emit("connect"); });
-    if (!this.isServer || !this.opts.SNICallback) this.startSession(this.context);
+    if (start && (!this.isServer || !this.opts.SNICallback)) this.startSession(this.context);
   }
 
   // ── the transport's address and options ──
@@ -238,6 +252,7 @@ export class TLSSocket extends Socket {
     if (this.destroyed) return;
     if (!this.session) {
       this.early.push(chunk);
+      if (!this.isServer) return;                                  // a client not started yet (_start feeds it)
       const all = Buffer.concat(this.early);
       const name = clientHelloServername(all);
       if (name === undefined) return;
