@@ -221,8 +221,11 @@ const builtinsPlugin: esbuild.Plugin = {
     // readable-stream's index requires "stream" only to offer Node's own streams when READABLE_STREAM=disable: give
     // it nothing. Resolved to libos/stream it is a cycle, and a module that imports libos/stream before the app
     // requires "stream" left the app a copy of the half-initialised exports (PassThrough undefined).
+    // Only the runtime's own copy: an app's readable-stream 3 (winston's) is built on Node's stream and gets ours.
+    const ownReadableStream = packageJsonOf("readable-stream");
+    const ownDir = ownReadableStream ? dirname(ownReadableStream) + sep : undefined;
     build.onResolve({ filter: /^stream$/ }, (args) =>
-      /[\\/]node_modules[\\/]readable-stream[\\/]/.test(args.importer) ? { path: "stream", namespace: "unijs-empty" } : undefined);
+      ownDir && args.importer.startsWith(ownDir) ? { path: "stream", namespace: "unijs-empty" } : undefined);
     build.onLoad({ filter: /.*/, namespace: "unijs-empty" }, () => ({ contents: "module.exports = undefined;\n", loader: "js" }));
     build.onResolve({ filter: /^[a-z0-9_/]+$|^node:/ }, (args) => {
       const name = args.path.startsWith("node:") ? args.path.slice(5) : args.path;
@@ -232,6 +235,11 @@ const builtinsPlugin: esbuild.Plugin = {
       // defineProperty; esbuild's namespace of an ES module has fixed getters) — the same one `import x from` gets.
       if (target && args.kind === "require-call") return { path: name, namespace: "unijs-builtin-cjs" };
       if (target) return { path: join(ROOT, target) };
+      // require('node:sqlite') (a newer Node's module; undici probes it in a try) throws when it runs, as in Node 20;
+      // only an import statement fails to link, so only that fails the build.
+      if (!NODE_BUILTIN_NAMES.has(name) && (args.kind === "require-call" || args.kind === "dynamic-import")) {
+        return { path: args.path, namespace: "unijs-unknown-builtin" };
+      }
       if (!NODE_BUILTIN_NAMES.has(name)) return { errors: [{ text: `"${args.path}" is not a Node built-in module` }] };
       return {
         errors: [{
@@ -240,6 +248,11 @@ const builtinsPlugin: esbuild.Plugin = {
         }],
       };
     });
+    build.onLoad({ filter: /.*/, namespace: "unijs-unknown-builtin" }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`No such built-in module: ${args.path}`)}), ` +
+        `{ code: "ERR_UNKNOWN_BUILTIN_MODULE" });\n`,
+      loader: "js",
+    }));
     build.onLoad({ filter: /.*/, namespace: "unijs-builtin-cjs" }, (args) => ({
       contents: `const m = require(${JSON.stringify(join(ROOT, BUILTINS[args.path]))});\n` +
         "module.exports = m.default !== undefined ? m.default : Object.assign({}, m);\n",

@@ -137,6 +137,23 @@ describe("image builder", () => {
     expect(r.output).toBe("function main function main\n");
   });
 
+  it("require() of a name that is no Node 20 built-in throws when it runs, as in Node (undici probes node:sqlite)", async () => {
+    const app = tempApp("unknownbuiltin", "let m;\ntry { m = require('node:sqlite'); } catch (e) { console.log(e.code, e.message); }\n" +
+      "import('node:sqlite').catch((e) => console.log('import()', e.code, m));\n");
+    const r = await boot((await buildImage({ app, out: join(scratch(), "unknownbuiltin.elf") })).path);
+    expect(r.output).toBe("ERR_UNKNOWN_BUILTIN_MODULE No such built-in module: node:sqlite\nimport() ERR_UNKNOWN_BUILTIN_MODULE undefined\n");
+  });
+
+  it("an app's own readable-stream (3.x, winston's) gets Node's stream from require('stream'), not the runtime's blank", async () => {
+    const app = tempApp("appreadable", "const R = require('readable-stream');\nconsole.log(typeof R, R === require('stream').Readable);\n");
+    const pkg = join(app, "node_modules/readable-stream");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "readable-stream", version: "3.6.2", main: "index.js" }));
+    writeFileSync(join(pkg, "index.js"), "module.exports = require('stream').Readable;\n");
+    const r = await boot((await buildImage({ app, out: join(scratch(), "appreadable.elf") })).path);
+    expect(r.output).toBe("function true\n");
+  });
+
   it("bakes argv and env from the build into process.argv / process.env", async () => {
     // NODE_ENV is the app's to set, as under Node (the bundler once fixed it to "production" in the code itself).
     const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE, " +
