@@ -52,6 +52,8 @@ export const GLOBAL_MODULES: readonly GlobalsModule[] = [
   // name the streams or write to stderr through console.
   { names: ["stdout", "stderr", "console.error", "console.warn", "console.trace"], module: "libos/console/virtio_stdio.ts" },
   { names: ["kill", "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGBREAK"], module: "libos/process/signals.ts" },
+  // path.win32 (libos/path/install_win32.ts): a mention of win32 is often a process.platform test; size only.
+  { names: ["win32"], module: "libos/path/install_win32.ts" },
   { names: ["performance", "PerformanceObserver", "PerformanceEntry", "PerformanceMark", "PerformanceMeasure"], module: "libos/globals/performance.ts" },
 ];
 

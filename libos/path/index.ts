@@ -1,6 +1,7 @@
 // libos/path/index.ts — `node:path` (and node:path/posix through posix.ts): path-browserify, Node's POSIX path
-// module ported, plus toNamespacedPath (the identity on POSIX). Not provided: path.win32 (null, as in
-// path-browserify) and matchesGlob (Node 22). resolve() uses process.cwd(). Layer: libos.
+// module ported, plus toNamespacedPath (the identity on POSIX). path.win32 is null here and set by
+// ./install_win32.ts in images whose code names win32 (so others do not carry ./win32.ts); no matchesGlob (Node 22).
+// resolve() uses process.cwd(). Layer: libos.
 // The path with "/index.js" reaches the npm package itself (the bare name "path" resolves to this file).
 import pkg from "path-browserify/index.js";
 
