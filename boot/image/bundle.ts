@@ -342,7 +342,24 @@ async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, b
       `follow (a module they name at run time must be imported statically somewhere, or it is "not in the image"): ` +
       dynamic.slice(0, 12).join(", ") + (dynamic.length > 12 ? `, and ${dynamic.length - 12} more` : ""));
   }
+  const vFlag = unicodeSetsRegExps(out.code);
+  if (vFlag.length) {
+    out.warnings.push(`regular expressions with the /v flag (ES2024), which QuickJS 2025-04-26 does not have, in ` +
+      `${vFlag.length} module(s): creating one throws SyntaxError at run time (e.g. string-width 7+, under yargs 18): ` +
+      vFlag.slice(0, 6).join(", "));
+  }
   return out;
+}
+
+/** The modules (esbuild's `// path` comments) of the bundle's RegExps with the /v flag, lowered by esbuild to
+ *  `new RegExp("...", "v")`; one entry per module. */
+function unicodeSetsRegExps(code: string): string[] {
+  const found = new Set<string>();
+  for (const m of code.matchAll(/new RegExp\((?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'), "[dgimsuy]*v[dgimsuy]*"\)/g)) {
+    const before = code.lastIndexOf("\n  // ", m.index);
+    found.add(before < 0 ? "?" : code.slice(before + 6, code.indexOf("\n", before + 1)).trim());
+  }
+  return [...found];
 }
 
 async function bundleOnce(format: "iife" | "esm", entry: string, appRel: string, bundleName: string,

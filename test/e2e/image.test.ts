@@ -154,6 +154,12 @@ describe("image builder", () => {
     expect(r.output).toBe("function true\n");
   });
 
+  it("warns of RegExps with the /v flag, which the engine lacks (they throw when created)", async () => {
+    const app = tempApp("vflag", "export const letters = () => /[\\p{L}--[a-z]]/v;\nconsole.log(typeof letters);\n");
+    const img = await buildImage({ app, out: join(scratch(), "vflag.elf") });
+    expect(img.warnings.filter((w) => w.includes("/v flag") && w.includes("1 module(s)"))).toHaveLength(1);
+  });
+
   it("bakes argv and env from the build into process.argv / process.env", async () => {
     // NODE_ENV is the app's to set, as under Node (the bundler once fixed it to "production" in the code itself).
     const app = tempApp("argv", "console.log(JSON.stringify(process.argv.slice(2)), process.env.GREETING, process.env.NONE, " +
