@@ -339,7 +339,8 @@ async function bundleAs(format: "iife" | "esm", entry: string, appRel: string, b
   const out = installers.length ? await bundleOnce(format, entry, appRel, bundleName, opts, installers, new Set(), []) : first;
   if (dynamic.length) {
     out.warnings.push(`${dynamic.length} require()/import() call(s) with a computed module name, which the build cannot ` +
-      `follow (a module they name at run time must be imported statically somewhere, or it is "not in the image"): ` +
+      `follow (a built-in they name at run time must be imported statically somewhere; an npm package they name is ` +
+      `"not in the image" at run time even when bundled, e.g. express's view engine: register it with app.engine()): ` +
       dynamic.slice(0, 12).join(", ") + (dynamic.length > 12 ? `, and ${dynamic.length - 12} more` : ""));
   }
   const vFlag = unicodeSetsRegExps(out.code);
