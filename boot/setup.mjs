@@ -5,7 +5,7 @@
 // or a reinstall, finds them ready and `make` has nothing to do.
 // Plain JavaScript on purpose: it runs before anything else of ours can be trusted to work.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeVars, nativeLocations, sourcesAt } from "./cache.mjs";
@@ -21,6 +21,7 @@ const DEBIAN = [
   { pkg: "musl-tools", file: "/usr/bin/musl-gcc" },
   { pkg: "binutils", file: "/usr/bin/ld" },
   { pkg: "make", file: "/usr/bin/make" },
+  { pkg: "util-linux", file: "/usr/bin/flock" }, // native builds run under flock (concurrent image builds)
   { pkg: "patch", file: "/usr/bin/patch" },
   { pkg: "xz-utils", file: "/usr/bin/xz" },
   { pkg: "bzip2", file: "/bin/bzip2" },
@@ -63,7 +64,10 @@ function ensureDebianPackages() {
 
 function buildNativeCore(loc) {
   log(`building the native core (the engine is compiled once and cached in ${loc.shared ? loc.build : "build/native"})`);
-  const r = spawnSync("make", ["-C", join(root, "boot/native"), "-j2", "-s", ...makeVars(loc)], { stdio: "inherit" });
+  // Under the same lock as image builds (boot/image/link.ts): two projects may prepare one shared cache at once.
+  mkdirSync(loc.build, { recursive: true });
+  const r = spawnSync("flock", [join(loc.build, ".make.lock"), "make", "-C", join(root, "boot/native"), "-j2", "-s", ...makeVars(loc)],
+    { stdio: "inherit" });
   if (r.status !== 0) {
     process.stderr.write("[unijs setup] the native core failed to build (see above)\n");
     process.exit(1);

@@ -5,7 +5,7 @@
 // Layer: build tools (host only).
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAKE_VARS, MUSL_LIBC, NATIVE_BUILD, NATIVE_SRC, ROOT } from "../paths.ts";
 import { BuildError } from "./bundle.ts";
@@ -17,6 +17,14 @@ function run(cmd: string, args: string[], cwd?: string): string {
   if (r.error) throw new BuildError(`${cmd} could not run: ${r.error.message} (did 'npm install' finish?)`);
   if (r.status !== 0) throw new BuildError(`${cmd} ${args.join(" ")} failed:\n${r.stderr}${r.stdout}`);
   return r.stdout;
+}
+
+/** Runs make on the native tree under an exclusive lock (flock(1), util-linux): image builds running at once (two
+ *  test workers, two terminals) would otherwise both build a library on first use and write the same archive
+ *  together — a clean CI run linked a half-written tls.a ('undefined reference to mbedtls_aes_crypt_ecb'). */
+function make(targets: string[]): void {
+  mkdirSync(NATIVE_BUILD, { recursive: true });
+  run("flock", [join(NATIVE_BUILD, ".make.lock"), "make", "-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS, ...targets]);
 }
 
 let nativeChecked = false;
@@ -31,7 +39,7 @@ export function ensureNativeCore(): void {
     const r = spawnSync(process.execPath, [join(ROOT, "boot/setup.mjs")], { stdio: ["ignore", 2, 2] });
     if (r.status !== 0) throw new BuildError(`the native core could not be prepared (see above); retry with 'node ${join(ROOT, "boot/setup.mjs")}'`);
   }
-  run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS]);
+  make([]);
   nativeChecked = true;
 }
 
@@ -64,8 +72,8 @@ export function linkImage(workDir: string, blob: Buffer, testHooks: boolean, pro
     '    .section .unijs.app, "a"\n    .balign 16\n    .global unijs_app\nunijs_app:\n    .incbin "app.bin"\n' +
     '    .section .note.GNU-stack, "", @progbits\n');
   run("as", ["--64", "-o", "app.o", "app.S"], workDir);
-  if (profiler) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS, "prof"]);
-  if (nativeLibs.length) run("make", ["-C", NATIVE_SRC, "-s", "-j2", ...MAKE_VARS, ...nativeLibs.map((l) => `lib-${l.name}`)]);
+  if (profiler) make(["prof"]);
+  if (nativeLibs.length) make(nativeLibs.map((l) => `lib-${l.name}`));
   // Each library's glue as an object (its hal_install_NAME is only weakly referenced: an archive member would not
   // be pulled in), the library itself as an archive (only what the glue uses).
   const libObjs = nativeLibs.flatMap((l) => [join(NATIVE_BUILD, "lib", `${l.name}_glue.o`),
