@@ -6,7 +6,7 @@
 // Layer: build tools (host only).
 
 import * as esbuild from "esbuild";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, posix, relative, resolve, sep } from "node:path";
 import { ROOT } from "../paths.ts";
 import { BUILTINS, NODE_BUILTIN_NAMES, UNSUPPORTED_BUILTINS } from "./builtins.ts";
@@ -39,37 +39,8 @@ export const TARGET = "es2023";
 
 const TLA_IN_SCRIPT = /Top-level await is (currently )?not (supported|available) (with|in) the "iife" output format/;
 
-/** Resolves `app` (a file, or a folder with package.json "main" or an index.{ts,js,mjs}) to its entry file. */
-export function resolveAppEntry(app: string): string {
-  const p = resolve(app);
-  if (!existsSync(p)) throw new BuildError(`${app}: no such file or folder`);
-  if (statSync(p).isFile()) return p;
-  const pkgPath = join(p, "package.json");
-  if (existsSync(pkgPath)) {
-    const main = (JSON.parse(readFileSync(pkgPath, "utf8")) as { main?: string }).main;
-    if (main && existsSync(join(p, main))) return join(p, main);
-  }
-  for (const name of ["index.ts", "index.mts", "index.js", "index.mjs", "main.ts", "main.js"]) {
-    if (existsSync(join(p, name))) return join(p, name);
-  }
-  throw new BuildError(`${app}: a folder needs package.json "main" or an index.ts / index.js`);
-}
-
 /** Where an app's files live inside the image: its root folder is `/app` (the cwd; `--assets` folders mount there). */
 export const APP_DIR = "/app";
-
-/**
- * The app's root folder: the folder given, or for an entry file the nearest folder above it with a package.json
- * (not the unijs checkout itself), else the file's own folder.
- */
-export function resolveAppRoot(app: string, entry: string): string {
-  const p = resolve(app);
-  if (existsSync(p) && statSync(p).isDirectory()) return p;
-  for (let d = dirname(entry); d !== dirname(d) && d !== ROOT; d = dirname(d)) {
-    if (existsSync(join(d, "package.json"))) return d;
-  }
-  return dirname(entry);
-}
 
 /** The path a host file has inside the image: `/app/<path relative to the app root>` (files outside the root keep
  *  their relative place, e.g. `/node_modules/x` for `<root>/../node_modules/x`; unijs's own runtime files are under

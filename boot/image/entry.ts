@@ -74,7 +74,7 @@ export function resolveAppEntry(app: string): string {
 
 /**
  * The app's root folder: the folder given, or for an entry file the nearest folder above it with a package.json
- * (not the unijs checkout itself), else the file's own folder (the rule of bundle.ts's resolveAppRoot).
+ * (not the unijs checkout itself), else the file's own folder (the rule bundle.ts and the hosted runner use).
  */
 export function resolveAppRoot(app: string, entry: string): string {
   const p = resolve(app);

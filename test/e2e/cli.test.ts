@@ -9,32 +9,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../boot/paths.ts";
+import { killTree } from "../helpers/procs.ts";
 
 const work = mkdtempSync(join(tmpdir(), "unijs-cli-"));
 const started: number[] = [];
-
-/** The PIDs of every process below `pid`, from /proc (the launcher's QEMU among them). */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch { /* gone */ }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
-  walk(pid);
-  return out;
-}
-
-function killTree(pid: number): void {
-  for (const p of [...descendants(pid).reverse(), pid]) {
-    try { process.kill(p, "SIGKILL"); } catch { /* already gone */ }
-  }
-}
 
 afterAll(() => {
   for (const pid of started) killTree(pid);           // a QEMU left by a failed test dies by PID

@@ -9,7 +9,7 @@
 // so the test measures the package, not a minutes-long compile; UNIJS_PACK_COLD=1 leaves the cache empty (the
 // postinstall then fetches the sources with apt and compiles the engine: minutes).
 import { spawn, type SpawnOptions } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,32 +17,10 @@ import { afterAll, expect, it } from "vitest";
 import { cacheKey } from "../../boot/cache.mjs";
 import { ROOT } from "../../boot/paths.ts";
 import { freeTcpPort } from "../helpers/ports.ts";
+import { killTree } from "../helpers/procs.ts";
 
 const work = mkdtempSync(join(tmpdir(), "unijs-pack-"));
 const started: number[] = [];
-
-/** The PIDs of every process below `pid` (children first found, then theirs), from /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch { /* gone */ }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
-  walk(pid);
-  return out;
-}
-
-function killTree(pid: number): void {
-  for (const p of [...descendants(pid).reverse(), pid]) {
-    try { process.kill(p, "SIGKILL"); } catch { /* already gone */ }
-  }
-}
 
 afterAll(() => {
   for (const pid of started) killTree(pid);

@@ -28,7 +28,8 @@
 
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
 import { getQuickJS, QUICKJS_WASM_VERSION } from "./quickjs_engine.ts";
-import { appNameOf, bundleApp, imagePath, resolveAppEntry, resolveAppRoot } from "../../boot/image/bundle.ts";
+import { appNameOf, bundleApp, imagePath } from "../../boot/image/bundle.ts";
+import { resolveAppEntry, resolveAppRoot } from "../../boot/image/entry.ts";
 import type { ImageConfig } from "../../libos/process/index.ts";
 import { SimExit, SimPlatform, type SimOptions } from "./platform.ts";
 
