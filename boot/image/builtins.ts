@@ -12,7 +12,7 @@ export const BUILTINS: Record<string, string> = {
   stream: "libos/stream/index.ts",
   string_decoder: "libos/string_decoder/index.ts",
   dgram: "libos/dgram/index.ts",
-  net: "libos/net/node_net.ts",
+  net: "libos/node_net/index.ts",
   http: "libos/http/index.ts",
   url: "libos/url/index.ts",
   util: "libos/util/index.ts",

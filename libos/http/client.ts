@@ -1,9 +1,9 @@
 // libos/http/client.ts — http.request / http.get and the global agent over node:net: Agent.prototype's
 // createConnection becomes net.createConnection (as in Node), and the global agent is Node 20's (keepAlive, lifo,
-// 5 s free-socket timeout). Layer: libos. Depends on libos/net/node_net.ts (the one import below).
+// 5 s free-socket timeout). Layer: libos. Depends on libos/node_net/index.ts (the one import below).
 
 // ── the node:net binding of the http client: the only place it meets node:net ──
-import { createConnection as netCreateConnection } from "../net/node_net.ts";
+import { createConnection as netCreateConnection } from "../node_net/index.ts";
 import { Agent, getGlobalAgent } from "./agent.ts";
 import { ClientRequest, type RequestOptions } from "./client_request.ts";
 import type { IncomingMessage } from "./incoming.ts";

@@ -1,9 +1,9 @@
 // libos/http/server.ts — http.Server and createServer over node:net: the http server core (server_core.ts) applied
 // to net's Server, so listen/address/close come from node:net and each accepted socket is served as HTTP.
-// Layer: libos. Depends on libos/net/node_net.ts (the one import below) and server_core.ts.
+// Layer: libos. Depends on libos/node_net/index.ts (the one import below) and server_core.ts.
 
 // ── the node:net binding of the http server: the only place it meets node:net ──
-import { Server as NetServer } from "../net/node_net.ts";
+import { Server as NetServer } from "../node_net/index.ts";
 import { httpServerMixin, type HttpServerConstructor, type HttpServerOptions, type RequestListener } from "./server_core.ts";
 
 const ServerClass = class Server extends httpServerMixin(NetServer) {};

@@ -3,7 +3,7 @@
 // settings and convertALPNProtocols, as Node 20. TLS 1.2 and 1.3 only; createSecurePair (removed from Node's docs
 // long ago) throws. Layer: libos. Depends on libos/net and the native TLS library (linked only into images whose
 // bundle uses this module).
-import { connect as netConnect } from "../net/node_net.ts";
+import { connect as netConnect } from "../node_net/index.ts";
 type Duplex = import("node:stream").Duplex;
 import { unsupportedFunction } from "../unsupported/_unsupported.ts";
 import { cipherNames } from "./ciphers.ts";

@@ -4,7 +4,7 @@
 // (http2-wrapper, used by got 12+, takes it at load time to wrap HTTP/2 streams as sockets). Reads are paced by the
 // socket's consumer (the stream is paused while our buffer is full); writes, end and destroy go to the stream.
 // Layer: libos (libos/tls). Depends on libos/net.
-import { Socket } from "../net/node_net.ts";
+import { Socket } from "../node_net/index.ts";
 type Duplex = import("node:stream").Duplex;
 type Buf = import("node:buffer").Buffer;
 

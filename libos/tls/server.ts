@@ -6,7 +6,7 @@
 // Layer: libos (libos/tls). Depends on libos/net.
 import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType } from "../crypto/_errors.ts";
-import { Server as NetServer, type Socket } from "../net/node_net.ts";
+import { Server as NetServer, type Socket } from "../node_net/index.ts";
 import { clearTimeout, setTimeout } from "../timers/index.ts";
 import { createSecureContext, SecureContext, type SecureContextOptions } from "./secure_context.ts";
 import { TLSSocket, type TLSSocketOptions } from "./tls_socket.ts";

@@ -11,7 +11,7 @@
 import { Buffer } from "../buffer/index.ts";
 import { codedError, invalidArgType, outOfRange } from "../crypto/_errors.ts";
 import { x509Slot } from "../crypto/_x509_slot.ts";
-import { Socket } from "../net/node_net.ts";
+import { Socket } from "../node_net/index.ts";
 import { JSStreamSocket } from "./js_stream_socket.ts";
 import { isIP } from "../net/ip.ts";
 type Duplex = import("node:stream").Duplex;

@@ -7,7 +7,7 @@ import * as nodeUrl from "node:url";
 import * as nodeUtil from "node:util";
 import { describe, expect, it } from "vitest";
 import * as http from "../../../libos/http/index.ts";
-import { Server as NetServer } from "../../../libos/net/node_net.ts";
+import { Server as NetServer } from "../../../libos/node_net/index.ts";
 import * as path from "../../../libos/path/index.ts";
 import * as qs from "../../../libos/querystring/index.ts";
 import * as url from "../../../libos/url/index.ts";

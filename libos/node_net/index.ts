@@ -1,4 +1,4 @@
-// libos/net/node_net.ts — `node:net` over the TCP stack: Socket (a stream.Duplex with Node's API and events) and
+// libos/node_net/index.ts — `node:net` over the TCP stack: Socket (a stream.Duplex with Node's API and events) and
 // Server (listen/close/address/'connection'), connect/createConnection/createServer, isIP. Errors carry Node's
 // codes and messages (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EADDRINUSE, EPIPE, ENETUNREACH). IPv4 only (an IPv6
 // address fails with EAFNOSUPPORT); 127.0.0.0/8 and the host's own address go through the loopback interface.
@@ -11,10 +11,10 @@ import { lookup } from "../dns/index.ts";
 import { EventEmitter } from "../events/index.ts";
 import { Duplex } from "../stream/index.ts";
 import { clearTimeout, setImmediate, setTimeout, type Timeout } from "../timers/index.ts";
-import { isIP, isIPv4, isIPv6 } from "./ip.ts";
-import { netRuntime } from "./runtime.ts";
-import type { TcpListener, TcpSocket } from "./tcp/index.ts";
-import { formatIpv4, parseIpv4 } from "./wire/index.ts";
+import { isIP, isIPv4, isIPv6 } from "../net/ip.ts";
+import { netRuntime } from "../net/runtime.ts";
+import type { TcpListener, TcpSocket } from "../net/tcp/index.ts";
+import { formatIpv4, parseIpv4 } from "../net/wire/index.ts";
 
 const ERRNO: Record<string, number> = { ECONNREFUSED: -111, ECONNRESET: -104, ETIMEDOUT: -110, EPIPE: -32, EADDRINUSE: -98, ENETUNREACH: -101, EAFNOSUPPORT: -97 };
 

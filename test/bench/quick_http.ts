@@ -1,0 +1,40 @@
+// test/bench/quick_http.ts — a developer's inner loop for issue 14 (not part of `npm run bench`): builds
+// examples/http-server for the tap link (optionally with --profile), boots it in a private namespace, runs one wrk
+// and prints req/s, and the guest's console (its profile) when asked. Layer: bench (host only).
+// `npx tsx test/bench/quick_http.ts [--profile] [--c N] [--d S] [--path /]`
+import { join } from "node:path";
+import { buildImage } from "../../boot/image/build.ts";
+import { startGuest } from "../../boot/launch/qemu.ts";
+import { ROOT } from "../../boot/paths.ts";
+import { GUEST_IP, HOST_IP } from "../helpers/netns.ts";
+import { exited, killAll, newNamespace, probeReady, startChild, trackGuest } from "./procs.ts";
+
+const args = process.argv.slice(2);
+const opt = (n: string, d: string) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : d; };
+const profile = args.includes("--profile");
+const c = Number(opt("--c", "64")), d = Number(opt("--d", "10")), path = opt("--path", "/");
+const app = opt("--app", join(ROOT, "examples/http-server"));
+try {
+  const img = await buildImage({ app, out: join(ROOT, `build/bench/quick${profile ? "-prof" : ""}.elf`),
+    ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP }, ...(profile ? { profileMs: Number(opt("--every", "10")) * 1000 } : {}) });
+  console.log(`image ${img.path}`);
+  const ns = newNamespace();
+  const g = trackGuest(startGuest({ image: img.path, accel: "tcg", machine: "microvm", net: { kind: "tap", netns: ns.name, ifname: ns.ifname } }));
+  const prefix = ["ip", "netns", "exec", ns.name];
+  const url = `http://${GUEST_IP}:8080${path}`;
+  const fail = await probeReady(prefix, url, 120_000, g.done.then((r) => `ended ${r.code}: ${r.output}`));
+  if (fail) throw new Error(fail);
+  for (const warm of [3, d]) {
+    const w = startChild([...prefix, "wrk", "-t2", `-c${c}`, `-d${warm}s`, "--latency", "--timeout", "30s", url]);
+    const r = await exited(w, "wrk");
+    if (warm === d) console.log(r.text.split("\n").filter((l) => /Requests\/sec|50%|99%|requests in|errors/.test(l)).join("\n"));
+  }
+  if (profile) {
+    g.kill();
+    const r = await g.done;
+    const reports = r.output.split(/(?=^\[profile\] [\d.]+ ms of JS sampled)/m);
+    console.log(reports.length > 2 ? reports[reports.length - 2] : r.output.slice(-20000));
+  }
+} finally {
+  killAll();
+}
