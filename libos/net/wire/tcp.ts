@@ -1,11 +1,12 @@
 // libos/net/wire/tcp.ts — TCP segments (RFC 9293) over IPv4: the TcpPacket view, TcpRepr (header, options and
-// payload as plain values), flag bits and the checksum over the IPv4 pseudo-header. Options live in
-// ./tcp_options.ts and sequence arithmetic in ./tcp_seq.ts; both are re-exported here.
+// payload as plain values), flag bits, the checksum over the IPv4 pseudo-header (or its partial form for a
+// device that offloads it), and TcpSegmentReader, which parses received segments into one reused repr. Options
+// live in ./tcp_options.ts and sequence arithmetic in ./tcp_seq.ts; both are re-exported here.
 // Layer: libos/net/wire. Depends on ./_util.ts, ./checksum.ts, ./tcp_options.ts, ./tcp_seq.ts.
 
 import { badChecksum, get16, get32, malformed, noRoom, set16, set32, truncated } from "./_util.ts";
 import { expectedChecksum, finish, onesSum, pseudoHeaderSum } from "./checksum.ts";
-import { emitTcpOptions, parseTcpOptions, tcpOptionsLength, type TcpOptions } from "./tcp_options.ts";
+import { parseTcpOptions, tcpOptionsLength, type TcpOptions, type TcpTimestamp, writeTcpOptions } from "./tcp_options.ts";
 
 export * from "./tcp_options.ts";
 export * from "./tcp_seq.ts";
@@ -13,6 +14,14 @@ export * from "./tcp_seq.ts";
 /** Bytes of a TCP header without options. */
 export const TCP_HEADER_LENGTH = 20;
 const PROTOCOL_TCP = 6;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * How `TcpRepr.emit` fills the checksum: "full" computes it over the segment (the default); "partial" writes only
+ * the folded pseudo-header sum, for a device that finishes the checksum itself (virtio-net's
+ * VIRTIO_NET_HDR_F_NEEDS_CSUM with csum_start at the TCP header and csum_offset 16, as Linux's CHECKSUM_PARTIAL).
+ */
+export type TcpChecksumMode = "full" | "partial";
 
 /** TCP flag bits, as in `TcpPacket.flags` and `TcpRepr.flags`. */
 export const TcpFlags = {
@@ -229,58 +238,35 @@ export const TcpRepr = {
    * `checkLen`; "malformed" for a zero port or bad options; "checksum" when `verifyChecksum` and it is wrong.
    */
   parse(packet: TcpPacket, src: number, dst: number, verifyChecksum = true): TcpRepr {
-    packet.checkLen();
-    if (packet.srcPort === 0 || packet.dstPort === 0) {
-      throw malformed(`expected non-zero TCP ports, found ${packet.srcPort} → ${packet.dstPort}`);
-    }
-    if (verifyChecksum && !packet.verifyChecksum(src, dst)) {
-      const sum = segmentSum(packet.bytes, packet.offset, packet.length, src, dst);
-      throw badChecksum("TCP", packet.checksum, expectedChecksum(sum, packet.checksum));
-    }
     const repr: TcpRepr = {
-      srcPort: packet.srcPort,
-      dstPort: packet.dstPort,
-      seqNumber: packet.seqNumber,
-      ackNumber: packet.ackNumber,
-      flags: packet.flags,
-      windowLen: packet.windowLen,
-      urgentPointer: packet.urgentPointer,
-      maxSegSize: null,
-      windowScale: null,
-      sackPermitted: false,
-      sackRanges: null,
-      timestamp: null,
-      payload: packet.payload,
+      srcPort: 0, dstPort: 0, seqNumber: 0, ackNumber: 0, flags: 0, windowLen: 0, urgentPointer: 0, maxSegSize: null,
+      windowScale: null, sackPermitted: false, sackRanges: null, timestamp: null, payload: EMPTY,
     };
-    parseTcpOptions(packet.bytes, packet.offset + TCP_HEADER_LENGTH, packet.offset + packet.headerLength, repr);
-    return repr;
+    return parseSegment(packet.bytes, packet.offset, packet.bytes.length, src, dst, verifyChecksum, repr, undefined);
+  },
+  /**
+   * As `parse`, into the existing `into` (every field overwritten; a timestamps option goes into `ts` when given).
+   * Returns `into`. Nothing is allocated but the payload view (none for an empty payload).
+   */
+  parseInto(packet: TcpPacket, src: number, dst: number, into: TcpRepr, verifyChecksum = true,
+    ts?: TcpTimestamp): TcpRepr {
+    return parseSegment(packet.bytes, packet.offset, packet.bytes.length, src, dst, verifyChecksum, into, ts);
   },
   /**
    * Writes header, options, payload (copied unless it already sits at the payload offset) and the checksum for
    * `src` → `dst` into the first `bufferLength(repr)` bytes of the view. Throws WireError when the buffer is
    * smaller or the options exceed 40 bytes.
    */
-  emit(repr: TcpRepr, packet: TcpPacket, src: number, dst: number): void {
-    const headerLength = TCP_HEADER_LENGTH + tcpOptionsLength(repr);
-    const need = headerLength + repr.payload.length;
-    if (packet.length < need) throw noRoom("a TCP segment", need, packet.length);
-    const b = packet.bytes;
-    const o = packet.offset;
-    // The fixed header written directly (the packet's setters, inlined: this runs for every segment sent).
-    set16(b, o, repr.srcPort);
-    set16(b, o + 2, repr.dstPort);
-    set32(b, o + 4, repr.seqNumber);
-    set32(b, o + 8, repr.ackNumber);
-    b[o + 12] = ((headerLength >>> 2) << 4) | ((repr.flags >>> 8) & 1);
-    b[o + 13] = repr.flags;
-    set16(b, o + 14, repr.windowLen);
-    b[o + 16] = 0;
-    b[o + 17] = 0;
-    set16(b, o + 18, repr.urgentPointer);
-    if (headerLength > TCP_HEADER_LENGTH) emitTcpOptions(repr, b, o + TCP_HEADER_LENGTH);
-    const at = o + headerLength;
-    if (repr.payload.buffer !== b.buffer || repr.payload.byteOffset !== b.byteOffset + at) b.set(repr.payload, at);
-    set16(b, o + 16, finish(segmentSum(b, o, need, src, dst)));
+  emit(repr: TcpRepr, packet: TcpPacket, src: number, dst: number, checksum: TcpChecksumMode = "full"): void {
+    emitSegment(repr, packet.bytes, packet.offset, packet.length, src, dst, checksum);
+  },
+  /**
+   * As `emit`, into `bytes[offset..end)` without a TcpPacket view (what an IP layer that writes straight into a
+   * frame calls per segment). Returns the bytes written.
+   */
+  emitAt(repr: TcpRepr, bytes: Uint8Array, offset: number, end: number, src: number, dst: number,
+    checksum: TcpChecksumMode = "full"): number {
+    return emitSegment(repr, bytes, offset, end - offset, src, dst, checksum);
   },
   /** Bytes the segment takes: 20 + options + payload. */
   bufferLength(repr: TcpRepr): number {
@@ -291,3 +277,82 @@ export const TcpRepr = {
     return repr.payload.length + (repr.flags & TcpFlags.SYN ? 1 : 0) + (repr.flags & TcpFlags.FIN ? 1 : 0);
   },
 };
+
+/** The body of TcpRepr.parse/parseInto and TcpSegmentReader.read: the segment is `b[o..end)`. */
+function parseSegment(b: Uint8Array, o: number, end: number, src: number, dst: number, verifyChecksum: boolean,
+  into: TcpRepr, ts: TcpTimestamp | undefined): TcpRepr {
+  const len = Math.max(0, end - o);
+  if (len < TCP_HEADER_LENGTH) throw truncated("a TCP header", TCP_HEADER_LENGTH, len);
+  const hl = (b[o + 12] >>> 4) * 4;
+  if (hl < TCP_HEADER_LENGTH) throw malformed(`expected a TCP header length of at least 20 bytes, found ${hl}`);
+  if (len < hl) throw truncated("a TCP header with options", hl, len);
+  const srcPort = get16(b, o);
+  const dstPort = get16(b, o + 2);
+  if (srcPort === 0 || dstPort === 0) throw malformed(`expected non-zero TCP ports, found ${srcPort} → ${dstPort}`);
+  if (verifyChecksum) {
+    const sum = segmentSum(b, o, len, src, dst);
+    if (sum !== 0xffff) throw badChecksum("TCP", get16(b, o + 16), expectedChecksum(sum, get16(b, o + 16)));
+  }
+  into.srcPort = srcPort;
+  into.dstPort = dstPort;
+  into.seqNumber = get32(b, o + 4);
+  into.ackNumber = get32(b, o + 8);
+  into.flags = ((b[o + 12] & 1) << 8) | b[o + 13];
+  into.windowLen = get16(b, o + 14);
+  into.urgentPointer = get16(b, o + 18);
+  into.payload = len === hl ? EMPTY : b.subarray(o + hl, end);
+  parseTcpOptions(b, o + TCP_HEADER_LENGTH, o + hl, into, ts);
+  return into;
+}
+
+/** The body of TcpRepr.emit/emitAt: writes into `b[o..o+room)`. */
+function emitSegment(repr: TcpRepr, b: Uint8Array, o: number, room: number, src: number, dst: number,
+  checksum: TcpChecksumMode): number {
+  const opts = tcpOptionsLength(repr);
+  const headerLength = TCP_HEADER_LENGTH + opts;
+  const need = headerLength + repr.payload.length;
+  if (room < need) throw noRoom("a TCP segment", need, Math.max(0, room));
+  // The fixed header written directly (the packet's setters, inlined: this runs for every segment sent).
+  set16(b, o, repr.srcPort);
+  set16(b, o + 2, repr.dstPort);
+  set32(b, o + 4, repr.seqNumber);
+  set32(b, o + 8, repr.ackNumber);
+  b[o + 12] = ((headerLength >>> 2) << 4) | ((repr.flags >>> 8) & 1);
+  b[o + 13] = repr.flags;
+  set16(b, o + 14, repr.windowLen);
+  b[o + 16] = 0;
+  b[o + 17] = 0;
+  set16(b, o + 18, repr.urgentPointer);
+  if (opts > 0) writeTcpOptions(repr, b, o + TCP_HEADER_LENGTH);
+  const at = o + headerLength;
+  const p = repr.payload;
+  if (p.length > 0 && (p.buffer !== b.buffer || p.byteOffset !== b.byteOffset + at)) b.set(p, at);
+  set16(b, o + 16, checksum === "partial" ? pseudoHeaderSum(src, dst, PROTOCOL_TCP, need)
+    : finish(segmentSum(b, o, need, src, dst)));
+  return need;
+}
+
+/**
+ * Parses received segments into one reused TcpRepr (and one reused timestamps object): what an IP layer calls
+ * per segment instead of `TcpRepr.parse`, so that receiving allocates nothing but the payload view. The repr it
+ * returns is valid until the next `read`: whoever keeps a segment (or its timestamps) copies it.
+ *
+ * @example
+ * const reader = new TcpSegmentReader(); const seg = reader.read(ipPayload, ip.src, ip.dst); tcp.receive(seg);
+ */
+export class TcpSegmentReader {
+  /** The repr every `read` overwrites. */
+  readonly repr: TcpRepr = {
+    srcPort: 0, dstPort: 0, seqNumber: 0, ackNumber: 0, flags: 0, windowLen: 0, urgentPointer: 0, maxSegSize: null,
+    windowScale: null, sackPermitted: false, sackRanges: null, timestamp: null, payload: EMPTY,
+  };
+  private readonly ts: TcpTimestamp = { tsVal: 0, tsEcr: 0 };
+
+  /**
+   * The segment that is all of `bytes` (the IP payload exactly), sent from `src` to `dst`. Throws WireError as
+   * `TcpRepr.parse`.
+   */
+  read(bytes: Uint8Array, src: number, dst: number, verifyChecksum = true): TcpRepr {
+    return parseSegment(bytes, 0, bytes.length, src, dst, verifyChecksum, this.repr, this.ts);
+  }
+}
