@@ -54,6 +54,8 @@ export interface TcpStats {
   bytesIn: number;
   /** Payload bytes emitted, retransmissions included. */
   bytesOut: number;
+  /** Segments taken by header prediction's short path (a subset of segmentsIn). */
+  predicted: number;
 }
 
 /** The next segment output chose: its kind (0 none, 1 RST, 2 SYN, 3 data/FIN, 4 ACK, 5 probe) and extent. */
@@ -165,7 +167,7 @@ export class Tcb {
   error: TcpErrorCode | null = null;
   readonly stats: TcpStats = {
     segmentsIn: 0, segmentsOut: 0, retransmissions: 0, fastRetransmits: 0, timeouts: 0, dupAcksIn: 0,
-    challengeAcks: 0, outOfOrder: 0, windowProbes: 0, keepAliveProbes: 0, bytesIn: 0, bytesOut: 0,
+    challengeAcks: 0, outOfOrder: 0, windowProbes: 0, keepAliveProbes: 0, bytesIn: 0, bytesOut: 0, predicted: 0,
   };
 
   /** A closed connection with buffers sized by `cfg`. */

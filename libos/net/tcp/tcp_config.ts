@@ -76,6 +76,18 @@ export interface TcpSocketOptions {
   initialCwnd?: number;
   /** Most challenge ACKs per second (RFC 5961 §7). Default 100. */
   challengeAckLimit?: number;
+  /**
+   * Header prediction (RFC 9293 §3.10.7.4 note, Van Jacobson's fast path as in BSD and Linux): in ESTABLISHED, an
+   * in-order segment with only ACK (and PSH) set and an unchanged window takes a short path; the result is the
+   * same as the general one (tests compare both). Default true; false sends every segment the general way.
+   */
+  headerPrediction?: boolean;
+  /**
+   * Most payload bytes per data segment handed to the IP layer, when the device segments for us (TCP segmentation
+   * offload: virtio-net HOST_TSO4). Rounded down to a multiple of the send MSS; segments are never smaller than
+   * one MSS. Default 0: one MSS per segment (no offload).
+   */
+  maxSegmentBytes?: number;
 }
 
 /** TcpSocketOptions with every default filled in (see there). */
@@ -103,6 +115,8 @@ export interface TcpConfig {
   maxOutOfOrderRanges: number;
   initialCwnd: number;
   challengeAckLimit: number;
+  headerPrediction: boolean;
+  maxSegmentBytes: number;
 }
 
 /** The MSS a peer is assumed to accept when its SYN carries none (RFC 9293 §3.7.1). */
@@ -144,5 +158,7 @@ export function resolveTcpConfig(opts: TcpSocketOptions = {}): TcpConfig {
     maxOutOfOrderRanges: positive("maxOutOfOrderRanges", opts.maxOutOfOrderRanges, 32),
     initialCwnd: positive("initialCwnd", opts.initialCwnd, 0, 0),
     challengeAckLimit: positive("challengeAckLimit", opts.challengeAckLimit, 100),
+    headerPrediction: opts.headerPrediction !== false,
+    maxSegmentBytes: Math.min(65535, positive("maxSegmentBytes", opts.maxSegmentBytes, 0, 0)),
   };
 }

@@ -1,7 +1,8 @@
 // libos/net/tcp/tcp_input.ts — "SEGMENT ARRIVES" (RFC 9293 §3.10.7) for one connection: SYN-SENT handling,
 // the sequence check with PAWS (RFC 7323), RST and SYN checks with challenge ACKs (RFC 5961), ACK processing
 // (RTT samples, NewReno, window updates, our FIN acknowledged), then text and FIN with out-of-order reassembly and
-// delayed ACKs. Replies are only flagged here; ./tcp_output.ts emits them. Layer: libos/net/tcp.
+// delayed ACKs; before all that, header prediction's short path for the common in-order segment. Replies are only
+// flagged here; ./tcp_output.ts emits them. Layer: libos/net/tcp.
 // Depends on ./tcb.ts, ./tcp_state.ts, ./tcp_config.ts, ../wire.
 
 import { TcpFlags, type TcpRepr } from "../wire/tcp.ts";
@@ -10,12 +11,13 @@ import { EV_CONNECT, EV_END, EV_READABLE, EV_WRITABLE, type Tcb } from "./tcb.ts
 import { TCP_DEFAULT_MSS } from "./tcp_config.ts";
 import { canReceive, TcpState } from "./tcp_state.ts";
 
-const { SYN, ACK, RST, FIN } = TcpFlags;
+const { SYN, ACK, RST, FIN, URG } = TcpFlags;
 const S = TcpState;
 
 /** Handles one segment addressed to the connection `t` at time `now`. */
 export function tcpInput(t: Tcb, now: number, seg: TcpRepr): void {
   t.stats.segmentsIn++;
+  if (t.state === S.Established && t.cfg.headerPrediction && predicted(t, now, seg)) return;
   switch (t.state) {
     case S.Closed:
     case S.Listen:
@@ -29,6 +31,54 @@ export function tcpInput(t: Tcb, now: number, seg: TcpRepr): void {
     default:
       synchronized(t, now, seg);
   }
+}
+
+/**
+ * Header prediction (Van Jacobson's fast path; BSD's tcp_input and Linux's tcp_rcv_established): in ESTABLISHED,
+ * a segment that carries only ACK (PSH and the ECN bits are ignored, as on the general path), starts exactly at
+ * RCV.NXT, passes PAWS, leaves the peer's window as it was and acknowledges nothing unsent, and that is either an
+ * ACK advancing SND.UNA or in-order data that fits the receive buffer whole (no reassembly pending) or both (as
+ * Linux: the next request acknowledging the last response), is handled here in a few steps. Everything else — SYN,
+ * FIN, RST, URG, a window change, a duplicate ACK, out-of-order or trimmed data, a closed read side — returns false
+ * for the general path. The effect on the Tcb is exactly the general path's for the same segment (the same
+ * sequence checks pass trivially; `newAck` is shared); test/unit/net_tcp/fast_path.test.ts compares both.
+ */
+function predicted(t: Tcb, now: number, seg: TcpRepr): boolean {
+  if ((seg.flags & (SYN | FIN | RST | URG | ACK)) !== ACK) return false;
+  const seq = seg.seqNumber;
+  if (seq !== t.rcvNxt || seg.windowLen << t.sndShift !== t.sndWnd || t.oooFin) return false;
+  const ts = seg.timestamp;
+  if (t.tsOk && ts !== null && ((ts.tsVal - t.tsRecent) | 0) < 0) return false; // PAWS drops it: general path
+  const ack = seg.ackNumber;
+  const advance = (ack - t.sndUna) | 0;
+  if (advance < 0 || ((ack - t.sndMax) | 0) > 0) return false;
+  const payload = seg.payload;
+  const n = payload.length;
+  if (n === 0) {
+    if (advance === 0) return false; // a duplicate ACK or a window probe's answer
+  } else if (t.rxClosed || n > t.rx.free || !t.ooo.isEmpty) {
+    return false;
+  }
+  t.stats.predicted++;
+  t.lastRecvAt = now;
+  t.keepProbes = 0;
+  t.probes = 0;
+  if (ts !== null && t.tsOk && ((seq - t.lastAckSent) | 0) <= 0) t.tsRecent = ts.tsVal;
+  if (advance > 0) newAck(t, now, seg, ack);
+  if (((t.sndWl1 - seq) | 0) < 0 || (t.sndWl1 === seq && ((t.sndWl2 - ack) | 0) <= 0)) {
+    t.sndWl1 = seq; // the window itself is unchanged
+    t.sndWl2 = ack;
+  }
+  if (n === 0) return true;
+  if (n > t.rcvMss && n <= t.cfg.mss) t.rcvMss = n;
+  t.rx.enqueue(payload);
+  t.rcvNxt = (seq + n) >>> 0;
+  t.stats.bytesIn += n;
+  t.events |= EV_READABLE;
+  t.unackedBytes += n;
+  if (t.unackedBytes >= 2 * t.rcvMss || t.cfg.ackDelay === 0) t.ackNow = true;
+  else if (t.delayedAckAt === Infinity) t.delayedAckAt = now + t.cfg.ackDelay;
+  return true;
 }
 
 /** Takes the peer's SYN: IRS, RCV.NXT, and the options it offers (MSS, window scale, timestamps). */
