@@ -20,7 +20,7 @@ export function startProfiler(periodMs = 0.2): boolean {
 }
 
 /** Takes the samples since the last call and formats them (null when the image has no profiler). */
-export function takeProfileReport(top = 25): string | null {
+export function takeProfileReport(top = Number(process.env.UNIJS_PROFILE_TOP) || 25): string | null {
   const hal = platform();
   if (!hal.profileTake) return null;
   const text = formatProfile(hal.profileTake(), hal.tscHz(), loadLineMap(), top);

@@ -3,6 +3,7 @@
 // chunked framing, and an output queue that holds data until the message owns its socket (pipelined responses).
 // The head is built by outgoing_head.ts. Callable as an ES5 constructor. Layer: libos. Depends on libos/stream.
 
+import { Buffer } from "../buffer/index.ts";
 import { Stream } from "../stream/index.ts";
 import { alreadyFinished, codedError, contentLengthMismatch, headersSent, invalidArgType, notImplemented,
   writeAfterEnd } from "./_errors.ts";
@@ -221,6 +222,13 @@ export class OutgoingMessageProto extends Stream implements HeadState {
         onError(this, writeAfterEnd(), callback ?? nop);
         return this;
       }
+      if (sock !== null && sock._httpMessage === this && endInOneWrite(this, sock, chunk, encoding)) {
+        if (callback) this.once("finish", callback);
+        this._corked = 0;
+        this.finished = true;
+        this._finish();
+        return this;
+      }
       sock?.cork();
       writeChunk(this, chunk, encoding, null, true);
     } else if (this.finished) {
@@ -314,6 +322,48 @@ export class OutgoingMessageProto extends Stream implements HeadState {
     this.emit("error", codedError(Error, "ERR_STREAM_CANNOT_PIPE", "Cannot pipe, not readable"));
     return undefined as T;
   }
+}
+
+/**
+ * end(chunk) of a message that owns its socket and has sent nothing yet: head, body (chunk-framed when chunked)
+ * and the terminating chunk go to the socket as one write, whose callback emits 'finish' — what the corked
+ * sequence of writes below would send, in one piece and without the cork. False (nothing done) when the case is
+ * not that simple; the general path then runs.
+ */
+function endInOneWrite(msg: OutgoingMessageProto, sock: HttpSocket, chunk: Chunk, encoding: BufferEncoding | undefined): boolean {
+  if (msg._headerSent || msg.outputData.length !== 0 || msg.destroyed || msg.strictContentLength || sock.destroyed ||
+      !sock.writable || sock.writableCorked !== 0) return false;
+  const isString = typeof chunk === "string";
+  if (isString ? !(encoding === undefined || encoding === null || encoding === "utf8" || encoding === "utf-8" || encoding === "latin1")
+    : !(chunk instanceof Uint8Array)) return false;
+  if (chunk.length === 0) return false;
+  if (!msg._header) {
+    msg._contentLength = isString ? Buffer.byteLength(chunk as string, encoding ?? "utf8") : (chunk as Uint8Array).byteLength;
+    msg._implicitHeader();
+  }
+  if (!msg._hasBody || msg._headerSent || !msg._header) return false;   // the general path drops the body
+  const finish = () => onFinish(msg);
+  let head = msg._header;
+  let tail = "";
+  if (msg.chunkedEncoding) {
+    const len = isString ? Buffer.byteLength(chunk as string, encoding ?? "utf8") : (chunk as Uint8Array).byteLength;
+    head += len.toString(16) + "\r\n";
+    tail = "\r\n0\r\n" + msg._trailer + "\r\n";
+  }
+  msg._headerSent = true;
+  if (isString) {
+    sock.write(head + (chunk as string) + tail, (encoding ?? "utf8") as BufferEncoding, finish);
+  } else {
+    const h = Buffer.from(head, "latin1");
+    const t = tail ? Buffer.from(tail, "latin1") : null;
+    const body = chunk as Uint8Array;
+    const out = Buffer.allocUnsafe(h.length + body.byteLength + (t ? t.length : 0));
+    out.set(h, 0);
+    out.set(body, h.length);
+    if (t) out.set(t, h.length + body.byteLength);
+    sock.write(out, finish);
+  }
+  return true;
 }
 
 function init(self: OutgoingMessageProto, options?: { highWaterMark?: number; rejectNonStandardBodyWrites?: boolean }): void {

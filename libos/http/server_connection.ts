@@ -47,8 +47,15 @@ export interface ConnectionState {
   requestsCount: number;
   /** The request being received (until its last byte). */
   current: IncomingMessage | null;
+  /**
+   * headersTimeout and requestTimeout: one timer each per connection, made once and restarted (refresh) when a
+   * message begins; a timer that fires while its phase is over does nothing. O(1) allocations per request.
+   */
   headersTimer: Timer | null;
   requestTimer: Timer | null;
+  /** The head (headersArmed) or the whole message (requestArmed) of the current message is being timed. */
+  headersArmed: boolean;
+  requestArmed: boolean;
 }
 
 const BAD_REQUEST = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
@@ -62,8 +69,22 @@ function unrefTimer(t: Timer): Timer {
 }
 
 function clearTimers(state: ConnectionState, which: "both" | "headers" = "both"): void {
+  state.headersArmed = false;
+  if (which === "both") state.requestArmed = false;
+}
+
+/** Drops the timers for good (the connection closed or left HTTP). */
+function dropTimers(state: ConnectionState): void {
+  clearTimers(state);
   if (state.headersTimer) { clearTimeout(state.headersTimer); state.headersTimer = null; }
-  if (which === "both" && state.requestTimer) { clearTimeout(state.requestTimer); state.requestTimer = null; }
+  if (state.requestTimer) { clearTimeout(state.requestTimer); state.requestTimer = null; }
+}
+
+/** Restarts `t` for `ms`, or makes a new one when there is none or its duration changed (the server's setting did). */
+function restart(t: Timer | null, ms: number, expire: () => void): Timer {
+  if (t !== null && (t as { _idleTimeout?: number })._idleTimeout === ms && typeof t.refresh === "function") return t.refresh();
+  if (t !== null) clearTimeout(t);
+  return unrefTimer(setTimeout(expire, ms));
 }
 
 /**
@@ -71,9 +92,19 @@ function clearTimers(state: ConnectionState, which: "both" | "headers" = "both")
  * (requestTimeout). Timers already running keep running (they measure from the message's first bytes).
  */
 function armTimers(server: HttpServerState, state: ConnectionState, inHead = true): void {
-  const expire = () => { clearTimers(state); socketOnError(server, state, requestTimeout()); };
-  if (inHead && server.headersTimeout > 0 && !state.headersTimer) state.headersTimer = unrefTimer(setTimeout(expire, server.headersTimeout));
-  if (server.requestTimeout > 0 && !state.requestTimer) state.requestTimer = unrefTimer(setTimeout(expire, server.requestTimeout));
+  if (inHead && !state.headersArmed && server.headersTimeout > 0) {
+    state.headersArmed = true;
+    state.headersTimer = restart(state.headersTimer, server.headersTimeout, () => { if (state.headersArmed) expire(server, state); });
+  }
+  if (!state.requestArmed && server.requestTimeout > 0) {
+    state.requestArmed = true;
+    state.requestTimer = restart(state.requestTimer, server.requestTimeout, () => { if (state.requestArmed) expire(server, state); });
+  }
+}
+
+function expire(server: HttpServerState, state: ConnectionState): void {
+  clearTimers(state);
+  socketOnError(server, state, requestTimeout());
 }
 
 /** Starts serving HTTP on `raw` for `server` (the http server's 'connection' listener). */
@@ -83,7 +114,7 @@ export function connectionListener(server: HttpServerState, raw: HttpSocket): vo
   if (server.timeout) socket.setTimeout(server.timeout);
   const state: ConnectionState = {
     socket, parser: null, incoming: [], outgoing: [], outgoingData: 0, keepAliveTimeoutSet: false,
-    requestsCount: 0, current: null, headersTimer: null, requestTimer: null,
+    requestsCount: 0, current: null, headersTimer: null, requestTimer: null, headersArmed: false, requestArmed: false,
   };
   const parser = new HttpParser("request", {
     onHead: (head) => onHead(server, state, head),
@@ -112,6 +143,10 @@ export function connectionListener(server: HttpServerState, raw: HttpSocket): vo
   };
   (state as ConnectionState & { handlers?: typeof handlers }).handlers = handlers;
   for (const [ev, fn] of Object.entries(handlers)) socket.on(ev, fn as (...a: unknown[]) => void);
+  // node:net sockets hand received bytes to the parser directly (Node's parser.consume); a 'data' listener added
+  // by anyone else puts the stream back in charge (the socket's own on() does that), as in Node.
+  const consumable = socket as HttpSocket & { _consume?: (fn: (b: Buffer) => void) => void };
+  if (typeof consumable._consume === "function") consumable._consume((b) => onData(server, state, b));
   server._connectionStates.add(state);
   armTimers(server, state);
 }
@@ -147,8 +182,9 @@ function onData(server: HttpServerState, state: ConnectionState, d: Buffer): voi
 /** The socket leaves HTTP (upgrade): remove every listener of ours. */
 function detach(server: HttpServerState, state: ConnectionState): void {
   const handlers = (state as ConnectionState & { handlers?: Record<string, (...a: unknown[]) => void> }).handlers ?? {};
+  (state.socket as HttpSocket & { _unconsume?: () => void })._unconsume?.();
   for (const [ev, fn] of Object.entries(handlers)) state.socket.removeListener(ev, fn);
-  clearTimers(state);
+  dropTimers(state);
   state.parser = null;
   server._connectionStates.delete(state);
 }
@@ -287,7 +323,7 @@ function onEnd(server: HttpServerState, state: ConnectionState): void {
 }
 
 function onClose(server: HttpServerState, state: ConnectionState): void {
-  clearTimers(state);
+  dropTimers(state);
   server._connectionStates.delete(state);
   state.parser = null;
   while (state.incoming.length) state.incoming.shift()?.destroy(connReset("aborted"));

@@ -45,6 +45,12 @@ export class Socket extends Duplex {
   private wantNoDelay = false;
   private wantKeepAlive: [boolean, number] | null = null;
   private remote: { address: string; port: number } | null = null;
+  /**
+   * A consumer that takes received bytes straight from TCP (the http server's parser, as Node's parser.consume on
+   * the handle): no stream push, no 'data' event. null: the bytes travel through the Readable as usual. Reading
+   * still stops while the stream is paused, and EOF still ends the Readable ('end').
+   */
+  private consumer: ((chunk: Buffer) => void) | null = null;
 
   constructor(options: { allowHalfOpen?: boolean } = {}) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true, decodeStrings: true });
@@ -166,7 +172,16 @@ export class Socket extends Duplex {
     while ((chunk = this.tcp.recv()) !== null) {
       this.bytesRead += chunk.length;
       this.touch();
-      if (!this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))) { this.paused = true; break; }
+      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      const consumer = this.consumer;
+      if (consumer !== null) {
+        consumer(buf);
+        // The consumer may have paused the stream (backpressure), given the socket up (upgrade) or destroyed it.
+        if (this.destroyed || this.tcp === null) return;
+        if (this.consumer === null ? this.readableFlowing !== true : this.readableFlowing === false) { this.paused = true; break; }
+        continue;
+      }
+      if (!this.push(buf)) { this.paused = true; break; }
     }
     if (this.peerEnded && !this.eofQueued && this.tcp.recvAvailable === 0) {
       // EOF only once everything before it was pushed (a paused stream drains first), and as a callback of its
@@ -181,6 +196,82 @@ export class Socket extends Duplex {
 
   override _read(): void {
     if (this.paused) { this.paused = false; this.pull(); }
+  }
+
+  /**
+   * Hands received bytes to `fn` directly instead of pushing them through the stream (libos/http's server: the
+   * parser reads the connection as Node's parser.consume reads the handle). A 'data' or 'readable' listener added
+   * later, or _unconsume(), puts the stream back in charge. Internal to libos.
+   */
+  _consume(fn: (chunk: Buffer) => void): void {
+    this.consumer = fn;
+  }
+
+  /** Ends _consume: bytes travel through the stream again (the consumer's own 'data' listener, if any, gets them). */
+  _unconsume(): void {
+    this.consumer = null;
+  }
+
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.consumer !== null && (event === "data" || event === "readable")) this.consumer = null;
+    return super.on(event, listener);
+  }
+
+  override addListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    return this.on(event, listener);
+  }
+
+  override prependListener(event: string | symbol, listener: (...args: any[]) => void): this {
+    if (this.consumer !== null && (event === "data" || event === "readable")) this.consumer = null;
+    return super.prependListener(event, listener);
+  }
+
+  override resume(): this {
+    super.resume();
+    // A consumer reads outside the stream: resuming must restart the reads the pause stopped (Node's readStart).
+    if (this.consumer !== null && this.paused && !this.resumeQueued) {
+      this.resumeQueued = true;
+      process.nextTick(resumeConsumer, this);
+    }
+    return this;
+  }
+
+  private resumeQueued = false;
+
+  /** @internal resumeConsumer's half. */
+  _resumeConsumer(): void {
+    this.resumeQueued = false;
+    if (this.paused && this.readableFlowing !== false) { this.paused = false; this.pull(); }
+  }
+
+  /**
+   * write() without the Writable machinery when nothing is queued, corked or ending and TCP takes all of `chunk`
+   * now: the bytes go into the send buffer at once and `cb` runs on the next tick, as Writable would run it. Any
+   * other case takes the ordinary path.
+   */
+  override write(chunk: any, encoding?: any, cb?: any): boolean {
+    const tcp = this.tcp;
+    const ws = (this as unknown as { _writableState: WritableBits })._writableState;
+    if (tcp !== null && !this.connecting && this.queue.length === 0 && ws.length === 0 && ws.corked === 0 &&
+        !ws.writing && !ws.ending && !ws.destroyed && !ws.errored && ws.constructed) {
+      if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
+      let bytes: Uint8Array | null = null;
+      if (typeof chunk === "string") {
+        const enc = encoding ?? ws.defaultEncoding;
+        if (enc === "utf8" || enc === "utf-8" || enc === "latin1") bytes = Buffer.from(chunk, enc);
+      } else if (chunk instanceof Uint8Array) {
+        bytes = chunk;
+      }
+      if (bytes !== null && bytes.length > 0 && bytes.length <= tcp.sendAvailable) {
+        tcp.send(bytes);
+        this.written += bytes.length;
+        this.touch();
+        this.kick();
+        if (typeof cb === "function") process.nextTick(cb);
+        return true;
+      }
+    }
+    return super.write(chunk, encoding, cb);
   }
 
   override _write(chunk: Buffer, _enc: string, cb: (e?: Error | null) => void): void {
@@ -287,6 +378,13 @@ export class Socket extends Duplex {
   ref(): this { this.refed = true; this.handle?.ref(); return this; }
   unref(): this { this.refed = false; this.handle?.unref(); return this; }
   resetAndDestroy(): this { this.tcp?.abort(); return this.destroy() as this; }
+}
+
+/** The fields of readable-stream's WritableState that Socket.write's fast path reads. */
+interface WritableBits { defaultEncoding: string; length: number; corked: number; writing: boolean; ending: boolean; destroyed: boolean; errored: unknown; constructed: boolean }
+
+function resumeConsumer(s: Socket): void {
+  s._resumeConsumer();
 }
 
 export interface ListenOptions { port?: number; host?: string; backlog?: number }

@@ -16,7 +16,7 @@ const c = Number(opt("--c", "64")), d = Number(opt("--d", "10")), path = opt("--
 const app = opt("--app", join(ROOT, "examples/http-server"));
 try {
   const img = await buildImage({ app, out: join(ROOT, `build/bench/quick${profile ? "-prof" : ""}.elf`),
-    ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP }, ...(profile ? { profileMs: Number(opt("--every", "10")) * 1000 } : {}) });
+    ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP }, ...(profile ? { profileMs: Number(opt("--every", "10")) * 1000, env: { UNIJS_PROFILE_TOP: "70" } } : {}) });
   console.log(`image ${img.path}`);
   const ns = newNamespace();
   const g = trackGuest(startGuest({ image: img.path, accel: "tcg", machine: "microvm", net: { kind: "tap", netns: ns.name, ifname: ns.ifname } }));
