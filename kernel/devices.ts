@@ -11,16 +11,21 @@ export interface NetDevice {
   readonly mtu: number;
   /** Link state as the device reports it. */
   readonly linkUp: boolean;
+  /** What the device does for the stack (fixed once the device is open); absent: none (NO_OFFLOADS). */
+  readonly offloads?: NetOffloads;
   /**
    * Sends one frame of `size` bytes: `fill` writes it into a buffer the device owns, valid only during the call.
+   * `tx` (read during the call only) asks for a checksum or segmentation the device offers (see `offloads`).
    * Returns false (and sends nothing) when the transmit ring is full; call onWritable to learn when to retry.
+   * Throws RangeError for a size beyond mtu + 14 (beyond offloads.tsoMaxBytes for a segmented frame).
    */
-  write(size: number, fill: (frame: Uint8Array) => void): boolean;
+  write(size: number, fill: (frame: Uint8Array) => void, tx?: TxOffload | null): boolean;
   /**
-   * Receives frames: `handler` gets a view of each frame that is valid only during the call (copy what you keep).
-   * Replaces any earlier handler.
+   * Receives frames: `handler` gets a view of each frame that is valid only during the call (copy what you keep)
+   * and the frame's RX_* flags (absent: 0). Replaces any earlier handler. With offloads.rxLarge a TCP/IPv4 frame may exceed
+   * mtu + 14 (the device's peer coalesced segments, up to 14 + 65535 bytes).
    */
-  listen(handler: (frame: Uint8Array) => void): void;
+  listen(handler: (frame: Uint8Array, flags?: number) => void): void;
   /** Called once when a full transmit ring has room again. */
   onWritable(callback: () => void): void;
   /** While listening, the device keeps the event loop alive (like an open socket) unless unref'd. */
@@ -30,6 +35,37 @@ export interface NetDevice {
   stats(): NetStats;
   /** Stops the device and releases its loop handle (the loop may then exit). */
   close(): void;
+}
+
+/** Offloads a NetDevice offers (virtio-net: the features both sides agreed on). */
+export interface NetOffloads {
+  /** write() takes TxOffload.csumStart/csumOffset: the device completes a TCP or UDP checksum. */
+  readonly txChecksum: boolean;
+  /** Largest TCP/IPv4 frame (Ethernet header included) write() segments into MSS-sized ones (TSO); 0: none. */
+  readonly tsoMaxBytes: number;
+  /** Received TCP/IPv4 frames may be larger than mtu + 14 (coalesced segments). */
+  readonly rxLarge: boolean;
+}
+
+export const NO_OFFLOADS: NetOffloads = Object.freeze({ txChecksum: false, tsoMaxBytes: 0, rxLarge: false });
+
+/** Receive flag: the device (or its peer) verified the frame's TCP/UDP checksum, or the sender left it partial. */
+export const RX_CHECKSUM_VALID = 1;
+
+/**
+ * Per-frame transmit metadata, read by write() during the call (a caller may reuse one object).
+ * Offsets are in bytes from the start of the frame.
+ */
+export interface TxOffload {
+  /** Where the checksummed range starts (the TCP/UDP header); 0: no checksum asked of the device. The checksum
+   *  field must hold the folded pseudo-header sum; the device adds the rest and writes the complement there. */
+  csumStart: number;
+  /** Where the checksum field sits, from csumStart (16 for TCP, 6 for UDP). */
+  csumOffset: number;
+  /** TCP/IPv4 segmentation: payload bytes per segment (the MSS); 0: the frame goes as it is. Needs csumStart. */
+  gsoSize: number;
+  /** Bytes of Ethernet, IPv4 and TCP headers (options included) before the payload, with gsoSize. */
+  hdrLen: number;
 }
 
 export interface NetStats {

@@ -23,15 +23,18 @@ export class VirtioDevice {
 
   constructor(readonly transport: VirtioTransport, private readonly onInterrupt: (queuesChanged: boolean, configChanged: boolean) => void) {}
 
-  /** Reset, ACKNOWLEDGE, DRIVER, then features: `wanted` ∩ offered ∪ VERSION_1. Throws if the device refuses. */
-  negotiate(wanted: bigint): bigint {
+  /**
+   * Reset, ACKNOWLEDGE, DRIVER, then features: `wanted` ∩ offered ∪ VERSION_1, passed through `adjust` when given
+   * (a driver drops features whose dependencies were not offered). Throws if the device refuses.
+   */
+  negotiate(wanted: bigint, adjust?: (agreed: bigint) => bigint): bigint {
     const t = this.transport;
     t.reset();
     t.setStatus(STATUS_ACKNOWLEDGE);
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER);
     const offered = t.deviceFeatures();
     if (!(offered & bit(F_VERSION_1))) this.fail(`${t.name} does not offer VIRTIO_F_VERSION_1`);
-    this.features = (offered & wanted) | bit(F_VERSION_1);
+    this.features = (adjust ? adjust(offered & wanted) : offered & wanted) | bit(F_VERSION_1);
     t.setDriverFeatures(this.features);
     t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     if (!(t.getStatus() & STATUS_FEATURES_OK)) this.fail(`${t.name} rejected the features 0x${this.features.toString(16)}`);

@@ -194,7 +194,8 @@ describe("transmitting", () => {
     dev.deliver(frame(400, 4));
     dev.deliver(frame(500, 5));
     bench.runUntilIdle();
-    expect(net.stats()).toEqual({ rxFrames: 3, rxBytes: 1200, txFrames: 2, txBytes: 300, rxDropped: 0, txDropped: 0 });
+    expect(net.stats()).toEqual({ rxFrames: 3, rxBytes: 1200, txFrames: 2, txBytes: 300, rxDropped: 0, txDropped: 0,
+      rxInvalid: 0, rxLarge: 0, rxMerged: 0, rxChecksumValid: 0, txLarge: 0, txChecksum: 0 });
   });
 });
 
