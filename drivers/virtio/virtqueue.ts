@@ -33,7 +33,7 @@ export function queueLayout(size: number): { desc: number; avail: number; used: 
 export class DescriptorTable {
   private readonly w32: Uint32Array;
   private readonly w16: Uint16Array;
-  constructor(buffer: ArrayBuffer, private readonly base: number, size: number) {
+  constructor(buffer: ArrayBuffer, base: number, size: number) {
     this.w32 = new Uint32Array(buffer, base, size * 4);
     this.w16 = new Uint16Array(buffer, base, size * 8);
   }
