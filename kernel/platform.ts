@@ -126,6 +126,13 @@ export interface Platform {
    *  metadata checksums; libos/fs/crc32c.ts is the TypeScript definition and uses this when present). */
   crc32c?(crc: number, bytes: Uint8Array, start: number, end: number): number;
 
+  /** Only in images whose bundle uses node:http (boot/native/http_head.c): scans the HTTP/1 head of one message in
+   *  bytes[start..end) (response: 1 for a status line) as libos/http/parser_rules.ts does, filling `out` (layout in
+   *  libos/http/native_head.ts); → the offset after the head (> 0), 0 (incomplete) or a negative error code. */
+  httpHead?(bytes: Uint8Array, start: number, end: number, response: number, limit: number, out: Int32Array): number;
+  /** The latin1 strings of the head httpHead left in `out`: [name, value, name, value, ..., target or reason]. */
+  httpHeadStrings?(bytes: Uint8Array, out: Int32Array): string[];
+
   // Text conversions (boot/native/text.c), the engine's fast paths for Buffer and TextEncoder/TextDecoder.
   // Modes: 0 UTF-8, 1 Latin-1 (each UTF-16 unit's low byte), 2 ASCII (decode: byte & 0x7f; encode as Latin-1).
   /** The bytes of `s` (UTF-8: lone surrogates become U+FFFD). */

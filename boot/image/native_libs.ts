@@ -1,6 +1,6 @@
 // boot/image/native_libs.ts — which native libraries (boot/native/libs) an image links: those whose TypeScript
-// users are in the bundle, read from esbuild's metafile (an input with bytes in the output). hello and http-server
-// bundle none of these users, so they link no library code; `npm run image` builds a library on first need.
+// users are in the bundle, read from esbuild's metafile (an input with bytes in the output). hello bundles none of
+// these users, so it links no library code (http-server links only http_head, node:http's head scanner); `npm run image` builds a library on first need.
 // Layer: build tools (host only).
 import type * as esbuild from "esbuild";
 
@@ -25,6 +25,7 @@ export const NATIVE_LIBS: readonly NativeLib[] = [
   { name: "vm", archive: false, usedBy: /^libos\/vm\// },
   { name: "async_context", archive: false, usedBy: /^libos\/async_hooks\// },
   { name: "cpuinfo", archive: false, usedBy: /^libos\/os\/cpu\.ts$/ },
+  { name: "http_head", archive: true, usedBy: /^libos\/http\/native_head\.ts$/ },
 ];
 
 /** The libraries a bundle needs, in link order. */

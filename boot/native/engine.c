@@ -241,6 +241,7 @@ int main(int argc, char **argv, char **envp) {
     if (hal_install_vm) hal_install_vm(ctx, hal);
     if (hal_install_async_context) hal_install_async_context(ctx, hal);
     if (hal_install_cpuinfo) hal_install_cpuinfo(ctx, hal);
+    if (hal_install_http_head) hal_install_http_head(ctx, hal);
     JS_SetPropertyStr(ctx, global, "hal", hal);
     JS_FreeValue(ctx, global);
 

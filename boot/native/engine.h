@@ -23,6 +23,7 @@ void hal_install_mbedtls(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_vm(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_async_context(JSContext *ctx, JSValue hal) __attribute__((weak));
 void hal_install_cpuinfo(JSContext *ctx, JSValue hal) __attribute__((weak));
+void hal_install_http_head(JSContext *ctx, JSValue hal) __attribute__((weak));
 /* Prints "Uncaught <error>" and its stack without trusting that the heap has room. */
 void engine_report_exception(JSContext *ctx, JSValue exc);
 /* Hands the rejections QuickJS still considers unhandled to JS: a flat array [promise, reason, ...]. */

@@ -2,7 +2,8 @@
  * hal.httpHeadStrings(bytes, out) → string[]: the HTTP/1 head scanner (http_head.c) for libos/http/parser.ts.
  * httpHead scans one message head in bytes[start..end) and fills the Int32Array `out` (layout in http_head.h):
  * > 0 complete (the offset after the head), 0 incomplete, < 0 an HH_* error. httpHeadStrings then makes the
- * target (or reason) and every header name and value as latin1 strings in one call: [text, name, value, ...].
+ * header names and values and the target (or reason) as latin1 strings in one call: [name, value, ..., text]
+ * (the caller pop()s the text and keeps the rest as rawHeaders).
  * Linked only into images whose bundle uses libos/http/native_head.ts (boot/native/libs/http_head.mk).
  * Layer: native core (an engine primitive, like onesSum). */
 #include <stdlib.h>
@@ -61,15 +62,16 @@ static JSValue hal_http_head_strings(JSContext *ctx, JSValueConst this_val, int 
     }
     JSValue arr = JS_NewArray(ctx);
     if (JS_IsException(arr)) return arr;
-    JSValue s = latin1(ctx, p, out[HH_TEXT], out[HH_TEXT + 1]);
-    if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, 0, s) < 0) goto fail;
+    JSValue s;
     for (int32_t i = 0; i < count; i++) {
         const int32_t *f = out + HH_FIELDS + 4 * i;
         s = latin1(ctx, p, f[0], f[1]);
-        if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, (uint32_t)(1 + 2 * i), s) < 0) goto fail;
+        if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * i), s) < 0) goto fail;
         s = latin1(ctx, p, f[2], f[3]);
-        if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 + 2 * i), s) < 0) goto fail;
+        if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * i + 1), s) < 0) goto fail;
     }
+    s = latin1(ctx, p, out[HH_TEXT], out[HH_TEXT + 1]);
+    if (JS_IsException(s) || JS_SetPropertyUint32(ctx, arr, (uint32_t)(2 * count), s) < 0) goto fail;
     return arr;
 fail:
     JS_FreeValue(ctx, arr);

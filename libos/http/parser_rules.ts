@@ -3,10 +3,13 @@
 // targets "/..", "*..", "scheme://..", or an authority for CONNECT; HTTP/0.9 request lines without a version;
 // versions 0.9/1.0/1.1/2.0; token header names; no control characters in values; no obs-fold; hex chunk sizes with
 // token extensions) and `partialLineError`, which rejects a line as soon as its received prefix cannot become
-// valid (llhttp fails on the first bad byte, not at the end of the line). Layer: libos. Depends on http-parser-js.
+// valid (llhttp fails on the first bad byte, not at the end of the line). Inside images a whole head in one chunk
+// is read by the native scanner instead (native_head.ts, boot/native/http_head.c), which answers as these rules
+// do. Layer: libos. Depends on http-parser-js.
 
 import { HTTPParser as PackageParser } from "http-parser-js/http-parser.js";
 import { METHODS } from "./constants.ts";
+import { HH, headOut, headScanner } from "./native_head.ts";
 
 /** A parse error as Node reports one (`err.code` is HPE_*; bytesParsed and rawPacket are filled by the parser). */
 export class HttpParseError extends Error {
@@ -91,7 +94,42 @@ Strict.consumeLine = function (this: RawParser): string | undefined {
   return undefined;
 };
 
+/**
+ * At the start of a message (nothing of it buffered), hands the head to the native scanner where there is one
+ * (native_head.ts): when the whole head is in this chunk and valid, sets what the start line and header rules would
+ * have set and leaves the parser before the head's empty line, which the HEADER rule then reads as for any head.
+ * Returns false otherwise (no scanner, an unfinished head, an error): the rules read the same bytes themselves.
+ */
+function nativeHead(p: RawParser, response: number): boolean {
+  const s = headScanner();
+  if (s === null) return false;
+  const out = headOut;
+  const end = s.httpHead(p.chunk, p.offset, p.end, response, p.headLimit, out);
+  if (end <= 0) return false;
+  const fields = s.httpHeadStrings(p.chunk, out);
+  const text = fields.pop() as string;
+  const info = p.info;
+  info.versionMajor = out[HH.MAJOR];
+  info.versionMinor = out[HH.MINOR];
+  if (response) {
+    const code = out[HH.METHOD];
+    info.statusCode = code;
+    info.statusMessage = text;
+    if ((code / 100 | 0) === 1 || code === 204 || code === 304) p.body_bytes = 0;   // as http-parser-js's rule
+  } else {
+    info.method = METHODS[out[HH.METHOD]];
+    info.url = text;
+    p.body_bytes = 0;
+  }
+  info.headers = fields;
+  p.headBytes = out[HH.BYTES];
+  p.state = "HEADER";
+  p.offset = end - 2;
+  return true;
+}
+
 Strict.REQUEST_LINE = function (this: RawParser): void {
+  if (this.line === "" && nativeHead(this, 0)) return;
   const line = this.consumeLine()?.replace(/^\r+/, "");  // llhttp skips CRs before a request
   if (!line) return;                                      // incomplete, or an empty line before the request
   const m = REQUEST_LINE.exec(line);
@@ -115,6 +153,7 @@ Strict.REQUEST_LINE = function (this: RawParser): void {
 
 const packageResponseLine = (Base.prototype as unknown as Record<string, (this: RawParser) => void>).RESPONSE_LINE;
 Strict.RESPONSE_LINE = function (this: RawParser): void {
+  if (this.line === "" && nativeHead(this, 1)) return;
   packageResponseLine.call(this);
   if (this.state === "HEADER") this.headBytes = (this.info.statusMessage ?? "").length;
 };

@@ -2,7 +2,7 @@
  * C source the images link, compiled for the host by test/unit/http/_native_head.ts, so the differential tests
  * (test/unit/http/native_head*.test.ts) run it synchronously beside the TypeScript rules. Exports the two
  * primitives hal gives images: httpHead(bytes, start, end, response, limit, out) → number and
- * httpHeadStrings(bytes, out) → [target or reason, name, value, ...] (latin1).
+ * httpHeadStrings(bytes, out) → [name, value, ..., target or reason] (latin1).
  * Layer: test tooling (host only; never in an image). */
 #include <node_api.h>
 #include "../http_head.h"
@@ -57,12 +57,12 @@ static napi_value strings(napi_env env, napi_callback_info info) {
     const uint8_t *p = bytes;
     int32_t count = out[HH_COUNT];
     napi_create_array_with_length(env, 1 + 2 * (size_t)count, &arr);
-    napi_set_element(env, arr, 0, latin1(env, p, out[HH_TEXT], out[HH_TEXT + 1]));
     for (int32_t i = 0; i < count; i++) {
         const int32_t *f = out + HH_FIELDS + 4 * i;
-        napi_set_element(env, arr, 1 + 2 * (uint32_t)i, latin1(env, p, f[0], f[1]));
-        napi_set_element(env, arr, 2 + 2 * (uint32_t)i, latin1(env, p, f[2], f[3]));
+        napi_set_element(env, arr, 2 * (uint32_t)i, latin1(env, p, f[0], f[1]));
+        napi_set_element(env, arr, 2 * (uint32_t)i + 1, latin1(env, p, f[2], f[3]));
     }
+    napi_set_element(env, arr, 2 * (uint32_t)count, latin1(env, p, out[HH_TEXT], out[HH_TEXT + 1]));
     return arr;
 }
 
