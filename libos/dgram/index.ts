@@ -5,18 +5,18 @@
 import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { Buffer } from "../buffer/index.ts";
-import { lookup } from "../dns/index.ts";
+import { lookupIn } from "../dns/lookup.ts";
 import { EventEmitter } from "../events/index.ts";
+import { determineSpecificType, errnoException, exceptionWithHostPort, nodeError, type SystemError } from "../internal/errors.ts";
 import { isIP } from "../net/ip.ts";
-import { netRuntime } from "../net/runtime.ts";
+import type { NetRuntime } from "../net/runtime.ts";
+import { netRuntime } from "../net/system.ts";
 import { formatIpv4, isIpv4, isLoopback, parseIpv4 } from "../net/wire/index.ts";
 
 export interface RemoteInfo { address: string; family: "IPv4"; port: number; size: number }
 type SendCallback = (err: Error | null, bytes?: number) => void;
 
-function errno(message: string, code: string, syscall: string, extra: Record<string, unknown> = {}): NodeJS.ErrnoException {
-  return Object.assign(new Error(message), { code, syscall, ...extra }) as NodeJS.ErrnoException;
-}
+const notRunning = () => nodeError(Error, "ERR_SOCKET_DGRAM_NOT_RUNNING", "Not running");
 
 export class Socket extends EventEmitter {
   private port = 0;
@@ -28,6 +28,9 @@ export class Socket extends EventEmitter {
   private handle: IoHandle | null = null;
   private broadcast = false;
   private refed = true;
+  /** The network this socket runs on: the current one (netRuntime()) when it first needed one. */
+  private rt: NetRuntime | null = null;
+  private readonly runtime = (): NetRuntime => (this.rt ??= netRuntime());
 
   constructor(readonly type: "udp4", listener?: (msg: Buffer, rinfo: RemoteInfo) => void) {
     super();
@@ -43,10 +46,10 @@ export class Socket extends EventEmitter {
     else { p = port ?? 0; if (typeof address === "function") cb = address; else host = address; }
     if (host === "localhost") host = "127.0.0.1";
     this.local = host !== undefined && isIpv4(host) ? parseIpv4(host) : 0;
-    if (this.bound || this.binding) throw Object.assign(new Error("Socket is already bound"), { code: "ERR_SOCKET_ALREADY_BOUND" });
+    if (this.bound || this.binding) throw nodeError(Error, "ERR_SOCKET_ALREADY_BOUND", "Socket is already bound");
     if (cb) this.once("listening", cb);
     this.binding = true;
-    const rt = netRuntime();
+    const rt = this.runtime();
     try {
       // Datagrams arrive in the poll phase: 'message' runs in the async context of bind() (node:async_hooks).
       this.port = rt.ifc.bindUdp(p, asyncBinder("UDPWRAP", this)((src: number, srcPort: number, dst: number, payload: Uint8Array) => {
@@ -54,7 +57,8 @@ export class Socket extends EventEmitter {
       }));
     } catch (e) {
       this.binding = false;
-      process.nextTick(() => this.emit("error", errno(`bind EADDRINUSE 0.0.0.0:${p}`, "EADDRINUSE", "bind", { address: "0.0.0.0", port: p })));
+      const err = exceptionWithHostPort("EADDRINUSE", "bind", formatIpv4(this.local), p);
+      process.nextTick(() => this.emit("error", err));
       return this;
     }
     this.handle = new IoHandle(loop());
@@ -83,16 +87,16 @@ export class Socket extends EventEmitter {
     const port = rest.shift() as number;
     let address = typeof rest[0] === "string" ? (rest.shift() as string) : undefined;
     const cb = typeof rest[0] === "function" ? (rest.shift() as SendCallback) : undefined;
-    if (this.closed) throw Object.assign(new Error("Not running"), { code: "ERR_SOCKET_DGRAM_NOT_RUNNING" });
+    if (this.closed) throw notRunning();
     if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
-      throw Object.assign(new RangeError(`Port should be > 0 and < 65536. Received ${port}.`), { code: "ERR_SOCKET_BAD_PORT" });
+      throw nodeError(RangeError, "ERR_SOCKET_BAD_PORT", `Port should be > 0 and < 65536. Received ${determineSpecificType(port)}.`);
     }
     const parts = Array.isArray(msg) ? msg : [msg];
     let data = Buffer.concat(parts.map((m) => (typeof m === "string" ? Buffer.from(m) : Buffer.from(m.buffer, m.byteOffset, m.byteLength))));
     if (offset !== undefined) data = data.subarray(offset, offset + (length as number));
     address ??= "127.0.0.1";
     const go = () => {
-      lookup(address as string, { family: 4 }, (err, ip) => {
+      lookupIn(this.runtime, address as string, { family: 4 }, (err, ip) => {
         if (err) { if (cb) cb(err); else this.emit("error", err); return; }
         this.transmit(data, ip as string, port, cb);
       });
@@ -104,11 +108,11 @@ export class Socket extends EventEmitter {
 
   private transmit(data: Buffer, ip: string, port: number, cb?: SendCallback): void {
     const dst = parseIpv4(ip);
-    const rt = netRuntime();
+    const rt = this.runtime();
     const local = rt.ifc.isLocal(dst);
     const go = (): void => {
       if (dst === 0xffffffff && !this.broadcast) {
-        const err = errno(`send EACCES ${ip}:${port}`, "EACCES", "send", { address: ip, port });
+        const err = exceptionWithHostPort("EACCES", "send", ip, port);
         if (cb) cb(err);
         else this.emit("error", err);
         return;
@@ -117,7 +121,7 @@ export class Socket extends EventEmitter {
       rt.kick();
       const code = ok ? "" : local ? "ENOBUFS" : isLoopback(this.local) ? "EINVAL"      // bound to 127.x (as Linux)
         : rt.ifc.dev === null ? "ENETUNREACH" : "EHOSTUNREACH";
-      const err = ok ? null : errno(`send ${code} ${ip}:${port}`, code, "send", { address: ip, port });
+      const err: SystemError | null = ok ? null : exceptionWithHostPort(code, "send", ip, port);
       process.nextTick(() => (cb ? cb(err, ok ? data.length : undefined) : err && this.emit("error", err)));
     };
     if (local) go();                                // loopback is up from the start: no need to wait for DHCP
@@ -125,16 +129,16 @@ export class Socket extends EventEmitter {
   }
 
   address(): { address: string; family: "IPv4"; port: number } {
-    if (!this.bound) throw Object.assign(new Error("getsockname EBADF"), { code: "EBADF", syscall: "getsockname" });
+    if (!this.bound) throw errnoException("EBADF", "getsockname");
     return { address: formatIpv4(this.local), family: "IPv4", port: this.port };
   }
 
   close(callback?: () => void): this {
-    if (this.closed) throw Object.assign(new Error("Not running"), { code: "ERR_SOCKET_DGRAM_NOT_RUNNING" });
+    if (this.closed) throw notRunning();
     this.closed = true;
     if (callback) this.once("close", callback);
     if (this.port) {
-      netRuntime().ifc.unbindUdp(this.port);
+      this.runtime().ifc.unbindUdp(this.port);
     }
     this.handle?.close();
     process.nextTick(() => this.emit("close"));
@@ -154,9 +158,8 @@ export class Socket extends EventEmitter {
 /** createSocket('udp4' | { type: 'udp4' }[, listener]). */
 export function createSocket(type: "udp4" | "udp6" | { type: "udp4" | "udp6" }, listener?: (msg: Buffer, rinfo: RemoteInfo) => void): Socket {
   const t = typeof type === "string" ? type : type?.type;
-  if (t !== "udp4") {
-    throw Object.assign(new TypeError(`Bad socket type "${t}": unijs has IPv4 only (use "udp4")`), { code: "ERR_SOCKET_BAD_TYPE" });
-  }
+  if (t === "udp6") throw nodeError(TypeError, "ERR_SOCKET_BAD_TYPE", 'Bad socket type "udp6": unijs has IPv4 only (use "udp4")');
+  if (t !== "udp4") throw nodeError(TypeError, "ERR_SOCKET_BAD_TYPE", "Bad socket type specified. Valid types are: udp4, udp6");
   return new Socket("udp4", listener);
 }
 

@@ -7,66 +7,71 @@
 // Layer: libos. Depends on libos/net (the stack and its DNS stub resolver).
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
-import { netRuntime } from "../net/runtime.ts";
+import { invalidArgType, invalidArgValue, nodeError } from "../internal/errors.ts";
+import { netRuntime } from "../net/system.ts";
 import { isIP } from "../net/ip.ts";
 import { formatIpv4, parseIpv4 } from "../net/wire/index.ts";
+import { lookupIn, type LookupAddress, type LookupCallback } from "./lookup.ts";
 
-export interface LookupAddress { address: string; family: 4 | 6 }
-type LookupCallback = (err: NodeJS.ErrnoException | null, address?: string | LookupAddress[], family?: number) => void;
+export type { LookupAddress };
 type Resolve4Callback = (err: NodeJS.ErrnoException | null, addresses?: string[] | { address: string; ttl: number }[]) => void;
 
-function invalidArg(name: string, value: unknown): TypeError {
-  return Object.assign(new TypeError(`The "${name}" argument must be of type string. Received ${typeof value}`), { code: "ERR_INVALID_ARG_TYPE" });
+function validateFunction(value: unknown, name: string): void {
+  if (typeof value !== "function") throw invalidArgType(name, "Function", value);
 }
 
-/** The host machine's name inside the guest. */
-const HOST_MACHINE = "host.unijs.internal";
-
-function defer(fn: () => void): void {
-  process.nextTick(fn);
+/** Node's validateOneOf for numbers: ERR_INVALID_ARG_VALUE "must be one of: 0, 4, 6". */
+function validateFamily(value: unknown, name: string): void {
+  if (value !== 0 && value !== 4 && value !== 6) throw invalidArgValue(name, value, "must be one of: 0, 4, 6");
 }
 
-/** Resolves a hostname the way Node's dns.lookup does (options: family 0/4, all). */
-export function lookup(hostname: string, options: number | { family?: number; all?: boolean } | LookupCallback, callback?: LookupCallback): void {
-  const cb = (typeof options === "function" ? options : callback) as LookupCallback;
-  const opts = typeof options === "object" && options !== null ? options : typeof options === "number" ? { family: options } : {};
-  if (typeof cb !== "function") throw Object.assign(new TypeError('The "callback" argument must be of type function'), { code: "ERR_INVALID_ARG_TYPE" });
-  if (typeof hostname !== "string") throw invalidArg("hostname", hostname);
-  const reply = (addresses: string[], family: 4 | 6 = 4) =>
-    opts.all ? cb(null, addresses.map((a) => ({ address: a, family }))) : cb(null, addresses[0], family);
-  const literal = isIP(hostname);
-  if (literal !== 0) return defer(() => reply([hostname], literal));   // as Node: whatever family was asked for
-  if (opts.family === 6) {
-    return defer(() => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname })));
+let invalidHostnameWarned = false;
+
+/** Resolves a hostname the way Node's dns.lookup does (options: family 0/4/6 or "IPv4"/"IPv6", all), on the
+ *  current network. Arguments are checked as Node checks them, with its errors. */
+export function lookup(hostname: string, options: number | { family?: number | string; all?: boolean } | LookupCallback, callback?: LookupCallback): void {
+  let family = 0;
+  let all = false;
+  if (hostname && typeof hostname !== "string") throw invalidArgType("hostname", "string", hostname);
+  if (typeof options === "function") callback = options;
+  else if (typeof options === "number") {
+    validateFunction(callback, "callback");
+    validateFamily(options, "family");
+    family = options;
+  } else if (options !== undefined && typeof options !== "object") {
+    validateFunction(arguments.length === 2 ? options : callback, "callback");
+    throw invalidArgType("options", ["integer", "object"], options);
+  } else {
+    validateFunction(callback, "callback");
+    const f = options?.family;
+    if (f != null) {
+      family = f === "IPv4" ? 4 : f === "IPv6" ? 6 : (validateFamily(f, "options.family"), f as number);
+    }
+    if (options?.all != null) {
+      if (typeof options.all !== "boolean") throw invalidArgType("options.all", "boolean", options.all);
+      all = options.all;
+    }
   }
-  if (hostname === "" || hostname === "localhost" || hostname.endsWith(".localhost")) return defer(() => reply(["127.0.0.1"]));
-  const rt = netRuntime();
-  const pending = new IoHandle(loop());              // an outstanding query keeps the loop alive, as in Node
-  if (hostname.toLowerCase() === HOST_MACHINE) {
-    return rt.whenConfigured(() => defer(() => {   // whenConfigured may call back at once: the answer stays async
-      pending.close();
-      const gw = rt.ifc.config?.gateway;
-      if (gw) reply([formatIpv4(gw)]);
-      else cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", errno: -3008, syscall: "getaddrinfo", hostname }));
-    }));
+  const cb = callback as LookupCallback;
+  if (!hostname) {
+    if (!invalidHostnameWarned) {
+      invalidHostnameWarned = true;
+      process.emitWarning(`The provided hostname "${hostname}" is not a valid hostname, and is supported in the dns module solely for compatibility.`,
+        "DeprecationWarning", "DEP0118");
+    }
+    if (all) process.nextTick(cb, null, []);
+    else process.nextTick(cb, null, null, family === 6 ? 6 : 4);
+    return;
   }
-  rt.whenConfigured(() => {
-    rt.dns.resolve4(hostname, (err, answers) => {
-      pending.close();
-      if (err) {
-        const code = err.code === "ETIMEOUT" ? "EAI_AGAIN" : "ENOTFOUND";
-        cb(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, errno: code === "ENOTFOUND" ? -3008 : -3001, syscall: "getaddrinfo", hostname }));
-      } else reply(answers.map((a) => formatIpv4(a.address)));
-    });
-    rt.kick();
-  });
+  lookupIn(netRuntime, hostname, { family, all }, cb);
 }
 
 /** A records for `hostname` (options.ttl: with TTLs). */
 export function resolve4(hostname: string, options: { ttl?: boolean } | Resolve4Callback, callback?: Resolve4Callback): void {
   const cb = (typeof options === "function" ? options : callback) as Resolve4Callback;
   const withTtl = typeof options === "object" && options?.ttl === true;
-  if (typeof hostname !== "string") throw invalidArg("hostname", hostname);
+  if (typeof hostname !== "string") throw invalidArgType("name", "string", hostname);
+  validateFunction(cb, "callback");
   const rt = netRuntime();
   const pending = new IoHandle(loop());
   rt.whenConfigured(() => {
@@ -82,7 +87,7 @@ export function resolve4(hostname: string, options: { ttl?: boolean } | Resolve4
 export function resolve(hostname: string, rrtype: string | Resolve4Callback, callback?: Resolve4Callback): void {
   const type = typeof rrtype === "string" ? rrtype : "A";
   const cb = (typeof rrtype === "function" ? rrtype : callback) as Resolve4Callback;
-  if (type !== "A") return defer(() => cb(Object.assign(new Error(`queryA ENOTIMP ${hostname}: only A records are supported`), { code: "ENOTIMP" })));
+  if (type !== "A") return process.nextTick(() => cb(Object.assign(new Error(`queryA ENOTIMP ${hostname}: only A records are supported`), { code: "ENOTIMP" })));
   resolve4(hostname, cb);
 }
 
@@ -91,12 +96,16 @@ export function getServers(): string[] {
   return (rt.dns.servers.length ? rt.dns.servers : rt.ifc.config?.dns ?? []).map(formatIpv4);
 }
 
+/** Sets the resolver's servers: IPv4 addresses, a ":port" suffix accepted and ignored (queries go to port 53). */
 export function setServers(servers: string[]): void {
-  netRuntime().dns.servers = servers.map((s) => {
+  if (!Array.isArray(servers)) throw invalidArgType("servers", "Array", servers);
+  const list = servers.map((s, i) => {
+    if (typeof s !== "string") throw invalidArgType(`servers[${i}]`, "string", s);
     const host = s.replace(/:\d+$/, "");
-    if (isIP(host) !== 4) throw Object.assign(new TypeError(`Invalid IP address: ${s}`), { code: "ERR_INVALID_IP_ADDRESS" });
+    if (isIP(host) !== 4) throw nodeError(TypeError, "ERR_INVALID_IP_ADDRESS", `Invalid IP address: ${s}`);
     return parseIpv4(host);
   });
+  netRuntime().dns.servers = list;
 }
 
 /** Node's dns.Resolver: the same resolver with its own server list. */

@@ -1,41 +1,22 @@
 // libos/http/_errors.ts — Node's coded errors for node:http (same `code`, class and message as Node 20), so apps and
-// frameworks that test `err.code` behave as on Node. Private to libos/http (and libos/url). Layer: libos.
+// frameworks that test `err.code` behave as on Node. Private to libos/http (and libos/url). The names are
+// node:http's; the errors are made by the shared module (libos/internal/errors.ts). Layer: libos.
 
-/** An error of class `Ctor` with Node's `code` property. */
+import { inspect } from "../console/inspect.ts";
+import { invalidArgValue as sharedInvalidArgValue, nodeError } from "../internal/errors.ts";
+
+/** An error of class `Ctor` with Node's `code` property (and NodeError's "Name [code]: message" toString). */
 export function codedError<E extends Error>(Ctor: new (m: string) => E, code: string, message: string): E & { code: string } {
-  const e = new Ctor(message) as E & { code: string };
-  e.code = code;
-  return e;
+  return nodeError(Ctor as unknown as ErrorConstructor, code, message) as E & { code: string };
 }
 
-const describe = (v: unknown): string => {
-  if (v === null) return "null";
-  if (v === undefined) return "undefined";
-  if (typeof v === "function") return `function ${(v as { name?: string }).name || "anonymous"}`;
-  if (typeof v === "object") {
-    const name = (v as object).constructor?.name;
-    return name ? `an instance of ${name}` : "[object Object]";
-  }
-  let shown = String(v);
-  if (shown.length > 28) shown = shown.slice(0, 25) + "...";
-  if (typeof v === "string") shown = `'${shown}'`;
-  return `type ${typeof v} (${shown})`;
-};
+/** ERR_INVALID_ARG_TYPE: `name` must be one of `expected` (type names such as "string", class names such as
+ *  "Buffer", or other words), with Node's exact message. */
+export { invalidArgType } from "../internal/errors.ts";
 
-/** ERR_INVALID_ARG_TYPE: `name` must be one of `expected` (type names such as "string", "Buffer"). */
-export function invalidArgType(name: string, expected: string | string[], actual: unknown): TypeError {
-  const list = Array.isArray(expected) ? expected : [expected];
-  const types = list.length > 1 ? `one of type ${list.slice(0, -1).join(", ")}, or ${list[list.length - 1]}` : `of type ${list[0]}`;
-  const what = name.includes(".") ? "property" : "argument";
-  return codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "${name}" ${what} must be ${types}. Received ${describe(actual)}`);
-}
-
-/** ERR_INVALID_ARG_VALUE. */
-export function invalidArgValue(name: string, value: unknown, reason = "is invalid"): TypeError {
-  let shown: string;
-  try { shown = typeof value === "string" ? `'${value}'` : JSON.stringify(value) ?? String(value); } catch { shown = String(value); }
-  return codedError(TypeError, "ERR_INVALID_ARG_VALUE", `The argument '${name}' ${reason}. Received ${shown}`);
-}
+/** ERR_INVALID_ARG_VALUE: "The argument 'name' is invalid. Received <util.inspect of the value>". */
+export const invalidArgValue = (name: string, value: unknown, reason = "is invalid"): TypeError =>
+  sharedInvalidArgValue(name, value, reason, inspect) as TypeError;
 
 export const headersSent = (action: string) =>
   codedError(Error, "ERR_HTTP_HEADERS_SENT", `Cannot ${action} headers after they are sent to the client`);
@@ -68,7 +49,8 @@ export const requestTimeout = () => codedError(Error, "ERR_HTTP_REQUEST_TIMEOUT"
 export const notImplemented = (what: string) =>
   codedError(Error, "ERR_METHOD_NOT_IMPLEMENTED", `The ${what} method is not implemented`);
 
-/** Node's ECONNRESET for a request whose socket went away ("socket hang up", "aborted"). */
+/** Node's ConnResetException: ECONNRESET for a request whose socket went away ("socket hang up", "aborted"); a
+ *  plain Error with a code (no NodeError toString). */
 export function connReset(message: string): Error & { code: string } {
-  return codedError(Error, "ECONNRESET", message);
+  return Object.assign(new Error(message), { code: "ECONNRESET" });
 }

@@ -1,21 +1,32 @@
-// libos/net/runtime.ts — brings the network up on first use: the loopback interface (always), the first virtio-net
-// device when the machine has one with an IPv4 interface on it, addressing by DHCP (or the static settings baked
-// into the image), a DNS resolver, and the timer that runs the stack's housekeeping exactly when it next has work
-// (pollAt) instead of polling. Sockets (dgram, net) call kick() after they send so new deadlines are seen; what the
-// host sends itself is delivered in the same pass. Layer: libos/net. Depends on drivers (net device), kernel, libos.
+// libos/net/runtime.ts — one host's network: the loopback interface (always), the network card it is given (or
+// none) with an IPv4 interface on it, addressing by DHCP (or the static settings it is given), a DNS resolver, and
+// the timer that runs the stack's housekeeping exactly when it next has work (pollAt) instead of polling. Sockets
+// (dgram, net) call kick() after they send so new deadlines are seen; what the host sends itself is delivered in
+// the same pass. Everything it runs on is passed in (device, configuration, clock, random source, event loop):
+// libos/net/system.ts builds the machine's one runtime from the platform, hosted tests build several over a
+// simulated link. Layer: libos/net. Depends on kernel (devices, event loop) and the stack.
 
-import { openNetDevice } from "../../drivers/index.ts";
-import { entropyPool } from "../../kernel/entropy.ts";
 import type { NetDevice } from "../../kernel/devices.ts";
-import { IoHandle, loop } from "../../kernel/event_loop.ts";
-import { platform } from "../../kernel/platform.ts";
-import { registerNetworkInfo } from "../os/net_info.ts";
-import { clearTimeout, setTimeout, type Timeout } from "../timers/index.ts";
+import { IoHandle, type EventLoop, type LoopTimer } from "../../kernel/event_loop.ts";
 import { DhcpClient } from "./stack/dhcp_client.ts";
-import { useNativeOnesSum } from "./wire/checksum.ts";
 import { DnsResolver } from "./stack/dns_resolver.ts";
 import { NetInterface, type InterfaceConfig } from "./stack/interface.ts";
 import { TcpLayer } from "./stack/tcp_layer.ts";
+
+/** What a NetRuntime runs on; the production values come from libos/net/system.ts, tests pass simulated ones. */
+export interface NetRuntimeOptions {
+  /** The network card, or null for a machine without one (loopback only). */
+  device: NetDevice | null;
+  /** Static IPv4 settings (the image's --ip/--gateway/--dns), or null: DHCP on the card. */
+  staticConfig: InterfaceConfig | null;
+  /** The clock, ms: the scale of `loop`'s timers (the platform's now()). */
+  now: () => number;
+  /** 32 random bits (DHCP transaction ids, DNS ids and ports, TCP initial sequence numbers and ports). */
+  random32: () => number;
+  /** The event loop: its timer runs the stack's housekeeping (never keeping the loop alive by itself), and a wait
+   *  for an address (whenConfigured) holds one of its handles. */
+  loop: EventLoop;
+}
 
 /** A protocol layer with timers of its own (TCP): polled with the rest. */
 export interface PolledLayer {
@@ -29,20 +40,21 @@ export class NetRuntime {
   readonly dns: DnsResolver;
   readonly tcp: TcpLayer;
   private readonly layers: PolledLayer[] = [];
-  private timer: Timeout | null = null;
+  private readonly loop: EventLoop;
+  private readonly now: () => number;
+  /** The one timer of the stack, armed for the earliest deadline of any layer (unref'd). */
+  private readonly timer: LoopTimer = { expiry: 0, seq: 0, heapIndex: -1, refed: false, fire: () => this.fired() };
   private timerAt = Infinity;
   private waiters: (() => void)[] = [];
   private readonly waitHandle: IoHandle;
   private kicking = false;
 
-  /** `dev`: the network card, or null for a machine without one (loopback only). */
-  constructor(dev: NetDevice | null, staticConfig: InterfaceConfig | null) {
-    const now = () => platform().now();
-    const hal = platform();
-    if (hal.onesSum) useNativeOnesSum(hal.onesSum);
+  constructor(options: NetRuntimeOptions) {
+    const { device: dev, staticConfig, now, random32 } = options;
+    this.loop = options.loop;
+    this.now = now;
     this.ifc = new NetInterface(dev, now);
     this.ifc.lo.onPending = () => this.kick();
-    const random32 = () => new Uint32Array(entropyPool().fill(new Uint8Array(4)).buffer)[0];
     if (dev !== null) {
       dev.listen((frame) => {
         this.ifc.receive(frame);
@@ -53,7 +65,7 @@ export class NetRuntime {
     this.dns = new DnsResolver(this.ifc, random32, now);
     this.tcp = new TcpLayer(this.ifc, now, random32);
     this.layers.push(this.tcp);
-    this.waitHandle = new IoHandle(loop()).unref();
+    this.waitHandle = new IoHandle(this.loop).unref();
     if (dev === null) {
       this.dhcp = null;
     } else if (staticConfig) {
@@ -115,7 +127,7 @@ export class NetRuntime {
     if (this.kicking) return;
     this.kicking = true;
     try {
-      const now = platform().now();
+      const now = this.now();
       for (let round = 0; round < LOOPBACK_ROUNDS; round++) {
         this.ifc.poll(now);
         this.dhcp?.poll(now);
@@ -132,49 +144,18 @@ export class NetRuntime {
   }
 
   private arm(at: number, now: number): void {
-    if (at === this.timerAt && this.timer) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (at === this.timerAt && this.loop.isScheduled(this.timer)) return;
+    this.loop.cancelTimer(this.timer);
     this.timerAt = at;
     if (at === Infinity) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.run();
-    }, Math.max(1, at - now));
-    this.timer.unref();
+    this.loop.scheduleTimer(this.timer, Math.max(1, at - now));
+  }
+
+  private fired(): void {
+    this.timerAt = Infinity;
+    this.run();
   }
 }
 
 /** Rounds of one pass while loopback traffic keeps coming back (a request, its answer, the ACKs, ...). */
 const LOOPBACK_ROUNDS = 16;
-
-let runtime: NetRuntime | undefined;
-
-/** Static addressing baked into the image (`npm run image -- --ip A/P --gateway G --dns D`), if any. */
-function staticConfig(): InterfaceConfig | null {
-  const cfg = JSON.parse(platform().config()) as { net?: InterfaceConfig };
-  return cfg.net ?? null;
-}
-
-/** The first network card, or null when the machine has none. */
-function networkCard(): NetDevice | null {
-  try {
-    return openNetDevice();
-  } catch (e) {
-    if (e instanceof Error && /^no .* found/.test(e.message)) return null;
-    throw e;
-  }
-}
-
-/** The network, brought up on first use: loopback always, Ethernet when the machine has a network card. */
-export function netRuntime(): NetRuntime {
-  if (!runtime) {
-    const rt = (runtime = new NetRuntime(networkCard(), staticConfig()));
-    // os.networkInterfaces() lists the card once the stack is up (libos/os/net_info.ts: no import of os here).
-    registerNetworkInfo(() => rt.ifc.dev === null ? [] :
-      [{ mac: rt.ifc.mac, address: rt.ifc.config?.address ?? null, prefixLength: rt.ifc.config?.prefixLength ?? 0,
-        hostName: rt.dhcp?.hostName ?? null }]);
-  }
-  return runtime;
-}

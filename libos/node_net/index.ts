@@ -12,7 +12,8 @@ import { EventEmitter } from "../events/index.ts";
 import { Duplex } from "../stream/index.ts";
 import { clearTimeout, setImmediate, setTimeout, type Timeout } from "../timers/index.ts";
 import { isIP, isIPv4, isIPv6 } from "../net/ip.ts";
-import { netRuntime } from "../net/runtime.ts";
+import type { NetRuntime } from "../net/runtime.ts";
+import { netRuntime } from "../net/system.ts";
 import type { TcpListener, TcpSocket } from "../net/tcp/index.ts";
 import { formatIpv4, parseIpv4 } from "../net/wire/index.ts";
 
@@ -45,6 +46,8 @@ export class Socket extends Duplex {
   private wantNoDelay = false;
   private wantKeepAlive: [boolean, number] | null = null;
   private remote: { address: string; port: number } | null = null;
+  /** The network this socket runs on: the current one (netRuntime()) when it first needed one, or its server's. */
+  private rt: NetRuntime | null = null;
   /**
    * A consumer that takes received bytes straight from TCP (the http server's parser, as Node's parser.consume on
    * the handle): no stream push, no 'data' event. null: the bytes travel through the Readable as usual. Reading
@@ -100,7 +103,7 @@ export class Socket extends Duplex {
       const ip = address as string;
       this.remote = { address: ip, port };
       if (family === 6) { this.destroy(sysError("EAFNOSUPPORT", "connect", ip, port)); return; }  // no IPv6 stack
-      const rt = netRuntime();
+      const rt = this.runtime();
       const dst = parseIpv4(ip);
       const open = () => {
         if (this.destroyed) return;
@@ -120,6 +123,10 @@ export class Socket extends Duplex {
     return this;
   }
 
+  private runtime(): NetRuntime {
+    return (this.rt ??= netRuntime());
+  }
+
   private hold(): void {
     if (!this.handle) {
       this.handle = new IoHandle(loop());
@@ -128,7 +135,8 @@ export class Socket extends Duplex {
   }
 
   /** Takes over a connected or connecting TcpSocket (the server side uses this for accepted connections). */
-  attach(tcp: TcpSocket, accepted = false): void {
+  attach(tcp: TcpSocket, accepted = false, rt?: NetRuntime): void {
+    if (rt) this.rt = rt;
     this.tcp = tcp;
     this.hold();
     if (this.wantNoDelay) tcp.setNoDelay(true);
@@ -320,7 +328,7 @@ export class Socket extends Duplex {
 
   /** Tells the stack this connection has work (sends, window updates, FIN) and runs it. */
   private kick(): void {
-    const rt = netRuntime();
+    const rt = this.runtime();
     if (this.tcp) rt.tcp.touch(this.tcp);
     rt.kick();
   }
@@ -398,6 +406,8 @@ export class Server extends EventEmitter {
   private handle: IoHandle | null = null;
   private closeCallbacks: ((e?: Error) => void)[] = [];
   private refed = true;
+  /** The network the server listens on (the current one at listen()). */
+  private rt: NetRuntime | null = null;
 
   constructor(options?: ((s: Socket) => void) | { allowHalfOpen?: boolean; noDelay?: boolean; keepAlive?: boolean }, listener?: (s: Socket) => void) {
     super();
@@ -416,7 +426,7 @@ export class Server extends EventEmitter {
           backlog: typeof args[1] === "number" ? args[1] : typeof args[2] === "number" ? args[2] : undefined };
     if (cb) this.once("listening", cb);
     if (this.listening) throw Object.assign(new Error("Listen method has been called more than once without closing."), { code: "ERR_SERVER_ALREADY_LISTEN" });
-    const rt = netRuntime();
+    const rt = (this.rt = netRuntime());
     const host = o.host === "localhost" ? "127.0.0.1" : o.host;
     if (host !== undefined && host !== "::" && isIPv6(host)) {       // no IPv6 stack ("::" listens on every IPv4 address)
       const err = Object.assign(new Error(`listen EAFNOSUPPORT: address family not supported ${host}:${o.port ?? 0}`),
@@ -444,7 +454,7 @@ export class Server extends EventEmitter {
     const s = new Socket({ allowHalfOpen: this.opts.allowHalfOpen });
     if (this.opts.noDelay) s.setNoDelay(true);
     if (this.opts.keepAlive) s.setKeepAlive(true);
-    s.attach(tcp, true);
+    s.attach(tcp, true, this.rt ?? undefined);
     this.connections++;
     s.once("close", () => {
       this.connections--;
@@ -464,8 +474,9 @@ export class Server extends EventEmitter {
       return this;
     }
     if (cb) this.closeCallbacks.push(cb);
-    netRuntime().tcp.unlisten(this.listener);
-    netRuntime().kick();
+    const rt = this.rt ?? netRuntime();
+    rt.tcp.unlisten(this.listener);
+    rt.kick();
     this.listener = null;
     this.listening = false;
     this.handle?.close();

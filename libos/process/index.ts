@@ -9,31 +9,9 @@ import { platform, platformOrNull } from "../../kernel/platform.ts";
 import { EventEmitter } from "../events/index.ts";
 import { onStdioDrain, stdioWrite } from "../console/stdio.ts";
 import { emitWarning, printWarning } from "./warning.ts";
+import type { ImageConfig } from "../runtime/config.ts";
 
-/** The image configuration the builder writes (boot/image/build.ts). */
-export interface ImageConfig {
-  /** argv[0] and argv[1] as Node shows them ("/unijs", the entry's path in the image, e.g. "/app/index.js"), then
-   *  the --arg values. */
-  argv: string[];
-  env: Record<string, string>;
-  /** The app's name (its folder or entry file name). */
-  name: string;
-  /** The file name the bytecode records for the bundle (unmapped stack frames show it). */
-  bundle: string;
-  /** The app's entry is an ES module (affects only the order of top-level nextTicks vs. microtasks). */
-  esm?: boolean;
-  /** Static IPv4 settings (addresses as numbers); absent: DHCP. */
-  net?: { address: number; prefixLength: number; gateway: number; dns: number[] };
-  /** Built with --profile: print a profile of the JS every intervalMs (and at exit). */
-  profile?: { intervalMs: number };
-  /** Built with --expose-gc: a global gc() runs a full collection, as Node's flag of that name gives. */
-  exposeGc?: boolean;
-  /** File systems on block devices (`--mount /data=vda[,ro]`; "vda" is the first disk, "vdb" the second...).
-   *  Absent: the first disk is mounted at /data when it holds ext4. Empty: none (`--mount none`). */
-  mounts?: { path: string; device: string; readOnly: boolean }[];
-  /** The size limit of the RAM file system at /tmp, bytes (`--tmp 64M`; default a quarter of RAM). */
-  tmpBytes?: number;
-}
+export type { ImageConfig } from "../runtime/config.ts";
 
 /** How process.cwd()/chdir() reach the file system: node:fs installs these when an image uses it (the VFS keeps
  *  the working directory, libos/fs/system.ts). */
@@ -121,7 +99,8 @@ export class Process extends EventEmitter {
   /** True once 'exit' is being emitted. */
   _exiting = false;
 
-  constructor(config: ImageConfig, private readonly halt: (code: number) => never) {
+  /** `config`: the image's configuration (libos/runtime/config.ts); argv and env are copies the app may change. */
+  constructor(config: Readonly<ImageConfig>, private readonly halt: (code: number) => never) {
     super();
     this.argv = config.argv.slice();
     this.env = { ...config.env };

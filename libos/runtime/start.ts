@@ -13,7 +13,8 @@ import { mapStack } from "../../kernel/stack_trace.ts";
 import { createConsole } from "../console/index.ts";
 import { inspect } from "../console/inspect.ts";
 import { stdioWrite } from "../console/stdio.ts";
-import { Process, type ImageConfig } from "../process/index.ts";
+import { Process } from "../process/index.ts";
+import { imageConfig } from "./config.ts";
 import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from "../timers/index.ts";
 
 /**
@@ -76,7 +77,7 @@ function defineGlobal(name: string, value: unknown): void {
  */
 export function runMain(loadApp: () => unknown): never {
   const hal = platform();
-  const config = JSON.parse(hal.config()) as ImageConfig;
+  const config = imageConfig();
   const events = loop();
   const stop = (code: number): never => {
     runShutdownHooks();                          // file systems unmount cleanly, whatever ends the app
