@@ -4,13 +4,16 @@
 // reassembly, 127.0.0.0/8 only from loopback) and out (routing: our own addresses and 127.0.0.0/8 through loopback,
 // the rest via the subnet or the gateway; fragmentation), ICMP echo replies, UDP ports, and a hook for TCP. Bad
 // frames are counted and dropped: nothing a peer sends can throw out of receive(). Time is passed in (`now`, ms).
+// The device's offloads are used where it has them: TCP segments go out with a partial checksum for the device to
+// finish and, when it segments, larger than the MTU (TSO); frames it vouches for skip checksum verification.
 // Layer: libos/net/stack. Depends on kernel/devices.ts, ./loopback.ts and libos/net/wire.
 
-import type { NetDevice } from "../../../kernel/devices.ts";
+import { NO_OFFLOADS, RX_CHECKSUM_VALID, type NetDevice, type NetOffloads, type TxOffload } from "../../../kernel/devices.ts";
 import {
   ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
   Icmpv4Packet, Icmpv4Repr, inSubnet, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
-  isLoopback, isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, UdpPacket, UdpRepr, UDP_HEADER_LENGTH, WireError,
+  isLoopback, isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, TcpSegmentReader, UdpPacket, UdpRepr,
+  UDP_HEADER_LENGTH, WireError, writeEthernetHeader,
 } from "../wire/index.ts";
 import { ArpCache } from "./arp_cache.ts";
 import { FragmentReassembler } from "./fragments.ts";
@@ -35,6 +38,11 @@ export interface InterfaceStats {
   rxUnknownProtocol: number;
   txFrames: number;
   txDeviceFull: number;
+  /** TCP segments sent larger than the MTU for the device to cut (TSO), and with a checksum left to the device. */
+  txSegmented: number;
+  txPartialChecksum: number;
+  /** Received TCP/UDP datagrams whose checksum the device vouched for (not verified again). */
+  rxChecksumTrusted: number;
   icmpEchoReplies: number;
   udpNoPort: number;
   /** Datagrams from the Ethernet side with a loopback source or destination (RFC 1122 §3.2.1.3: never on a wire). */
@@ -42,6 +50,11 @@ export interface InterfaceStats {
 }
 
 const DEFAULT_TTL = 64;
+/** Where the TCP header starts in a frame we send (Ethernet + a 20-byte IPv4 header), and its checksum field. */
+const TCP_AT = ETHERNET_HEADER_LENGTH + IPV4_HEADER_LENGTH;
+const TCP_CHECKSUM_OFFSET = 16;
+/** TCP options take at most 40 bytes: a segment's payload may use what the TSO limit leaves after 20 + 20 + 40. */
+const MAX_TCP_HEADER = 60;
 export const EPHEMERAL_FIRST = 49152;
 export const EPHEMERAL_LAST = 65535;
 
@@ -50,6 +63,13 @@ export class NetInterface {
   readonly mac: number;
   /** The Ethernet interface's MTU (1500 without a device). */
   readonly mtu: number;
+  /** What the device does for us (NO_OFFLOADS without one). */
+  readonly offloads: NetOffloads;
+  /**
+   * Most TCP payload bytes per segment handed to the device when it segments them (TSO, with checksum offload);
+   * 0: one MSS per segment. TCP sockets on this interface get it as maxSegmentBytes.
+   */
+  readonly tsoMaxPayload: number;
   /** The Ethernet interface's addressing (DHCP or static); null until known, and always without a device. */
   config: InterfaceConfig | null = null;
   /** The loopback interface. */
@@ -58,7 +78,7 @@ export class NetInterface {
   readonly fragments = new FragmentReassembler();
   readonly stats: InterfaceStats = {
     rxFrames: 0, rxMalformed: 0, rxNotForUs: 0, rxUnknownProtocol: 0, txFrames: 0, txDeviceFull: 0,
-    icmpEchoReplies: 0, udpNoPort: 0, rxMartian: 0,
+    icmpEchoReplies: 0, udpNoPort: 0, rxMartian: 0, txSegmented: 0, txPartialChecksum: 0, rxChecksumTrusted: 0,
   };
   /** TCP segments for this host go here (set by the TCP layer). */
   tcpHandler: TcpHandler | null = null;
@@ -67,16 +87,28 @@ export class NetInterface {
   private readonly udpPorts = new Map<number, UdpHandler>();
   private nextEphemeral = EPHEMERAL_FIRST;
   private ident = 1;
+  private readonly tcpReader = new TcpSegmentReader();
+  /** The per-frame state of sendTcp's direct path, reused (nothing is allocated per segment sent). */
+  private readonly txIp: Ipv4Repr = {
+    src: 0, dst: 0, protocol: IpProtocol.TCP, payloadLength: 0, ttl: DEFAULT_TTL, dscp: 0, ecn: 0, ident: 0,
+    dontFrag: false, moreFrags: false, fragOffset: 0,
+  };
+  private readonly txOffload: TxOffload = { csumStart: TCP_AT, csumOffset: TCP_CHECKSUM_OFFSET, gsoSize: 0, hdrLen: 0 };
+  private txSeg: TcpRepr | null = null;
+  private txMac = 0;
 
   /** The host's IP layer over `dev` (null: a machine without a network card, loopback only). */
   constructor(readonly dev: NetDevice | null, private readonly now: () => number) {
     this.mac = dev !== null ? macFromBytes(dev.mac) : 0;
     this.mtu = dev !== null ? dev.mtu : 1500;
+    this.offloads = dev?.offloads ?? NO_OFFLOADS;
+    this.tsoMaxPayload = this.offloads.txChecksum && this.offloads.tsoMaxBytes > TCP_AT + MAX_TCP_HEADER + this.mtu
+      ? this.offloads.tsoMaxBytes - TCP_AT - MAX_TCP_HEADER : 0;
   }
 
   /** Starts receiving from the device (nothing to do without one). */
   start(): void {
-    this.dev?.listen((frame) => this.receive(frame));
+    this.dev?.listen((frame, flags) => this.receive(frame, flags ?? 0));
   }
 
   /** True for addresses of this host: 127.0.0.0/8 and the Ethernet interface's address. */
@@ -96,8 +128,11 @@ export class NetInterface {
 
   // ---------------------------------------------------------------- receive
 
-  /** Handles one frame; never throws for anything a peer can send. */
-  receive(frame: Uint8Array): void {
+  /**
+   * Handles one frame; never throws for anything a peer can send. `flags` are the device's (RX_CHECKSUM_VALID:
+   * the TCP/UDP checksum was verified, or left partial by a sender on the same host, and is not checked again).
+   */
+  receive(frame: Uint8Array, flags = 0): void {
     this.stats.rxFrames++;
     try {
       const eth = EthernetFrame.check(frame);
@@ -105,7 +140,7 @@ export class NetInterface {
       if (dst !== this.mac && dst !== BROADCAST_MAC && !isMulticastMac(dst)) { this.stats.rxNotForUs++; return; }
       const payload = eth.payload;
       if (eth.ethertype === EtherType.ARP) this.receiveArp(payload);
-      else if (eth.ethertype === EtherType.IPv4) this.receiveIpv4(payload);
+      else if (eth.ethertype === EtherType.IPv4) this.receiveIpv4(payload, false, (flags & RX_CHECKSUM_VALID) !== 0);
       else this.stats.rxUnknownProtocol++;
     } catch (e) {
       if (e instanceof WireError) this.stats.rxMalformed++;
@@ -128,17 +163,17 @@ export class NetInterface {
     }
   }
 
-  /** IP input from loopback: the datagrams the host sent itself. */
+  /** IP input from loopback: the datagrams the host sent itself (their checksums are ours: not checked again). */
   private receiveLoopback = (datagram: Uint8Array): void => {
     try {
-      this.receiveIpv4(datagram, true);
+      this.receiveIpv4(datagram, true, true);
     } catch (e) {
       if (e instanceof WireError) this.stats.rxMalformed++;
       else throw e;
     }
   };
 
-  private receiveIpv4(bytes: Uint8Array, fromLoopback = false): void {
+  private receiveIpv4(bytes: Uint8Array, fromLoopback: boolean, checksumValid: boolean): void {
     const packet = Ipv4Packet.check(bytes);
     const ip = Ipv4Repr.parse(packet);
     const cfg = this.config;
@@ -156,12 +191,15 @@ export class NetInterface {
       const whole = this.fragments.add(key, ip.fragOffset, ip.moreFrags, payload, this.now());
       if (!whole) return;
       payload = whole;
+      checksumValid = fromLoopback;                       // a device vouches for frames, not for reassembled datagrams
     }
+    if (checksumValid && !fromLoopback) this.stats.rxChecksumTrusted++;
     switch (ip.protocol) {
       case IpProtocol.ICMP: return this.receiveIcmp(ip, payload);
-      case IpProtocol.UDP: return this.receiveUdp(ip, payload);
+      case IpProtocol.UDP: return this.receiveUdp(ip, payload, !checksumValid);
       case IpProtocol.TCP: {
-        const seg = TcpRepr.parse(TcpPacket.check(payload), ip.src, ip.dst);
+        // One reused repr per segment: the TCP layer copies what it keeps.
+        const seg = this.tcpReader.read(payload, ip.src, ip.dst, !checksumValid);
         if (this.tcpHandler) this.tcpHandler(ip.src, ip.dst, seg);
         return;
       }
@@ -180,8 +218,8 @@ export class NetInterface {
     }
   }
 
-  private receiveUdp(ip: Ipv4Repr, payload: Uint8Array): void {
-    const udp = UdpRepr.parse(UdpPacket.check(payload), ip.src, ip.dst);
+  private receiveUdp(ip: Ipv4Repr, payload: Uint8Array, verifyChecksum: boolean): void {
+    const udp = UdpRepr.parse(UdpPacket.check(payload), ip.src, ip.dst, verifyChecksum);
     const handler = this.udpPorts.get(udp.dstPort);
     if (!handler) { this.stats.udpNoPort++; return; }
     handler(ip.src, udp.srcPort, ip.dst, udp.payload);
@@ -221,10 +259,67 @@ export class NetInterface {
       (b) => UdpRepr.emit(repr, new UdpPacket(b), from, dst), from);
   }
 
-  /** Sends a TCP segment. */
-  sendTcp(src: number, dst: number, seg: TcpRepr): boolean {
-    return this.sendIpv4(dst, IpProtocol.TCP, TcpRepr.bufferLength(seg), (b) => TcpRepr.emit(seg, new TcpPacket(b), src, dst), src);
+  /**
+   * Sends a TCP segment. `segmentSize` (the connection's send MSS) lets a segment larger than the MTU go to a
+   * device that segments (TSO: see tsoMaxPayload); without it such a segment is fragmented. Over the Ethernet
+   * interface with the next hop's MAC known, the frame is written in place with nothing allocated, its checksum
+   * left partial when the device finishes it.
+   */
+  sendTcp(src: number, dst: number, seg: TcpRepr, segmentSize = 0): boolean {
+    const length = TcpRepr.bufferLength(seg);
+    if (this.dev !== null && !this.isLocal(dst) && !isLoopback(src)) {
+      const hop = this.route(dst);
+      const mac = hop >= 0 && hop !== IPV4_BROADCAST ? this.arp.lookup(hop, this.now()) : undefined;
+      if (mac !== undefined) {
+        const big = IPV4_HEADER_LENGTH + length > this.mtu;
+        if (!big) return this.writeTcpFrame(mac, src, dst, seg, length, 0);
+        if (segmentSize > 0 && this.tsoMaxPayload > 0 && seg.payload.length <= this.tsoMaxPayload) {
+          return this.writeTcpFrame(mac, src, dst, seg, length, segmentSize);
+        }
+      }
+    }
+    return this.sendIpv4(dst, IpProtocol.TCP, length, (b) => TcpRepr.emit(seg, new TcpPacket(b), src, dst), src);
   }
+
+  private writeTcpFrame(mac: number, src: number, dst: number, seg: TcpRepr, length: number, gsoSize: number): boolean {
+    const ip = this.txIp;
+    ip.src = src;
+    ip.dst = dst;
+    ip.payloadLength = length;
+    ip.ident = this.ident = (this.ident + 1) & 0xffff;
+    // The device numbers the segments it cuts ident, ident + 1, ...: the next datagram's ident comes after them.
+    if (gsoSize > 0) this.ident = (this.ident + Math.ceil(seg.payload.length / gsoSize) - 1) & 0xffff;
+    const partial = this.offloads.txChecksum;
+    const tx = this.txOffload;
+    tx.gsoSize = gsoSize;
+    tx.hdrLen = TCP_AT + length - seg.payload.length;
+    this.txSeg = seg;
+    this.txMac = mac;
+    let ok: boolean;
+    try {
+      ok = this.dev!.write(TCP_AT + length, partial ? this.fillTcpPartial : this.fillTcpFull, partial ? tx : null);
+    } finally {
+      this.txSeg = null;
+    }
+    if (ok) {
+      this.stats.txFrames++;
+      if (gsoSize > 0) this.stats.txSegmented++;
+      if (partial) this.stats.txPartialChecksum++;
+    } else {
+      this.stats.txDeviceFull++;
+    }
+    return ok;
+  }
+
+  private fillTcp(frame: Uint8Array, partial: boolean): void {
+    const ip = this.txIp;
+    writeEthernetHeader(frame, 0, this.txMac, this.mac, EtherType.IPv4);
+    Ipv4Repr.emitAt(ip, frame, ETHERNET_HEADER_LENGTH);
+    TcpRepr.emitAt(this.txSeg!, frame, TCP_AT, frame.length, ip.src, ip.dst, partial ? "partial" : "full");
+  }
+
+  private readonly fillTcpPartial = (frame: Uint8Array): void => this.fillTcp(frame, true);
+  private readonly fillTcpFull = (frame: Uint8Array): void => this.fillTcp(frame, false);
 
   /** Sends an ICMP echo request (ping). */
   sendEchoRequest(dst: number, ident: number, seqNo: number, data: Uint8Array): boolean {
@@ -326,10 +421,7 @@ export class NetInterface {
   private writeFrame(dst: number, ethertype: number, length: number, fill: (payload: Uint8Array) => void): boolean {
     if (this.dev === null) return false;
     const ok = this.dev.write(ETHERNET_HEADER_LENGTH + length, (frame) => {
-      const eth = new EthernetFrame(frame);
-      eth.dst = dst;
-      eth.src = this.mac;
-      eth.ethertype = ethertype;
+      writeEthernetHeader(frame, 0, dst, this.mac, ethertype);
       fill(frame.subarray(ETHERNET_HEADER_LENGTH));
     });
     if (ok) this.stats.txFrames++;

@@ -151,6 +151,13 @@ export class EthernetFrame {
   }
 }
 
+/** Writes an Ethernet II header (dst, src, ethertype) at `bytes[offset]` without a view: the per-frame send path. */
+export function writeEthernetHeader(bytes: Uint8Array, offset: number, dst: number, src: number, ethertype: number): void {
+  setMac(bytes, offset, dst);
+  setMac(bytes, offset + 6, src);
+  set16(bytes, offset + 12, ethertype);
+}
+
 /** The header of an Ethernet II frame as plain values. */
 export interface EthernetRepr {
   /** Destination MAC number. */

@@ -255,34 +255,44 @@ export const Ipv4Repr = {
    */
   emit(repr: Ipv4Repr, packet: Ipv4Packet): void {
     if (packet.length < IPV4_HEADER_LENGTH) throw noRoom("an IPv4 header", IPV4_HEADER_LENGTH, packet.length);
-    if (!(repr.payloadLength >= 0 && repr.payloadLength <= 0xffff - IPV4_HEADER_LENGTH)) {
-      throw malformed(`expected an IPv4 payload length from 0 to 65515, found ${repr.payloadLength}`);
-    }
-    const b = packet.bytes;
-    const o = packet.offset;
-    const tos = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
-    const total = IPV4_HEADER_LENGTH + repr.payloadLength;
-    const ident = repr.ident & 0xffff;
-    const frag = (repr.dontFrag ? 0x4000 : 0) | (repr.moreFrags ? 0x2000 : 0) | ((repr.fragOffset >>> 3) & 0x1fff);
-    const ttlProto = ((repr.ttl & 0xff) << 8) | (repr.protocol & 0xff);
-    const src = repr.src >>> 0, dst = repr.dst >>> 0;
-    b[o] = 0x45;
-    b[o + 1] = tos;
-    set16(b, o + 2, total);
-    set16(b, o + 4, ident);
-    set16(b, o + 6, frag);
-    set16(b, o + 8, ttlProto);
-    set32(b, o + 12, src);
-    set32(b, o + 16, dst);
-    // The header checksum from the fields themselves: ten 16-bit words, no second pass over the bytes.
-    const sum = (0x4500 | tos) + total + ident + frag + ttlProto + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
-    set16(b, o + 10, finish(sum));
+    emitHeader(repr, packet.bytes, packet.offset);
+  },
+  /**
+   * As `emit`, into `bytes` at `offset` without an Ipv4Packet view (an IP layer writing straight into a frame).
+   * Throws WireError when fewer than 20 bytes are there or the payload length does not fit.
+   */
+  emitAt(repr: Ipv4Repr, bytes: Uint8Array, offset: number): void {
+    if (bytes.length - offset < IPV4_HEADER_LENGTH) throw noRoom("an IPv4 header", IPV4_HEADER_LENGTH, bytes.length - offset);
+    emitHeader(repr, bytes, offset);
   },
   /** Bytes the header takes (20); the payload comes on top. */
   bufferLength(_repr: Ipv4Repr): number {
     return IPV4_HEADER_LENGTH;
   },
 };
+
+function emitHeader(repr: Ipv4Repr, b: Uint8Array, o: number): void {
+  if (!(repr.payloadLength >= 0 && repr.payloadLength <= 0xffff - IPV4_HEADER_LENGTH)) {
+    throw malformed(`expected an IPv4 payload length from 0 to 65515, found ${repr.payloadLength}`);
+  }
+  const tos = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
+  const total = IPV4_HEADER_LENGTH + repr.payloadLength;
+  const ident = repr.ident & 0xffff;
+  const frag = (repr.dontFrag ? 0x4000 : 0) | (repr.moreFrags ? 0x2000 : 0) | ((repr.fragOffset >>> 3) & 0x1fff);
+  const ttlProto = ((repr.ttl & 0xff) << 8) | (repr.protocol & 0xff);
+  const src = repr.src >>> 0, dst = repr.dst >>> 0;
+  b[o] = 0x45;
+  b[o + 1] = tos;
+  set16(b, o + 2, total);
+  set16(b, o + 4, ident);
+  set16(b, o + 6, frag);
+  set16(b, o + 8, ttlProto);
+  set32(b, o + 12, src);
+  set32(b, o + 16, dst);
+  // The header checksum from the fields themselves: ten 16-bit words, no second pass over the bytes.
+  const sum = (0x4500 | tos) + total + ident + frag + ttlProto + (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff);
+  set16(b, o + 10, finish(sum));
+}
 
 function checkVersion(packet: Ipv4Packet): void {
   if (packet.version !== 4) throw malformed(`expected IP version 4, found ${packet.version}`);
