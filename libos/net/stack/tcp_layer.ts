@@ -7,6 +7,7 @@ import { chachaBlock } from "../../../kernel/entropy.ts";
 import { TimerHeap, type TimerEntry } from "../../../kernel/timer_heap.ts";
 import { rstFor, TcpListener, TcpSocket, type TcpSocketOptions, TcpState } from "../tcp/index.ts";
 import { formatIpv4, TcpFlags, type TcpRepr } from "../wire/index.ts";
+import { ConnTable } from "./conn_table.ts";
 import type { NetInterface } from "./interface.ts";
 
 /** A connection's next deadline in the layer's heap (expiry Infinity: not in the heap). */
@@ -14,6 +15,7 @@ interface Deadline extends TimerEntry {
   readonly socket: TcpSocket;
 }
 
+/** The parked-SYN key of a four-tuple (parking is rare: a string is fine there). */
 const key = (remote: number, remotePort: number, localPort: number) => `${remote}:${remotePort}:${localPort}`;
 
 /** States in which we sent our FIN and wait for the end of the connection (TIME-WAIT or CLOSED follows). */
@@ -23,13 +25,20 @@ const MAX_PARKED = 64;
 const PARK_MS = 1000;
 
 export class TcpLayer {
-  private readonly conns = new Map<string, TcpSocket>();
+  private readonly conns = new ConnTable<TcpSocket>();
   /** Each open connection's next deadline as of its last dispatch (a heap: a poll costs O(due · log n), not O(n));
    *  connections touched since are in `dirty`. A socket is in `deadlines` from adoption until it closes. */
   private readonly deadlines = new Map<TcpSocket, Deadline>();
   private readonly heap = new TimerHeap<Deadline>();
   private seq = 0;
   private dirty = new Set<TcpSocket>();
+  /** The set `poll` works through while `dirty` collects what its hooks touch (the two are swapped each poll). */
+  private due = new Set<TcpSocket>();
+  /**
+   * Called when a socket's user side left it work (TcpSocket.onWork) or a segment arrived for one: the owner runs
+   * `poll` soon (the runtime's kick). Null: the owner polls on its own schedule.
+   */
+  onWork: (() => void) | null = null;
   private readonly listeners = new Map<number, TcpListener>();
   private readonly secret: Uint32Array;
   /**
@@ -68,19 +77,24 @@ export class TcpLayer {
       return;
     }
     const now = this.clock();
-    const k = key(src, seg.srcPort, seg.dstPort);
-    const conn = this.conns.get(k);
+    const conn = this.conns.get(src, seg.srcPort, seg.dstPort);
     let iss: number | undefined;
-    if (conn && conn.accepts(src, dst, seg)) {
-      const before = conn.state;
+    if (conn !== undefined && conn.accepts(src, dst, seg)) {
       const syn = (seg.flags & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) === TcpFlags.SYN;
+      if (!syn && this.parked.size === 0) {
+        conn.process(now, src, dst, seg, true);          // the common case: its hooks run in the dispatch this poll makes
+        this.dirty.add(conn);
+        return;
+      }
+      const k = key(src, seg.srcPort, seg.dstPort);
+      const before = conn.state;
       const oldSndNxt = syn && before === TcpState.TimeWait ? conn.info.sndNxt : 0;
-      conn.process(now, src, dst, seg, true);            // its hooks run in the dispatch this poll makes
+      conn.process(now, src, dst, seg, true);
       this.dirty.add(conn);
       const after = conn.state as TcpState;
       if (!syn) {
         // The peer's last FIN or ACK just ended the old connection: a SYN it sent before them goes on now.
-        if (this.parked.size > 0 && (after === TcpState.TimeWait || after === TcpState.Closed) && this.parked.has(k)) {
+        if ((after === TcpState.TimeWait || after === TcpState.Closed) && this.parked.has(k)) {
           conn.dispatch(now, this.emit);                 // the ACK of that FIN goes out before the new SYN ends TIME-WAIT
           this.unpark(k, now);
         }
@@ -93,7 +107,7 @@ export class TcpLayer {
       // RFC 6191 / RFC 9293 §3.10.7.4: the SYN of a new incarnation ended TIME-WAIT; it goes on to the listener
       // now (dropping it made the peer wait for its SYN retransmission: 1–6 s). The new ISS starts above the old
       // sequence space, as Linux does, so that nothing of the old connection can be taken for the new one.
-      this.conns.delete(k);
+      this.conns.delete(src, seg.srcPort, seg.dstPort);
       this.stats.timeWaitReuses++;
       iss = (oldSndNxt + 65535 + 2) >>> 0;
     }
@@ -138,21 +152,21 @@ export class TcpLayer {
     this.receive(p.src, p.dst, p.seg);
   }
 
-  private portTaken = (p: number): boolean => {
-    if (this.listeners.has(p)) return true;
-    for (const k of this.conns.keys()) if (k.endsWith(`:${p}`)) return true;
-    return false;
-  };
+  private portTaken = (p: number): boolean => this.listeners.has(p) || this.conns.usesLocalPort(p);
 
   private adopt(s: TcpSocket): void {
-    const k = key(s.remoteAddress, s.remotePort, s.localPort);
-    this.conns.set(k, s);
+    const remote = s.remoteAddress, remotePort = s.remotePort, localPort = s.localPort;
+    this.conns.set(remote, remotePort, localPort, s);
     this.deadlines.set(s, { socket: s, expiry: Infinity, seq: 0, heapIndex: -1 });
     this.dirty.add(s);
+    s.onWork = () => {
+      this.dirty.add(s);
+      if (this.onWork !== null) this.onWork();
+    };
     // Not through onClose: node:net sets the user hooks after this and would replace a wrapper there (it did:
     // every closed connection stayed in these tables with its buffers, ~145 KB each).
     s.onRelease = () => {
-      if (this.conns.get(k) === s) this.conns.delete(k);   // a new incarnation may hold the key already
+      this.conns.delete(remote, remotePort, localPort, s);   // a new incarnation may hold the key already
       const d = this.deadlines.get(s);
       if (d) this.heap.remove(d);
       this.deadlines.delete(s);
@@ -172,7 +186,7 @@ export class TcpLayer {
         { code: "ENETUNREACH", errno: -101, syscall: "connect", address: formatIpv4(remote), port: remotePort });
     }
     const local = this.ifc.sourceFor(remote);
-    if (localPort !== 0 && (this.listeners.has(localPort) || this.conns.has(key(remote, remotePort, localPort)))) {
+    if (localPort !== 0 && (this.listeners.has(localPort) || this.conns.has(remote, remotePort, localPort))) {
       throw Object.assign(new Error(`connect EADDRINUSE ${formatIpv4(local)}:${localPort}`),
         { code: "EADDRINUSE", errno: -98, syscall: "connect", address: formatIpv4(local), port: localPort });
     }
@@ -229,7 +243,8 @@ export class TcpLayer {
     // Only connections that were touched or whose deadline has come: a frame for one connection must not cost a
     // dispatch of every other one.
     const due = this.dirty;
-    this.dirty = new Set();
+    this.dirty = this.due;                              // empty: cleared at the end of the last poll
+    this.due = due;
     for (let top = this.heap.peek(); top && top.expiry <= now; top = this.heap.peek()) {
       this.heap.pop();
       top.expiry = Infinity;
@@ -237,10 +252,9 @@ export class TcpLayer {
     }
     for (const s of due) {
       if (!this.deadlines.has(s)) continue;             // closed since it was marked
-      s.dispatch(now, this.emit);
+      const at = s.dispatch(now, this.emit);            // returns its pollAt
       const d = this.deadlines.get(s);
       if (!d) continue;                                 // closed by this dispatch
-      const at = s.pollAt(now);
       if (at === d.expiry) continue;
       this.heap.remove(d);
       d.expiry = at;
@@ -249,6 +263,7 @@ export class TcpLayer {
         this.heap.push(d);
       }
     }
+    due.clear();
   }
 
   pollAt(now: number): number {

@@ -103,6 +103,15 @@ export class RingBuffer {
     return scratch.subarray(0, n);
   }
 
+  /**
+   * The first readable bytes, up to `max`, as a view into the ring (not a copy): as many as lie contiguously from
+   * the read position, so fewer than `length` when they wrap. Valid until those bytes are removed.
+   */
+  peekHead(max = this.len): Uint8Array {
+    const n = Math.max(0, Math.min(max, this.len, this.capacity - this.head));
+    return this.buf.subarray(this.head, this.head + n);
+  }
+
   /** Removes up to `n` readable bytes without copying them; returns how many. */
   discard(n: number): number {
     const k = Math.max(0, Math.min(n, this.len));

@@ -89,6 +89,8 @@ export class Tcb {
   maxSndWnd = 0;
   sndShift = 0;
   sndMss = TCP_DEFAULT_MSS;
+  /** Most payload bytes per data segment: the MSS, or a multiple of it when the device segments (maxSegmentBytes). */
+  sndSegMax = TCP_DEFAULT_MSS;
   readonly tx: RingBuffer;
   /** Sequence number of the first byte in `tx`. */
   txSeq = 0;
@@ -176,7 +178,7 @@ export class Tcb {
     this.tx = new RingBuffer(cfg.txBufferSize);
     this.rx = new RingBuffer(cfg.rxBufferSize);
     this.ooo = new Assembler(cfg.maxOutOfOrderRanges);
-    this.scratch = new Uint8Array(cfg.mss);
+    this.scratch = new Uint8Array(Math.max(cfg.mss, cfg.maxSegmentBytes));
     let shift = 0;
     while (shift < 14 && cfg.rxBufferSize >>> shift > 65535) shift++;
     this.rcvShiftOffer = cfg.windowScaling ? shift : 0;
@@ -194,6 +196,13 @@ export class Tcb {
     if (to === null) throw new Error(`expected a TCP transition for ${event} from ${from}, found none (${why})`);
     this.state = to;
     if (this.trace !== null) this.trace(from, to, event + ": " + why);
+  }
+
+  /** Sets the send MSS and the data segment size derived from it (see TcpSocketOptions.maxSegmentBytes). */
+  setSndMss(mss: number): void {
+    this.sndMss = mss;
+    const big = this.cfg.maxSegmentBytes;
+    this.sndSegMax = big > mss ? big - (big % mss) : mss;
   }
 
   /** Goes to CLOSED through `event`, stops every timer, and raises close (and `error` first when given). */

@@ -95,7 +95,7 @@ export function acceptSyn(t: Tcb, now: number, seg: TcpRepr): void {
   if (t.tsOk && seg.timestamp !== null) t.tsRecent = seg.timestamp.tsVal;
   const overhead = t.tsOk ? 12 : 0;
   const peerMss = seg.maxSegSize !== null ? Math.max(64, seg.maxSegSize) : TCP_DEFAULT_MSS;
-  t.sndMss = Math.max(1, Math.min(peerMss, cfg.mss) - overhead);
+  t.setSndMss(Math.max(1, Math.min(peerMss, cfg.mss) - overhead));
   t.rcvMss = Math.max(1, Math.min(cfg.mss, TCP_DEFAULT_MSS) - overhead);
   t.sndWnd = seg.windowLen; // never scaled in a SYN (RFC 7323 §2.2)
   t.maxSndWnd = Math.max(t.maxSndWnd, t.sndWnd);

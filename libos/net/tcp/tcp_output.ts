@@ -80,8 +80,10 @@ function chooseData(t: Tcb, p: SegmentPlan): boolean {
   const cc = t.cc; // limited transmit (RFC 3042): a new segment for each of the first two duplicate ACKs
   const wnd = Math.min(t.sndWnd, cc.cwnd + (cc.inRecovery ? 0 : Math.min(cc.dupAcks, 2) * t.sndMss));
   const usable = Seq.sub((t.sndUna + wnd) >>> 0, t.sndNxt);
-  const len = Math.min(unsent, t.sndMss, usable);
+  let len = Math.min(unsent, t.sndSegMax, usable);
   if (len <= 0) return false;
+  // A segment the device cuts up (TSO): whole MSS-sized pieces, unless it ends the queued data.
+  if (len > t.sndMss && len < unsent) len -= len % t.sndMss;
   const last = len === unsent;
   if (len < t.sndMss && !t.persistFire) {
     if (!last && len < t.maxSndWnd >>> 1) return false; // sender SWS avoidance (RFC 1122 §4.2.3.4)
@@ -214,17 +216,37 @@ function acked(t: Tcb, window: number): void {
   if (Seq.gt(edge, t.rcvAdv)) t.rcvAdv = edge;
 }
 
-/** Fires due timers, then emits every segment due at `now` until `emit` refuses one. */
-export function tcpOutput(t: Tcb, now: number, emit: TcpEmit): void {
+/**
+ * Fires due timers, then emits every segment due at `now` until `emit` refuses one. Returns true when nothing is
+ * left to send now (the loop ended because nothing was due), false when `emit` refused a segment.
+ */
+export function tcpOutput(t: Tcb, now: number, emit: TcpEmit): boolean {
   runTimers(t, now);
   if (t.sndUna === t.sndMax && now - t.lastSendAt > t.rtt.rto) t.cc.onIdle(); // RFC 5681 §4.1
   const p = t.plan;
-  for (let guard = 0; guard < 1 << 20 && choose(t, p); guard++) {
+  let drained = true;
+  for (let guard = 0; guard < 1 << 20; guard++) {
+    if (!choose(t, p)) break;
     const seg = fill(t, now, p);
-    if (!emit(t.localAddr, t.remoteAddr, seg)) break;
+    if (!emit(t.localAddr, t.remoteAddr, seg)) {
+      drained = false;
+      break;
+    }
     commit(t, now, p);
   }
   armTimers(t, now);
+  return drained;
+}
+
+/**
+ * `tcpPollAt` right after a `tcpOutput` that returned true, with nothing changed since: `choose` has just said
+ * nothing is due and the timers are armed, so only the deadlines are left to look at.
+ */
+export function tcpPollAtAfterOutput(t: Tcb, now: number): number {
+  if (t.rstPending || t.events !== 0) return now;
+  if (t.state === S.Closed) return Infinity;
+  const next = nextDeadline(t);
+  return next <= now ? now : next;
 }
 
 /** When output must next run: `now` when a segment, timer or hook is due, Infinity when nothing is. */

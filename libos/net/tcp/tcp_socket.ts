@@ -10,7 +10,7 @@ import { TcpSeqNumber as Seq } from "../wire/tcp_seq.ts";
 import { EV_CLOSE, EV_CONNECT, EV_END, EV_ERROR, EV_READABLE, EV_WRITABLE, Tcb, type TcpStats } from "./tcb.ts";
 import { resolveTcpConfig, TcpError, type TcpErrorCode, type TcpSocketOptions } from "./tcp_config.ts";
 import { acceptSyn, tcpInput } from "./tcp_input.ts";
-import { type TcpEmit, tcpOutput, tcpPollAt } from "./tcp_output.ts";
+import { type TcpEmit, tcpOutput, tcpPollAt, tcpPollAtAfterOutput } from "./tcp_output.ts";
 import { armTimers } from "./tcp_timers.ts";
 import { canReceive, canSend, TcpState, type TcpTrace } from "./tcp_state.ts";
 
@@ -90,7 +90,15 @@ export class TcpSocket {
    * before `onClose`. Separate from the user hooks above, which their owner (node:net) replaces freely.
    */
   onRelease: (() => void) | null = null;
+  /**
+   * For the stack that owns the socket: called when a user call (send, a recv that frees buffer space, close,
+   * shutdownWrite, abort, setNoDelay, setKeepAlive) may have left work for `dispatch`, so that the owner schedules
+   * one without every caller having to say so. Never called from inside process or dispatch themselves.
+   */
+  onWork: (() => void) | null = null;
   private readonly t: Tcb;
+  /** Bumped by every user call that can change what dispatch would do (see dispatch). */
+  private userCalls = 0;
 
   /** A closed socket; see TcpSocketOptions for the options and their defaults. Throws RangeError for bad ones. */
   constructor(opts?: TcpSocketOptions) {
@@ -221,7 +229,13 @@ export class TcpSocket {
     }
     const n = t.tx.enqueue(data);
     if (n < data.length) t.writeBlocked = true;
+    if (n > 0) this.work();
     return n;
+  }
+
+  private work(): void {
+    this.userCalls++;
+    if (this.onWork !== null) this.onWork();
   }
 
   /**
@@ -234,17 +248,58 @@ export class TcpSocket {
     const t = this.t;
     if (t.rx.length === 0 || !(max > 0)) return null;
     const out = t.rx.read(max);
+    this.afterRead();
+    return out;
+  }
+
+  /**
+   * Lends up to `max` received bytes without copying them: a view into the receive ring over the readable bytes
+   * that lie contiguously there (so possibly fewer than `recvAvailable` when they wrap around the end of the ring;
+   * ask again after `consume`), or null when none are buffered. Nothing is removed until `consume`.
+   *
+   * Ownership: the view is the socket's memory, lent. It stays valid and unchanged until the next `consume`,
+   * `recv`, `close` or `abort` on this socket (incoming segments only write past the readable bytes); do not
+   * write to it or keep it beyond that: copy what must outlive it. For a consumer that parses bytes in place (an
+   * HTTP head parser reading straight from the socket) this saves the copy `recv` makes.
+   *
+   * @example
+   * for (let v = s.peekRecv(); v !== null; v = s.peekRecv()) s.consume(parser.execute(v));
+   */
+  peekRecv(max = Infinity): Uint8Array | null {
+    const t = this.t;
+    if (t.rx.length === 0 || !(max > 0)) return null;
+    return t.rx.peekHead(max);
+  }
+
+  /**
+   * Removes up to `n` received bytes without copying them (after `peekRecv`), with everything `recv` does after a
+   * read (window update, end of stream). Returns the bytes removed.
+   */
+  consume(n: number): number {
+    const t = this.t;
+    if (!(n > 0) || t.rx.length === 0) return 0;
+    const k = t.rx.discard(n);
+    this.afterRead();
+    return k;
+  }
+
+  private afterRead(): void {
+    const t = this.t;
+    this.userCalls++;
     if (canReceive(t.state)) {
       const cur = Math.max(0, Seq.sub(t.rcvAdv, t.rcvNxt));
       const free = t.rx.free;
-      if (2 * cur <= t.rx.capacity && free >= 2 * cur && free - cur >= t.swsThreshold) t.ackNow = true;
+      if (2 * cur <= t.rx.capacity && free >= 2 * cur && free - cur >= t.swsThreshold) {
+        t.ackNow = true;
+        if (this.onWork !== null) this.onWork();
+      }
     }
     if (t.finReceived && t.rx.length === 0 && !t.endSignalled) {
       t.endSignalled = true;
       t.events |= EV_END; // fired after the hook that called recv returns, else by the next dispatch
+      if (this.onWork !== null) this.onWork();
     }
     t.releaseIdleBuffers();
-    return out;
   }
 
   /**
@@ -262,12 +317,14 @@ export class TcpSocket {
     t.rxClosed = true;
     if (t.state === TcpState.SynSent) t.enterClosed("close", "closed before the SYN was answered", null);
     else this.finish("close");
+    this.work();
     this.flush();
   }
 
   /** Half-close: our FIN follows the queued data; receiving goes on (`onEnd` when the peer closes). */
   shutdownWrite(): void {
     this.finish("shutdown of the send side");
+    this.work();
     this.flush();
   }
 
@@ -293,12 +350,14 @@ export class TcpSocket {
     t.enterClosed("abort", "aborted by the user", null);
     t.tx.clear();
     t.rx.clear();
+    this.work();
     this.flush();
   }
 
   /** Turns Nagle's algorithm off (`true`) or on. */
   setNoDelay(noDelay = true): void {
     this.t.noDelay = noDelay;
+    this.work();
   }
 
   /** Turns keep-alive on or off; a positive `initialDelayMs` sets the idle time before the first probe. */
@@ -307,6 +366,7 @@ export class TcpSocket {
     t.keepAlive = enable;
     if (initialDelayMs > 0) t.keepIdle = initialDelayMs;
     t.keepProbes = 0;
+    this.work();
   }
 
   /** True when `seg` from `src` to `dst` belongs to this connection (same four-tuple, socket not closed). */
@@ -332,11 +392,16 @@ export class TcpSocket {
   /**
    * Fires due timers and emits every segment due at `now` through `emit`, stopping when it returns false. The
    * TcpRepr (and its payload, a view into the send buffer) is reused: `emit` must copy it out before returning
-   * and must not call back into this socket.
+   * and must not call back into this socket. Returns what `pollAt(now)` would return afterwards (computed from
+   * what the dispatch already knows when no hook ran, so an owner need not ask again).
    */
-  dispatch(now: number, emit: TcpEmit): void {
-    tcpOutput(this.t, now, emit);
+  dispatch(now: number, emit: TcpEmit): number {
+    const t = this.t;
+    const drained = tcpOutput(t, now, emit);
+    const calls = this.userCalls;
     this.flush();
+    // Unless emit refused a segment or a hook called back into the socket, output has just found nothing due.
+    return drained && calls === this.userCalls ? tcpPollAtAfterOutput(t, now) : tcpPollAt(t, now);
   }
 
   /** Absolute ms at which `dispatch` must next run: `now` when something is due, Infinity when nothing is. */
