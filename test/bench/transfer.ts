@@ -2,8 +2,9 @@
 // same way against the same server code as in `bench http`: (a) the unijs guest (QEMU TCG microvm, static 10.0.3.2),
 // (b) Node inside a Linux guest in the same QEMU (test/bench/linux/node_http.ts), booted twice: as `bench http` boots
 // it (Linux negotiates the tap's checksum and TSO/GSO offloads, so it moves segments of up to 64 KiB per frame over
-// the link) and with those offloads off (MTU-sized frames, as from the unijs guest, whose virtio-net driver
-// negotiates no offloads), (c) the host's Node (node --import tsx, inside a namespace of its own). Each server gets a
+// the link) and with those offloads off (MTU-sized frames); the unijs guest is likewise run twice, with the offloads
+// its virtio-net driver takes (checksum, TSO both ways, merged receive buffers) and with the same QEMU switches off
+// (--no-unijs-offloads skips that second run), (c) the host's Node (node --import tsx, inside a namespace of its own). Each server gets a
 // private network namespace (test/helpers/netns.ts); a guest's link is the tap there (tap MTU and virtio-net
 // host_mtu 1500); host Node listens on the namespace's loopback, set to MTU 1500 too. The client is a Node script run
 // inside the namespace, each transfer on a fresh connection:
@@ -15,7 +16,7 @@
 // runs. Also reported: the average frame size on a guest's tap in each direction, which shows whether the guest
 // moved MTU-sized frames or larger offloaded (TSO/GSO) ones. Prints figures, never asserts on them; a server that
 // cannot be run is skipped with a one-line reason; a failed transfer is counted and reported.
-// `npm run bench -- transfer [--runs N] [--mb M] [--warmup S]` (default 3 runs of 20 MiB each way after a 10 s
+// `npm run bench -- transfer [--runs N] [--mb M] [--warmup S] [--only unijs,linux,host] [--no-unijs-offloads]` (default 3 runs of 20 MiB each way after a 10 s
 // warm-up; the default run takes about 4-5 minutes, most of it the unijs guest). Layer: bench (host only).
 //
 // http.ts exports none of its plumbing, so the small part needed here (tracking children, guests and namespaces
@@ -95,11 +96,11 @@ async function startGuestServer(name: string, ns: Netns, g: Guest, t0: number): 
   return { name, ns, host: GUEST_IP, ifname: ns.ifname, mtu: mtuOf(ns, ns.ifname), readyMs: performance.now() - t0, stop };
 }
 
-async function startUnijs(image: string, name = "unijs guest"): Promise<Target> {
+async function startUnijs(image: string, name = "unijs guest", offloads = true): Promise<Target> {
   const t0 = performance.now();
   const ns = tapNamespace();
   return startGuestServer(name, ns, startGuest({ image, accel: "tcg", machine: "microvm",
-    net: { kind: "tap", netns: ns.name, ifname: ns.ifname, mtu: MTU } }), t0);
+    net: { kind: "tap", netns: ns.name, ifname: ns.ifname, mtu: MTU }, extraArgs: offloads ? [] : NO_OFFLOAD }), t0);
 }
 
 /** virtio-net properties that turn the checksum and segmentation offloads off (no TSO/GSO without checksum offload). */
@@ -295,7 +296,8 @@ export async function benchTransfer(cliRuns: number, args: string[] = []): Promi
       `(host side ${HOST_IP}/24, tap MTU ${MTU}, virtio-net host_mtu=${MTU}); host Node listens on the loopback of its ` +
       `namespace (lo MTU set to ${MTU}); the Node client runs inside the namespace`);
     console.log(`  unijs guest: QEMU TCG (no KVM) microvm, 1 vCPU, ${DEFAULT_MEM / 2 ** 20} MiB; its virtio-net ` +
-      `negotiates no offloads (MTU-sized frames each way)`);
+      `takes the checksum, TSO (both ways) and merged-buffer offloads QEMU's tap offers; booted again with them off ` +
+      `(the same -global switches as the Linux guest below)`);
     console.log("skip" in linux
       ? `  Node in Linux guest: skipped (${linux.skip})`
       : `  Node in Linux guest: Linux ${linux.version} in the same QEMU TCG (no KVM) microvm, 1 vCPU, ` +
@@ -306,6 +308,8 @@ export async function benchTransfer(cliRuns: number, args: string[] = []): Promi
     console.log(`  same machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "unknown CPU"}); client, ` +
       `QEMU and server share them, so figures are relative, not absolute`);
 
+    const onlyAt = args.indexOf("--only");
+    const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? "").split(",") : ["unijs", "linux", "host"];
     const results: Result[] = [];
     const skipped: string[] = [];
     const run = async (name: string, start: () => Promise<Target>) => {
@@ -338,8 +342,12 @@ export async function benchTransfer(cliRuns: number, args: string[] = []): Promi
         t.stop();
       }
     };
-    await run("unijs guest", async () => startUnijs((await buildImage({ app: APP,
+    if (only.includes("unijs")) await run("unijs guest", async () => startUnijs((await buildImage({ app: APP,
       out: join(ROOT, "build/bench/transfer-http-server.elf"), ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP } })).path));
+    if (only.includes("unijs") && !args.includes("--no-unijs-offloads")) {
+      await run("unijs guest, no offloads", async () => startUnijs(join(ROOT, "build/bench/transfer-http-server.elf"),
+        "unijs guest, no offloads", false));
+    }
     const cmp = compareCheckout(args);
     if (cmp) {
       await run(`unijs guest (${cmp.label})`, async () => startUnijs(buildInCheckout(cmp.dir, "examples/http-server",
@@ -347,11 +355,11 @@ export async function benchTransfer(cliRuns: number, args: string[] = []): Promi
       `unijs guest (${cmp.label})`));
     }
     if ("skip" in linux) skipped.push(`Node in Linux guest skipped: ${linux.skip}`);
-    else {
+    else if (only.includes("linux")) {
       await run("Node in Linux guest", () => startLinuxNode(linux, true));
       await run("Node in Linux guest, no offloads", () => startLinuxNode(linux, false));
     }
-    await run("host Node", startHostNode);
+    if (only.includes("host")) await run("host Node", startHostNode);
 
     console.log("");
     table(results.map((r) => [r.name, ...figures(r.runs.download), ...figures(r.runs.echo), ...frames(r),
