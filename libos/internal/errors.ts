@@ -6,9 +6,9 @@
 // - Node's system errors as lib/internal/errors.js builds them for sockets and name lookups, with the same
 //   properties in the same order (util.inspect prints them): ErrnoException ("read ECONNRESET"),
 //   ExceptionWithHostPort ("connect ECONNREFUSED 127.0.0.1:9"), UVExceptionWithHostPort ("listen EADDRINUSE:
-//   address already in use 0.0.0.0:80") and DNSException ("getaddrinfo ENOTFOUND example.invalid"), over a small
-//   table of the errno values and libuv descriptions the network stack raises (util.getSystemErrorMap, in
-//   libos/util/system_errors.ts, has all of them; this table stays small because every network image carries it).
+//   address already in use 0.0.0.0:80") and DNSException ("getaddrinfo ENOTFOUND example.invalid"), over small
+//   tables of the errno values and libuv descriptions the network stack raises (util.getSystemErrorMap, in
+//   libos/util/system_errors.ts, has all of them; these stay small because network images carry them).
 // Layer: libos. Depends on libos/util/errors.ts.
 
 export { determineSpecificType, invalidArgType, invalidArgValue, nodeError, outOfRange, type CodedError } from "../util/errors.ts";
@@ -16,29 +16,17 @@ export { determineSpecificType, invalidArgType, invalidArgValue, nodeError, outO
 /** A Node system error: Error with errno/code/syscall and, for sockets, address/port, for lookups hostname. */
 export type SystemError = Error & { errno?: number; code: string; syscall: string; address?: string; port?: number; hostname?: string };
 
-/** Linux errno values (negative, as libuv reports them) and libuv's descriptions, by code. */
-const ERRNO: Record<string, readonly [number, string]> = {
-  EACCES: [-13, "permission denied"],
-  EADDRINUSE: [-98, "address already in use"],
-  EADDRNOTAVAIL: [-99, "address not available"],
-  EAFNOSUPPORT: [-97, "address family not supported"],
-  EAGAIN: [-11, "resource temporarily unavailable"],
-  EBADF: [-9, "bad file descriptor"],
-  ECONNABORTED: [-103, "software caused connection abort"],
-  ECONNREFUSED: [-111, "connection refused"],
-  ECONNRESET: [-104, "connection reset by peer"],
-  EHOSTUNREACH: [-113, "host is unreachable"],
-  EINVAL: [-22, "invalid argument"],
-  EMSGSIZE: [-90, "message too long"],
-  ENETDOWN: [-100, "network is down"],
-  ENETUNREACH: [-101, "network is unreachable"],
-  ENOBUFS: [-105, "no buffer space available"],
-  ENOTCONN: [-107, "socket is not connected"],
-  EPIPE: [-32, "broken pipe"],
-  ETIMEDOUT: [-110, "connection timed out"],
-  EAI_AGAIN: [-3001, "temporary failure"],
-  EAI_NODATA: [-3007, "no address"],
-  EAI_NONAME: [-3008, "unknown node or service"],
+/** Linux errno values, negative as libuv reports them, of the codes the network stack raises. */
+const ERRNO: Record<string, number> = {
+  EACCES: -13, EADDRINUSE: -98, EADDRNOTAVAIL: -99, EAFNOSUPPORT: -97, EAGAIN: -11, EBADF: -9, ECONNABORTED: -103,
+  ECONNREFUSED: -111, ECONNRESET: -104, EHOSTUNREACH: -113, EINVAL: -22, EMSGSIZE: -90, ENETDOWN: -100,
+  ENETUNREACH: -101, ENOBUFS: -105, ENOTCONN: -107, EPIPE: -32, ETIMEDOUT: -110,
+};
+
+/** libuv's descriptions (uv_strerror) of the codes a listen or bind can fail with. */
+const UV_MESSAGES: Record<string, string> = {
+  EACCES: "permission denied", EADDRINUSE: "address already in use", EADDRNOTAVAIL: "address not available",
+  EAFNOSUPPORT: "address family not supported", EINVAL: "invalid argument",
 };
 
 /** libuv's code for a name that does not resolve (getaddrinfo): Node reports it as ENOTFOUND. */
@@ -48,13 +36,7 @@ export const UV_EAI_AGAIN = -3001;
 
 /** The negative errno of `code` ("ECONNREFUSED" → -111); libuv's UNKNOWN (-4094) for a code outside the table. */
 export function errnoOf(code: string): number {
-  return ERRNO[code]?.[0] ?? -4094;
-}
-
-/** The code of a negative errno (-111 → "ECONNREFUSED"), or "UNKNOWN". */
-function codeOf(errno: number): string {
-  for (const code in ERRNO) if (ERRNO[code][0] === errno) return code;
-  return "UNKNOWN";
+  return ERRNO[code] ?? -4094;
 }
 
 /** " address:port", " address" or "" as Node appends them (a port of 0 is not shown). */
@@ -87,7 +69,7 @@ export function exceptionWithHostPort(code: string, syscall: string, address: st
 /** Node's UVExceptionWithHostPort: "listen EADDRINUSE: address already in use 0.0.0.0:80" with code, errno, syscall,
  *  address and port (when not 0). */
 export function uvExceptionWithHostPort(code: string, syscall: string, address: string | undefined, port?: number): SystemError {
-  const e = new Error(`${syscall} ${code}: ${ERRNO[code]?.[1] ?? "unknown error"}${hostPort(address, port)}`) as SystemError;
+  const e = new Error(`${syscall} ${code}: ${UV_MESSAGES[code] ?? "unknown error"}${hostPort(address, port)}`) as SystemError;
   e.code = code;
   e.errno = errnoOf(code);
   e.syscall = syscall;
@@ -97,16 +79,17 @@ export function uvExceptionWithHostPort(code: string, syscall: string, address: 
 }
 
 /**
- * Node's DNSException. `code`: a libuv number for getaddrinfo (UV_EAI_NONAME → code "ENOTFOUND", errno -3008;
- * UV_EAI_AGAIN → "EAI_AGAIN"), or a c-ares code string for the resolver's queries ("ENOTFOUND", "ETIMEOUT",
- * "ESERVFAIL", ...; errno stays undefined, as in Node). "`syscall` `code` `hostname`".
+ * Node's DNSException. `code`: one of getaddrinfo's libuv numbers the stack reports (UV_EAI_NONAME → code
+ * "ENOTFOUND", errno -3008; UV_EAI_AGAIN → "EAI_AGAIN", errno -3001), or a c-ares code string for the resolver's
+ * queries ("ENOTFOUND", "ETIMEOUT", "ESERVFAIL", ...; errno stays undefined, as in Node).
+ * "`syscall` `code` `hostname`".
  */
 export function dnsException(code: number | string, syscall: string, hostname?: string): SystemError {
   let errno: number | undefined;
   let name: string;
   if (typeof code === "number") {
     errno = code;
-    name = code === UV_EAI_NONAME || code === ERRNO.EAI_NODATA[0] ? "ENOTFOUND" : codeOf(code);
+    name = code === UV_EAI_AGAIN ? "EAI_AGAIN" : "ENOTFOUND";
   } else name = code;
   const e = new Error(`${syscall} ${name}${hostname ? ` ${hostname}` : ""}`) as SystemError;
   e.errno = errno;

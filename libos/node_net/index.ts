@@ -7,7 +7,7 @@
 import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { Buffer } from "../buffer/index.ts";
-import { lookup } from "../dns/index.ts";
+import { lookupIn } from "../dns/lookup.ts";
 import { EventEmitter } from "../events/index.ts";
 import { Duplex } from "../stream/index.ts";
 import { clearTimeout, setImmediate, setTimeout, type Timeout } from "../timers/index.ts";
@@ -97,7 +97,7 @@ export class Socket extends Duplex {
     // The lookup and DHCP may answer from the network stack's poll phase: their callbacks keep connect()'s async
     // context, which the socket's own callbacks then inherit (node:async_hooks).
     const bind = asyncBinder("TCPCONNECTWRAP", this);
-    lookup(host, { family: 4 }, bind((err: Error | null, address: unknown, family?: number) => {
+    lookupIn(() => this.runtime(), host, { family: 4 }, bind((err: Error | null, address: unknown, family?: number) => {
       if (this.destroyed) return;
       if (err) { this.destroy(err); return; }
       const ip = address as string;

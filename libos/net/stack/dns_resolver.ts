@@ -1,9 +1,10 @@
 // libos/net/stack/dns_resolver.ts — a DNS stub resolver for A records: queries the configured servers over UDP
 // from a random port with a random id, follows CNAMEs inside one answer, retries with backoff across servers,
 // caches answers for their TTL (bounded), and reports errors with Node's codes (ENOTFOUND, ETIMEOUT, ESERVFAIL,
-// ECONNREFUSED when there is no server). Time is passed in. Layer: libos/net/stack.
+// ECONNREFUSED when there is no server). Time is passed in. Layer: libos/net/stack. Depends on libos/internal/errors.ts.
 
 import { buildDnsQuery, DNS_PORT, DnsPacket, DnsRcode, DnsRepr, DnsType, WireError } from "../wire/index.ts";
+import { dnsException } from "../../internal/errors.ts";
 import type { NetInterface } from "./interface.ts";
 
 export interface DnsAnswer { address: number; ttl: number }
@@ -21,9 +22,8 @@ interface Query {
 
 const MAX_CACHE = 256;
 
-function dnsError(code: string, syscall: string, hostname: string): Error & { code: string } {
-  return Object.assign(new Error(`${syscall} ${code} ${hostname}`), { code, errno: code, syscall, hostname });
-}
+/** Node's error for a failed query (c-ares codes: errno stays undefined). */
+const dnsError = (code: string, syscall: string, hostname: string) => dnsException(code, syscall, hostname);
 
 export class DnsResolver {
   /** Servers to ask; empty: the interface's DHCP/static list. */
