@@ -52,14 +52,19 @@ export class TcpLayer {
   constructor(private readonly ifc: NetInterface, private readonly clock: () => number, random32: () => number) {
     this.secret = new Uint32Array(8).map(() => random32());
     // 64 KiB each way per connection (the TCP default is 128 KiB): hundreds of connections fit a 128 MiB guest.
-    this.socketOptions = { mtu: ifc.mtu, rxBufferSize: 65536, txBufferSize: 65536 };
+    // A device that segments (TSO) takes data segments of up to tsoMaxPayload bytes, cut at the connection's MSS.
+    this.socketOptions = { mtu: ifc.mtu, rxBufferSize: 65536, txBufferSize: 65536, maxSegmentBytes: ifc.tsoMaxPayload };
     ifc.tcpHandler = (src, dst, seg) => this.receive(src, dst, seg);
   }
 
-  /** Options for a socket whose peer is `remote`: the MSS follows the MTU of the interface that reaches it. */
+  /**
+   * Options for a socket whose peer is `remote`: the MSS follows the MTU of the interface that reaches it, and
+   * only the Ethernet device may segment for us (loopback gets one MSS per segment).
+   */
   private optionsFor = (remote: number): TcpSocketOptions => {
     const mtu = this.ifc.mtuFor(remote);
-    return mtu === this.socketOptions.mtu ? this.socketOptions : { ...this.socketOptions, mtu };
+    if (!this.ifc.isLocal(remote) && mtu === this.socketOptions.mtu) return this.socketOptions;
+    return { ...this.socketOptions, mtu, maxSegmentBytes: this.ifc.isLocal(remote) ? 0 : this.socketOptions.maxSegmentBytes };
   };
 
   /** RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock. */
@@ -232,7 +237,8 @@ export class TcpLayer {
 
   private readonly closingListeners = new Set<TcpListener>();
 
-  private emit = (src: number, dst: number, seg: TcpRepr): boolean => this.ifc.sendTcp(src, dst, seg);
+  private emit = (src: number, dst: number, seg: TcpRepr, mss?: number): boolean =>
+    this.ifc.sendTcp(src, dst, seg, mss ?? 0);
 
   poll(now: number): void {
     for (const l of this.listeners.values()) l.dispatch(now, this.emit);

@@ -163,8 +163,6 @@ export class Tcb {
   };
   /** The segment output is about to emit. */
   readonly plan = new SegmentPlan();
-  /** Where a payload that wraps around the send ring is copied. */
-  readonly scratch: Uint8Array;
   events = 0;
   error: TcpErrorCode | null = null;
   readonly stats: TcpStats = {
@@ -178,7 +176,6 @@ export class Tcb {
     this.tx = new RingBuffer(cfg.txBufferSize);
     this.rx = new RingBuffer(cfg.rxBufferSize);
     this.ooo = new Assembler(cfg.maxOutOfOrderRanges);
-    this.scratch = new Uint8Array(Math.max(cfg.mss, cfg.maxSegmentBytes));
     let shift = 0;
     while (shift < 14 && cfg.rxBufferSize >>> shift > 65535) shift++;
     this.rcvShiftOffer = cfg.windowScaling ? shift : 0;

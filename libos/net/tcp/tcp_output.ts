@@ -14,8 +14,12 @@ const { SYN, ACK, FIN, PSH } = TcpFlags;
 const S = TcpState;
 const EMPTY = new Uint8Array(0);
 
-/** Sends `(src, dst, segment)`; returns false when the device has no room (the socket retries later). */
-export type TcpEmit = (src: number, dst: number, seg: TcpRepr) => boolean;
+/**
+ * Sends `(src, dst, segment)`; returns false when the device has no room (the socket retries later). `mss` is the
+ * connection's send MSS (payload bytes per segment on the wire): a data segment larger than that (only with
+ * TcpSocketOptions.maxSegmentBytes) is for a device that cuts it into `mss`-sized ones (TSO's gso_size).
+ */
+export type TcpEmit = (src: number, dst: number, seg: TcpRepr, mss?: number) => boolean;
 
 const NONE = 0;
 const RESET = 1;
@@ -26,6 +30,16 @@ const PROBE = 5;
 
 /** Scratch plan for `tcpPollAt`, which only asks whether something is due (output uses the Tcb's own plan). */
 const probePlan = new SegmentPlan();
+/**
+ * Where a payload that wraps around a send ring is copied for `emit`, shared by every connection: `emit` copies
+ * the segment out before it returns and never calls back into TCP output, so one buffer serves all.
+ */
+let scratch = new Uint8Array(0);
+
+function scratchFor(n: number): Uint8Array {
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, 2048));
+  return scratch;
+}
 
 function choose(t: Tcb, p: SegmentPlan): boolean {
   p.kind = NONE;
@@ -138,7 +152,7 @@ function fill(t: Tcb, now: number, p: SegmentPlan): TcpRepr {
       o.seqNumber = p.seq;
       if (p.fin) o.flags |= FIN;
       if (p.len > 0) {
-        o.payload = t.tx.peek(Seq.sub(p.seq, t.txSeq), p.len, t.scratch);
+        o.payload = t.tx.peek(Seq.sub(p.seq, t.txSeq), p.len, scratchFor(p.len));
         if (((p.seq + p.len) >>> 0) === t.dataEnd) o.flags |= PSH;
       }
       break;
@@ -228,7 +242,7 @@ export function tcpOutput(t: Tcb, now: number, emit: TcpEmit): boolean {
   for (let guard = 0; guard < 1 << 20; guard++) {
     if (!choose(t, p)) break;
     const seg = fill(t, now, p);
-    if (!emit(t.localAddr, t.remoteAddr, seg)) {
+    if (!emit(t.localAddr, t.remoteAddr, seg, t.sndMss)) {
       drained = false;
       break;
     }
