@@ -56,8 +56,8 @@ export class NetRuntime {
     this.ifc = new NetInterface(dev, now);
     this.ifc.lo.onPending = () => this.kick();
     if (dev !== null) {
-      dev.listen((frame) => {
-        this.ifc.receive(frame);
+      dev.listen((frame, flags) => {
+        this.ifc.receive(frame, flags ?? 0);          // flags: the device's checksum offload verdicts
         this.kick();
       });
       dev.unref();                                 // sockets keep the loop alive, not the device
