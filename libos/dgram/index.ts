@@ -28,9 +28,9 @@ export class Socket extends EventEmitter {
   private handle: IoHandle | null = null;
   private broadcast = false;
   private refed = true;
-  /** The network this socket runs on: the current one (netRuntime()) when it first needed one. */
-  private rt: NetRuntime | null = null;
-  private readonly runtime = (): NetRuntime => (this.rt ??= netRuntime());
+  /** The network this socket runs on: the current one (netRuntime()) when it was created. */
+  private readonly rt: NetRuntime = netRuntime();
+  private readonly runtime = (): NetRuntime => this.rt;
 
   constructor(readonly type: "udp4", listener?: (msg: Buffer, rinfo: RemoteInfo) => void) {
     super();
@@ -49,7 +49,7 @@ export class Socket extends EventEmitter {
     if (this.bound || this.binding) throw nodeError(Error, "ERR_SOCKET_ALREADY_BOUND", "Socket is already bound");
     if (cb) this.once("listening", cb);
     this.binding = true;
-    const rt = this.runtime();
+    const rt = this.rt;
     try {
       // Datagrams arrive in the poll phase: 'message' runs in the async context of bind() (node:async_hooks).
       this.port = rt.ifc.bindUdp(p, asyncBinder("UDPWRAP", this)((src: number, srcPort: number, dst: number, payload: Uint8Array) => {
@@ -108,7 +108,7 @@ export class Socket extends EventEmitter {
 
   private transmit(data: Buffer, ip: string, port: number, cb?: SendCallback): void {
     const dst = parseIpv4(ip);
-    const rt = this.runtime();
+    const rt = this.rt;
     const local = rt.ifc.isLocal(dst);
     const go = (): void => {
       if (dst === 0xffffffff && !this.broadcast) {
@@ -138,7 +138,7 @@ export class Socket extends EventEmitter {
     this.closed = true;
     if (callback) this.once("close", callback);
     if (this.port) {
-      this.runtime().ifc.unbindUdp(this.port);
+      this.rt.ifc.unbindUdp(this.port);
     }
     this.handle?.close();
     process.nextTick(() => this.emit("close"));
