@@ -8,14 +8,17 @@
 //     connect(local, remote, iss, now)           active open; the SYN leaves with the next dispatch
 //     accepts(src, dst, seg) → boolean           does this segment belong to the connection (four-tuple)?
 //     process(now, src, dst, seg)                one incoming segment; replies are queued, never returned
-//     dispatch(now, emit)                        emits every segment due now; emit(src, dst, seg) → false = full
+//     dispatch(now, emit) → ms                   emits every segment due now; emit(src, dst, seg, mss) → false =
+//                                                full; returns pollAt(now) as it stands afterwards
 //     pollAt(now) → ms                           when dispatch must run next (now / a deadline / Infinity)
 //     send(data) → n, recv(max?) → bytes|null    the byte streams (bounded ring buffers; send throws EPIPE)
+//     peekRecv(max?) → view|null, consume(n)     received bytes lent in place (no copy; see peekRecv's rules)
 //     recvAvailable, sendAvailable, sendQueued   buffer levels
 //     close(), shutdownWrite(), abort()          full close, half close, reset
 //     setNoDelay(b), setKeepAlive(on, delayMs)   options as Node's
 //     state, info, stats, error, trace           observation (trace gets every transition (from, to, why))
 //     onConnect onReadable onWritable onEnd onError onClose   hooks, called after the call's work is done
+//     onRelease, onWork                          for the owning stack: closed for good / a user call left work
 //
 //   TcpListener — a passive open on {addr (0 = any), port}: routes SYNs and segments of its not-yet-accepted
 //     sockets (accepts/process/dispatch/pollAt as a socket), `onConnection(socket)` or `accept()`.
@@ -31,6 +34,11 @@
 // tuple, RFC 6191-style) closes that socket inside `process`: when the socket is CLOSED afterwards and the
 // segment was a SYN, hand the same segment on to the listener. Keep a socket in the routing table until
 // `onClose` (TIME-WAIT lasts 2·MSL after both sides closed); Node-level 'close' need not wait for it.
+//
+// Fast path: in ESTABLISHED, header prediction (tcp_input.ts `predicted`) takes the common in-order segment in a
+// few steps with exactly the general path's effect (option headerPrediction: false turns it off; tests compare).
+// Segmentation offload: with option maxSegmentBytes, data segments grow to MSS multiples for a device that cuts
+// them; `emit`'s `mss` is where. Nothing is allocated per segment on either path but the payload views.
 //
 // Hooks fire once the call that caused them has finished (process, dispatch, close, abort); `recv` never fires
 // one itself (see TcpSocket.recv). Each socket preallocates its two ring buffers (128 KiB each by default).
