@@ -97,7 +97,8 @@ export class Socket extends Duplex {
     // The lookup and DHCP may answer from the network stack's poll phase: their callbacks keep connect()'s async
     // context, which the socket's own callbacks then inherit (node:async_hooks).
     const bind = asyncBinder("TCPCONNECTWRAP", this);
-    lookupIn(() => this.runtime(), host, { family: 4 }, bind((err: Error | null, address: unknown, family?: number) => {
+    const net = this.runtime();                    // the socket's network: the one current at connect()
+    lookupIn(() => net, host, { family: 4 }, bind((err: Error | null, address: unknown, family?: number) => {
       if (this.destroyed) return;
       if (err) { this.destroy(err); return; }
       const ip = address as string;

@@ -29,7 +29,7 @@ describe("node:dgram over two simulated hosts", () => {
     const client = hosts.on(hosts.a, () => createSocket("udp4"));
     client.on("message", (msg, rinfo) => got.push({ host: "a", msg: msg.toString(), rinfo }));
     const sent: (number | undefined)[] = [];
-    client.send("ping", 5300, "10.0.0.2", (err, bytes) => { expect(err).toBeNull(); sent.push(bytes); });
+    client.send("ping", 5300, "10.0.0.2", (err: Error | null, bytes?: number) => { expect(err).toBeNull(); sent.push(bytes); });
     expect(await hosts.settle(() => got.length === 2)).toBe(true);
     expect(sent).toEqual([4]);
     const clientPort = client.address().port;
@@ -66,7 +66,7 @@ describe("node:dgram over two simulated hosts", () => {
     hosts = new TwoHosts();
     const client = hosts.on(hosts.a, () => createSocket("udp4"));
     const errors: unknown[] = [];
-    client.send("x", 9999, "255.255.255.255", (err) => errors.push(err));
+    client.send("x", 9999, "255.255.255.255", (err: Error | null) => errors.push(err));
     expect(await hosts.settle(() => errors.length === 1)).toBe(true);
     expect(shape(errors[0])).toEqual({
       errno: -13, code: "EACCES", syscall: "send", address: "255.255.255.255", port: 9999,
