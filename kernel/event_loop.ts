@@ -3,10 +3,12 @@
 // sleeping in hal.halt() until the next timer when there is nothing to run), check (setImmediate), close
 // callbacks, timers. After every callback: the nextTick queue, then promise jobs, then unhandled rejections,
 // repeated until all are empty (Node's processTicksAndRejections). The loop ends when no ref'd timer, immediate,
-// I/O handle or close callback is left. Layer: kernel. Depends on platform.ts and timer_heap.ts.
+// I/O handle or close callback is left. Timers are kept in per-duration lists (timer_lists.ts), as Node keeps them.
+// Layer: kernel. Depends on platform.ts and timer_lists.ts.
 
 import { platform, type Platform } from "./platform.ts";
-import { TimerHeap, type TimerEntry } from "./timer_heap.ts";
+import type { TimerEntry } from "./timer_heap.ts";
+import { TimerLists } from "./timer_lists.ts";
 
 /** A timer as the loop schedules it (libos/timers' Timeout implements this). */
 export interface LoopTimer extends TimerEntry {
@@ -81,7 +83,7 @@ export class EventLoop {
   handleRefs = 0;
   hooks: LoopHooks = defaultHooks;
 
-  private readonly timers = new TimerHeap<LoopTimer>();
+  private readonly timers = new TimerLists<LoopTimer>();
   private timerRefs = 0;
   private seq = 0;
   private immediates: LoopImmediate[] = [];
@@ -114,7 +116,7 @@ export class EventLoop {
     else if (t.refed) this.timerRefs++;
     t.expiry = this.p.now() + delayMs;
     t.seq = this.seq++;
-    this.timers.push(t);
+    this.timers.push(t, delayMs);
   }
 
   cancelTimer(t: LoopTimer): void {
@@ -138,7 +140,7 @@ export class EventLoop {
     for (;;) {
       const t = this.timers.peek();
       if (!t || t.expiry > this.time) return;
-      this.timers.pop();
+      this.timers.remove(t);
       if (t.refed) this.timerRefs--;
       this.invoke(() => t.fire());
     }

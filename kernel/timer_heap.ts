@@ -49,6 +49,14 @@ export class TimerHeap<T extends TimerEntry> {
     }
   }
 
+  /** `t`'s key (expiry, seq) changed while in the heap: restores the order. */
+  update(t: T): void {
+    const i = t.heapIndex;
+    if (i < 0 || this.items[i] !== t) return;
+    this.down(i);
+    this.up(t.heapIndex);
+  }
+
   private less(a: T, b: T): boolean {
     return a.expiry < b.expiry || (a.expiry === b.expiry && a.seq < b.seq);
   }

@@ -1,9 +1,11 @@
 // libos/http/incoming.ts — http.IncomingMessage: a received request (server) or response (client) as a Readable of
 // its body, with method/url or statusCode/statusMessage, httpVersion, headers (lower-cased, duplicates folded as
 // Node does, built lazily from rawHeaders), trailers, complete and aborted. Callable as an ES5 constructor
-// (`IncomingMessage.call(this, socket)`). Layer: libos. Depends on libos/stream.
+// (`IncomingMessage.call(this, socket)`). The Readable's state is made on first use: a request without a body
+// that nobody reads (most GETs) never builds it, and its end and dump are replayed when something looks.
+// Layer: libos. Depends on libos/stream.
 
-import { finished, Readable } from "../stream/index.ts";
+import { finished, Readable, Stream } from "../stream/index.ts";
 import { callBase, es5Class } from "./_es5.ts";
 import type { HttpSocket } from "./_socket.ts";
 import { addHeaderLine, addHeaderLines, type IncomingHeaders } from "./headers.ts";
@@ -35,6 +37,36 @@ class IncomingMessageProto extends Readable {
   declare _headersCount: number;
   declare _trailers: IncomingHeaders | null;
   declare _trailersCount: number;
+  /** push(null) arrived before the Readable's state was made (replayed when it is). */
+  declare _eofPending: boolean;
+
+  /**
+   * The Readable's state, made on first use (readable-stream reads it in every method): a message whose body
+   * nobody reads never pays for it. What happened before — the end of the body, a dump — is replayed.
+   */
+  get _readableState(): ReadableStateLike {
+    const state = new ReadableState(this._stateOptions, this, false);
+    state.readingMore = true;
+    Object.defineProperty(this, "_readableState", { value: state, writable: true, configurable: true, enumerable: true });
+    if (this._eofPending) { this._eofPending = false; Readable.prototype.push.call(this, null); }
+    if (this._dumped) Readable.prototype.resume.call(this);
+    return state;
+  }
+
+  set _readableState(v: ReadableStateLike) {
+    Object.defineProperty(this, "_readableState", { value: v, writable: true, configurable: true, enumerable: true });
+  }
+
+  declare _stateOptions: { highWaterMark?: number } | undefined;
+
+  /** push(null) on a message nobody has read yet only records the end. */
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null && !Object.prototype.hasOwnProperty.call(this, "_readableState")) {
+      this._eofPending = true;
+      return false;
+    }
+    return super.push(chunk, encoding);
+  }
 
   /** Received headers: lower-cased names, duplicates folded as Node does, set-cookie an array. */
   get headers(): IncomingHeaders {
@@ -138,9 +170,23 @@ class IncomingMessageProto extends Readable {
     if (!this._dumped) {
       this._dumped = true;
       this.removeAllListeners("data");
-      this.resume();
+      if (hasState(this)) this.resume();           // else resumed when the state is made
     }
   }
+}
+
+/** readable-stream's ReadableState (exported on Readable as in Node). */
+interface ReadableStateLike { readingMore: boolean; resumeScheduled: boolean }
+const ReadableState = (Readable as unknown as { ReadableState: new (o: unknown, s: unknown, d: boolean) => ReadableStateLike }).ReadableState;
+
+/** True once the message's Readable state exists (something read, listened or looked). */
+export function hasState(msg: object): boolean {
+  return Object.prototype.hasOwnProperty.call(msg, "_readableState");
+}
+
+/** The Readable's state if it was made, without making it. */
+export function stateIfMade(msg: object): ReadableStateLike | null {
+  return hasState(msg) ? (msg as { _readableState: ReadableStateLike })._readableState : null;
 }
 
 function distinct(raw: string[], n: number): Record<string, string[]> {
@@ -153,8 +199,10 @@ function distinct(raw: string[], n: number): Record<string, string[]> {
 }
 
 function init(self: IncomingMessageProto, socket?: HttpSocket | null): void {
-  callBase(Readable, self, socket ? { highWaterMark: socket.readableHighWaterMark } : undefined);
-  (self as unknown as { _readableState: { readingMore: boolean } })._readableState.readingMore = true;
+  // Readable's constructor minus the state (made on first use, see _readableState): the emitter's fields.
+  callBase(Stream, self);
+  self._stateOptions = socket ? { highWaterMark: socket.readableHighWaterMark } : undefined;
+  self._eofPending = false;
   self.socket = socket ?? null;
   self.httpVersionMajor = null;
   self.httpVersionMinor = null;

@@ -9,7 +9,7 @@ import type { EventEmitter } from "node:events";  // types only (erased)
 import { Buffer } from "../buffer/index.ts";
 import { connReset, requestTimeout } from "./_errors.ts";
 import { adaptSocket, type HttpSocket } from "./_socket.ts";
-import type { IncomingMessage } from "./incoming.ts";
+import { stateIfMade, type IncomingMessage } from "./incoming.ts";
 import { keptRawHeaders } from "./headers.ts";
 import { asBuffer, HttpParser, type ParsedHead } from "./parser.ts";
 import { emitResponseClose, type ServerResponse } from "./server_response.ts";
@@ -274,7 +274,7 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
 function resOnFinish(server: HttpServerState, state: ConnectionState, req: IncomingMessage, res: ServerResponse): void {
   const { socket } = state;
   if (state.incoming[0] === req) state.incoming.shift();
-  if (!req._consuming && !(req as unknown as { _readableState: { resumeScheduled: boolean } })._readableState.resumeScheduled) {
+  if (!req._consuming && !(stateIfMade(req)?.resumeScheduled ?? false)) {
     req._dump();
   }
   res.detachSocket(socket);

@@ -364,9 +364,13 @@ export class Socket extends Duplex {
   /** Emits 'timeout' after `ms` of inactivity (0 disables), as Node; the socket is not closed by itself. */
   setTimeout(ms: number, callback?: () => void): this {
     this.idleMs = ms;
-    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = null; }
+    // One timer per socket, restarted with the new duration (an http server changes it twice per request).
+    const t = this.idleTimer;
+    if (t !== null) {
+      if (ms > 0) { t._idleTimeout = ms; t.refresh(); } else loop().cancelTimer(t);
+    }
     if (callback) (ms === 0 ? this.removeListener("timeout", callback) : this.once("timeout", callback));
-    this.touch();
+    if (t === null) this.touch();
     return this;
   }
 
