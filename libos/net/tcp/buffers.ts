@@ -18,7 +18,11 @@ export class RingBuffer {
   readonly capacity: number;
   private buf: Uint8Array = UNALLOCATED;
   private head = 0;
-  private len = 0;
+  /**
+   * Readable bytes. A plain field rather than a getter (TCP reads it several times per segment, and an interpreter
+   * pays a call for every getter): read it, never assign it.
+   */
+  length = 0;
 
   /** A ring of `capacity` bytes. Throws RangeError unless `capacity` is a positive integer. */
   constructor(capacity: number) {
@@ -35,7 +39,7 @@ export class RingBuffer {
 
   /** Hands the memory back when the ring is empty (nothing readable; the caller knows nothing is parked). */
   release(): void {
-    if (this.len !== 0) return;
+    if (this.length !== 0) return;
     this.buf = UNALLOCATED;
     this.head = 0;
   }
@@ -45,22 +49,18 @@ export class RingBuffer {
     return this.buf;
   }
 
-  /** Readable bytes. */
-  get length(): number {
-    return this.len;
-  }
 
   /** Bytes that can still be enqueued. */
   get free(): number {
-    return this.capacity - this.len;
+    return this.capacity - this.length;
   }
 
   /** Copies as much of `data[start..end)` as fits after the readable bytes; returns the bytes taken. */
   enqueue(data: Uint8Array, start = 0, end = data.length): number {
-    const n = Math.min(end - start, this.capacity - this.len);
+    const n = Math.min(end - start, this.capacity - this.length);
     if (n <= 0) return 0;
-    this.writeAt(this.len, data, start, n);
-    this.len += n;
+    this.writeAt(this.length, data, start, n);
+    this.length += n;
     return n;
   }
 
@@ -69,23 +69,23 @@ export class RingBuffer {
    * free space; the bytes stay unreadable until `enqueueUnallocated`. Returns the bytes written.
    */
   writeUnallocated(offset: number, data: Uint8Array, start: number, end: number): number {
-    const n = Math.min(end - start, this.capacity - this.len - offset);
+    const n = Math.min(end - start, this.capacity - this.length - offset);
     if (n <= 0) return 0;
-    this.writeAt(this.len + offset, data, start, n);
+    this.writeAt(this.length + offset, data, start, n);
     return n;
   }
 
   /** Makes the first `n` unallocated bytes readable (clipped to the free space); returns how many. */
   enqueueUnallocated(n: number): number {
-    const k = Math.min(n, this.capacity - this.len);
+    const k = Math.min(n, this.capacity - this.length);
     if (k > 0) this.mem();
-    this.len += k;
+    this.length += k;
     return k;
   }
 
   /** Removes up to `max` readable bytes and returns a copy of them (empty when none). */
-  read(max = this.len): Uint8Array {
-    const n = Math.max(0, Math.min(max, this.len));
+  read(max = this.length): Uint8Array {
+    const n = Math.max(0, Math.min(max, this.length));
     const out = new Uint8Array(n);
     this.copyOut(0, n, out, 0);
     this.discard(n);
@@ -107,23 +107,23 @@ export class RingBuffer {
    * The first readable bytes, up to `max`, as a view into the ring (not a copy): as many as lie contiguously from
    * the read position, so fewer than `length` when they wrap. Valid until those bytes are removed.
    */
-  peekHead(max = this.len): Uint8Array {
-    const n = Math.max(0, Math.min(max, this.len, this.capacity - this.head));
+  peekHead(max = this.length): Uint8Array {
+    const n = Math.max(0, Math.min(max, this.length, this.capacity - this.head));
     return this.buf.subarray(this.head, this.head + n);
   }
 
   /** Removes up to `n` readable bytes without copying them; returns how many. */
   discard(n: number): number {
-    const k = Math.max(0, Math.min(n, this.len));
+    const k = Math.max(0, Math.min(n, this.length));
     this.head = (this.head + k) % this.capacity;
-    this.len -= k; // the head stays put even when empty: the unallocated area may hold parked data
+    this.length -= k; // the head stays put even when empty: the unallocated area may hold parked data
     return k;
   }
 
   /** Empties the ring. */
   clear(): void {
     this.head = 0;
-    this.len = 0;
+    this.length = 0;
   }
 
   private writeAt(pos: number, data: Uint8Array, start: number, n: number): void {

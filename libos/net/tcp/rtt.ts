@@ -30,11 +30,17 @@ export class RttEstimator {
     this.rtoMin = rtoMin;
     this.rtoMax = rtoMax;
     this.base = Math.max(rtoMin, Math.min(rtoMax, rtoInitial));
+    this.rto = Math.min(this.rtoMax, this.base);
   }
 
-  /** The current timeout, backoff included. */
-  get rto(): number {
-    return Math.min(this.rtoMax, this.base * Math.pow(2, this.shift));
+  /**
+   * The current timeout, backoff included: min(rtoMax, base · 2^backoffs). A plain field kept up to date by the
+   * methods below (TCP reads it for every segment it sends or acknowledgement it takes): read it, never assign it.
+   */
+  rto: number;
+
+  private update(): void {
+    this.rto = Math.min(this.rtoMax, this.base * Math.pow(2, this.shift));
   }
 
   /** Times the backoff has doubled the RTO since the last sample or reset. */
@@ -55,16 +61,19 @@ export class RttEstimator {
     }
     this.base = Math.max(this.rtoMin, Math.min(this.rtoMax, this.srtt + Math.max(1, 4 * this.rttvar)));
     this.shift = 0;
+    this.update();
   }
 
   /** Doubles the RTO (RFC 6298 §5.5), up to the maximum. */
   backoff(): void {
     if (this.rto < this.rtoMax) this.shift++;
+    this.update();
   }
 
   /** Clears the backoff without a sample. */
   resetBackoff(): void {
     this.shift = 0;
+    this.update();
   }
 
   /** Re-initialises the RTO (3 s after a lost SYN, RFC 6298 §5.7), clearing the backoff, unless sampled. */
@@ -72,6 +81,7 @@ export class RttEstimator {
     if (this.hasSample) return;
     this.base = Math.max(this.rtoMin, Math.min(this.rtoMax, rto));
     this.shift = 0;
+    this.update();
   }
 
   /** Starts timing the segment ending at `endSeq` sent at `now`, unless one is being timed already. */

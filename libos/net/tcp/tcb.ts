@@ -286,16 +286,23 @@ export class Tcb {
     return Math.min(this.rx.capacity >>> 1, this.rcvMss);
   }
 
-  /** The window field for a non-SYN segment: never moves the right edge left; grows it only by the SWS step. */
+  /**
+   * The window field for a non-SYN segment: never moves the right edge left; grows it only by the SWS step. In
+   * integer arithmetic (every quantity is a non-negative int below 2^31; shift ≤ 14, RFC 7323): it runs for every
+   * segment sent.
+   */
   windowField(): number {
     const shift = this.rcvShift;
-    const cur = Math.max(0, Seq.sub(this.rcvAdv, this.rcvNxt));
-    const free = this.rxClosed ? this.rx.capacity : this.rx.free;
-    const w = free - cur >= this.swsThreshold ? free : cur;
-    const unit = 2 ** shift;                              // shift ≤ 14 (RFC 7323)
-    let field = Math.floor(w / unit);
-    if (field * unit < cur) field = Math.ceil(cur / unit);
-    return Math.min(field, 65535);
+    let cur = (this.rcvAdv - this.rcvNxt) | 0;
+    if (cur < 0) cur = 0;
+    const rx = this.rx;
+    const cap = rx.capacity;
+    const free = this.rxClosed ? cap : cap - rx.length;
+    const sws = this.rcvMss < cap >>> 1 ? this.rcvMss : cap >>> 1; // swsThreshold
+    const w = free - cur >= sws ? free : cur;
+    let field = w >>> shift;                              // floor(w / 2^shift)
+    if (field << shift < cur) field = (cur + (1 << shift) - 1) >>> shift; // ceil(cur / 2^shift)
+    return field < 65535 ? field : 65535;
   }
 
   /** Our timestamp clock at `now`. */

@@ -41,6 +41,9 @@ function scratchFor(n: number): Uint8Array {
   return scratch;
 }
 
+// Sequence arithmetic is written out inline in the functions below ((a - b) | 0 is Seq.sub(a, b)): they run for
+// every segment, and an interpreter pays a call for each helper.
+
 function choose(t: Tcb, p: SegmentPlan): boolean {
   p.kind = NONE;
   p.retransmit = false;
@@ -48,6 +51,11 @@ function choose(t: Tcb, p: SegmentPlan): boolean {
   p.len = 0;
   if (t.rstPending) return pick(p, RESET);
   const st = t.state;
+  if (st === S.Established) {                         // the common case first
+    if ((t.rtxNow && chooseRetransmit(t, p)) || chooseData(t, p)) return true;
+    if (t.persistFire || t.keepProbeNow) return pick(p, PROBE);
+    return (t.ackNow || t.dupAcksOwed > 0) && pick(p, PURE_ACK);
+  }
   if (st === S.Closed || st === S.Listen) return false;
   if (st === S.SynSent || st === S.SynReceived) {
     if (t.sndNxt === t.iss) return pick(p, SYNC);
@@ -83,29 +91,34 @@ function chooseRetransmit(t: Tcb, p: SegmentPlan): boolean {
 }
 
 function chooseData(t: Tcb, p: SegmentPlan): boolean {
-  const unsent = Seq.sub(t.dataEnd, t.sndNxt);
+  const sndNxt = t.sndNxt;
+  const unsent = (t.txSeq + t.tx.length - sndNxt) | 0;   // Seq.sub(t.dataEnd, sndNxt)
   if (unsent <= 0) {
     if (!t.finQueued || unsent < 0) return false;
     p.kind = DATA; // a bare FIN (sent even into a closed window)
-    p.seq = t.sndNxt;
+    p.seq = sndNxt;
     p.fin = true;
     return true;
   }
   const cc = t.cc; // limited transmit (RFC 3042): a new segment for each of the first two duplicate ACKs
-  const wnd = Math.min(t.sndWnd, cc.cwnd + (cc.inRecovery ? 0 : Math.min(cc.dupAcks, 2) * t.sndMss));
-  const usable = Seq.sub((t.sndUna + wnd) >>> 0, t.sndNxt);
-  let len = Math.min(unsent, t.sndSegMax, usable);
+  const mss = t.sndMss;
+  const dup = cc.dupAcks;
+  const cwnd = cc.inRecovery || dup === 0 ? cc.cwnd : cc.cwnd + (dup < 2 ? dup : 2) * mss;
+  const wnd = t.sndWnd < cwnd ? t.sndWnd : cwnd;
+  const usable = (((t.sndUna + wnd) >>> 0) - sndNxt) | 0;
+  let len = unsent < usable ? unsent : usable;
+  if (len > t.sndSegMax) len = t.sndSegMax;
   if (len <= 0) return false;
   // A segment the device cuts up (TSO): whole MSS-sized pieces, unless it ends the queued data.
-  if (len > t.sndMss && len < unsent) len -= len % t.sndMss;
+  if (len > mss && len < unsent) len -= len % mss;
   const last = len === unsent;
-  if (len < t.sndMss && !t.persistFire) {
+  if (len < mss && !t.persistFire) {
     if (!last && len < t.maxSndWnd >>> 1) return false; // sender SWS avoidance (RFC 1122 §4.2.3.4)
-    const nagle = !t.noDelay && !t.finQueued && t.sndNxt !== t.sndUna && !Seq.lt(t.sndNxt, t.sndMax);
+    const nagle = !t.noDelay && !t.finQueued && sndNxt !== t.sndUna && ((sndNxt - t.sndMax) | 0) >= 0;
     if (nagle) return false; // Nagle (RFC 896): one small segment in flight at a time
   }
   p.kind = DATA;
-  p.seq = t.sndNxt;
+  p.seq = sndNxt;
   p.len = len;
   p.fin = t.finQueued && last;
   return true;
@@ -152,8 +165,8 @@ function fill(t: Tcb, now: number, p: SegmentPlan): TcpRepr {
       o.seqNumber = p.seq;
       if (p.fin) o.flags |= FIN;
       if (p.len > 0) {
-        o.payload = t.tx.peek(Seq.sub(p.seq, t.txSeq), p.len, scratchFor(p.len));
-        if (((p.seq + p.len) >>> 0) === t.dataEnd) o.flags |= PSH;
+        o.payload = t.tx.peek((p.seq - t.txSeq) | 0, p.len, scratchFor(p.len));
+        if (((p.seq + p.len - t.txSeq - t.tx.length) | 0) === 0) o.flags |= PSH; // the end of the queued data
       }
       break;
     case PROBE:
@@ -188,13 +201,13 @@ function commit(t: Tcb, now: number, p: SegmentPlan): void {
     }
     case DATA: {
       const end = (p.seq + p.len + (p.fin ? 1 : 0)) >>> 0;
-      const again = Seq.lt(p.seq, t.sndMax);
+      const again = ((p.seq - t.sndMax) | 0) < 0;
       if (t.sndUna === t.sndMax) t.lastProgressAt = now; // the user timeout runs from here
       if (p.retransmit) {
         t.rtxNow = false;
       } else {
         t.sndNxt = end;
-        if (Seq.gt(end, t.sndMax)) t.sndMax = end;
+        if (((end - t.sndMax) | 0) > 0) t.sndMax = end;
       }
       if (again) {
         t.stats.retransmissions++;
@@ -216,7 +229,7 @@ function commit(t: Tcb, now: number, p: SegmentPlan): void {
     default:
       break;
   }
-  acked(t, t.out.windowLen * 2 ** t.rcvShift);
+  acked(t, t.out.windowLen << t.rcvShift);
 }
 
 /** Bookkeeping for a segment that carried our ACK and a window of `window` bytes. */
@@ -227,7 +240,7 @@ function acked(t: Tcb, window: number): void {
   t.unackedBytes = 0;
   t.lastAckSent = t.rcvNxt;
   const edge = (t.rcvNxt + window) >>> 0;
-  if (Seq.gt(edge, t.rcvAdv)) t.rcvAdv = edge;
+  if (((edge - t.rcvAdv) | 0) > 0) t.rcvAdv = edge;
 }
 
 /**

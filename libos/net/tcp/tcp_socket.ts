@@ -97,7 +97,10 @@ export class TcpSocket {
    */
   onWork: (() => void) | null = null;
   private readonly t: Tcb;
-  /** Bumped by every user call that can change what dispatch would do (see dispatch). */
+  /**
+   * Bumped by every user call that can change the timers or what output sends (see dispatch); reads are not
+   * counted: they can only raise `ackNow` (a window update), which dispatch checks itself.
+   */
   private userCalls = 0;
 
   /** A closed socket; see TcpSocketOptions for the options and their defaults. Throws RangeError for bad ones. */
@@ -285,7 +288,6 @@ export class TcpSocket {
 
   private afterRead(): void {
     const t = this.t;
-    this.userCalls++;
     if (canReceive(t.state)) {
       const cur = Math.max(0, Seq.sub(t.rcvAdv, t.rcvNxt));
       const free = t.rx.free;
@@ -400,8 +402,9 @@ export class TcpSocket {
     const drained = tcpOutput(t, now, emit);
     const calls = this.userCalls;
     this.flush();
-    // Unless emit refused a segment or a hook called back into the socket, output has just found nothing due.
-    return drained && calls === this.userCalls ? tcpPollAtAfterOutput(t, now) : tcpPollAt(t, now);
+    // Unless emit refused a segment, a hook called back into the socket (reads aside) or a read queued a window
+    // update, output has just found nothing due and armed the timers: only the deadlines are left to look at.
+    return drained && calls === this.userCalls && !t.ackNow ? tcpPollAtAfterOutput(t, now) : tcpPollAt(t, now);
   }
 
   /** Absolute ms at which `dispatch` must next run: `now` when something is due, Infinity when nothing is. */

@@ -82,27 +82,32 @@ function retransmitTimeout(t: Tcb, now: number): void {
   t.rtxNow = false;
 }
 
-/** Sets the persist and keep-alive deadlines that `t`'s state calls for at `now` (after input or output). */
+/**
+ * Sets the persist and keep-alive deadlines that `t`'s state calls for at `now` (after input or output). Runs
+ * several times per segment, so it reads each field once and writes only what changes.
+ */
 export function armTimers(t: Tcb, now: number): void {
   const st = t.state;
-  if (st === S.Closed || st === S.Listen || st === S.SynSent || st === S.SynReceived || st === S.TimeWait) {
+  if (st !== S.Established &&
+    (st === S.Closed || st === S.Listen || st === S.SynSent || st === S.SynReceived || st === S.TimeWait)) {
     t.persistAt = t.keepAliveAt = Infinity;
     return;
   }
-  const unsent = Seq.sub(t.dataEnd, t.sndNxt) > 0;
-  if (unsent && t.sndNxt === t.sndUna && t.rtxAt === Infinity) { // stuck: nothing in flight, nothing fits
+  const sndNxt = t.sndNxt;
+  const sndUna = t.sndUna;
+  const unsent = ((t.txSeq + t.tx.length - sndNxt) | 0) > 0;   // Seq.sub(t.dataEnd, sndNxt) > 0
+  if (unsent && sndNxt === sndUna && t.rtxAt === Infinity) { // stuck: nothing in flight, nothing fits
     if (t.persistAt === Infinity && !t.persistFire) {
       t.persistAt = now + Math.min(t.cfg.rtoMax, t.rtt.rto * Math.pow(2, t.persistShift));
     }
   } else {
-    t.persistAt = Infinity;
-    if (t.sndWnd > 0) t.persistShift = 0;
+    if (t.persistAt !== Infinity) t.persistAt = Infinity;
+    if (t.persistShift !== 0 && t.sndWnd > 0) t.persistShift = 0;
   }
-  const idle = t.keepAlive && (st === S.Established || st === S.CloseWait || st === S.FinWait2) &&
-    t.sndUna === t.sndMax && !unsent;
-  if (idle) {
+  if (t.keepAlive && (st === S.Established || st === S.CloseWait || st === S.FinWait2) && sndUna === t.sndMax &&
+    !unsent) {
     t.keepAliveAt = t.keepProbes === 0 ? t.lastRecvAt + t.keepIdle : t.keepProbeAt + t.cfg.keepInterval;
-  } else {
+  } else if (t.keepAliveAt !== Infinity) {
     t.keepAliveAt = Infinity;
   }
   if (st === S.FinWait2 && t.rxClosed && t.closeAt === Infinity) t.closeAt = now + t.cfg.finWait2Timeout;
