@@ -77,9 +77,9 @@ export interface TcpSocketOptions {
   /** Most challenge ACKs per second (RFC 5961 §7). Default 100. */
   challengeAckLimit?: number;
   /**
-   * Header prediction (RFC 9293 §3.10.7.4 note, Van Jacobson's fast path as in BSD and Linux): in ESTABLISHED, an
-   * in-order segment with only ACK (and PSH) set and an unchanged window takes a short path; the result is the
-   * same as the general one (tests compare both). Default true; false sends every segment the general way.
+   * Header prediction (Van Jacobson's fast path as in BSD and Linux): in ESTABLISHED, an in-order segment with
+   * only ACK (and PSH) set that acknowledges new data or carries data that fits takes a short path; the result is
+   * the same as the general one (tests compare both). Default true; false sends every segment the general way.
    */
   headerPrediction?: boolean;
   /**

@@ -36,17 +36,23 @@ export function tcpInput(t: Tcb, now: number, seg: TcpRepr): void {
 /**
  * Header prediction (Van Jacobson's fast path; BSD's tcp_input and Linux's tcp_rcv_established): in ESTABLISHED,
  * a segment that carries only ACK (PSH and the ECN bits are ignored, as on the general path), starts exactly at
- * RCV.NXT, passes PAWS, leaves the peer's window as it was and acknowledges nothing unsent, and that is either an
- * ACK advancing SND.UNA or in-order data that fits the receive buffer whole (no reassembly pending) or both (as
- * Linux: the next request acknowledging the last response), is handled here in a few steps. Everything else — SYN,
- * FIN, RST, URG, a window change, a duplicate ACK, out-of-order or trimmed data, a closed read side — returns false
- * for the general path. The effect on the Tcb is exactly the general path's for the same segment (the same
- * sequence checks pass trivially; `newAck` is shared); test/unit/net_tcp/fast_path.test.ts compares both.
+ * RCV.NXT, passes PAWS and acknowledges nothing unsent, and that is either an ACK advancing SND.UNA or in-order
+ * data that fits the receive buffer whole (no reassembly pending) or both (as Linux: the next request
+ * acknowledging the last response), is handled here in a few steps. Everything else — SYN, FIN, RST, URG, a
+ * duplicate ACK or window-only update, out-of-order or trimmed data, a closed read side — returns false for the
+ * general path. The effect on the Tcb is exactly the general path's for the same segment (the same sequence checks
+ * pass trivially; `newAck` and the window update rule are the same); test/unit/net_tcp/fast_path.test.ts compares
+ * both.
+ *
+ * Unlike BSD's prediction, a changed window is taken here too: a receiver that follows RFC 9293's SWS avoidance
+ * (ours does) keeps its right edge fixed while small segments arrive, so the window it advertises changes with
+ * nearly every request/response segment, and "same window" would send all of those the general way. The general
+ * path's only other use of the window, the duplicate-ACK test, concerns segments this path never takes.
  */
 function predicted(t: Tcb, now: number, seg: TcpRepr): boolean {
   if ((seg.flags & (SYN | FIN | RST | URG | ACK)) !== ACK) return false;
   const seq = seg.seqNumber;
-  if (seq !== t.rcvNxt || seg.windowLen << t.sndShift !== t.sndWnd || t.oooFin) return false;
+  if (seq !== t.rcvNxt || t.oooFin) return false;
   const ts = seg.timestamp;
   if (t.tsOk && ts !== null && ((ts.tsVal - t.tsRecent) | 0) < 0) return false; // PAWS drops it: general path
   const ack = seg.ackNumber;
@@ -65,9 +71,12 @@ function predicted(t: Tcb, now: number, seg: TcpRepr): boolean {
   t.probes = 0;
   if (ts !== null && t.tsOk && ((seq - t.lastAckSent) | 0) <= 0) t.tsRecent = ts.tsVal;
   if (advance > 0) newAck(t, now, seg, ack);
-  if (((t.sndWl1 - seq) | 0) < 0 || (t.sndWl1 === seq && ((t.sndWl2 - ack) | 0) <= 0)) {
-    t.sndWl1 = seq; // the window itself is unchanged
+  if (((t.sndWl1 - seq) | 0) < 0 || (t.sndWl1 === seq && ((t.sndWl2 - ack) | 0) <= 0)) { // RFC 9293 window update
+    const wnd = seg.windowLen << t.sndShift;
+    t.sndWnd = wnd;
+    t.sndWl1 = seq;
     t.sndWl2 = ack;
+    if (wnd > t.maxSndWnd) t.maxSndWnd = wnd;
   }
   if (n === 0) return true;
   if (n > t.rcvMss && n <= t.cfg.mss) t.rcvMss = n;
