@@ -3,8 +3,10 @@
 // "localhost" is 127.0.0.1 (the loopback interface; no ::1 without an IPv6 stack). Lookups of IP literals and of
 // localhost never touch the network stack. "host.unijs.internal" is the host machine, as Docker's
 // host.docker.internal (a hosts-file name: lookup only): the interface's gateway, which the launcher's user network
-// (passt, slirp) maps to the host's loopback.
-// Layer: libos. Depends on libos/net (the stack and its DNS stub resolver).
+// (passt, slirp) maps to the host's loopback. The work of lookup is lookup.ts (dgram and net use it on their own
+// socket's network); this file checks arguments as Node does, with Node's errors (libos/internal/errors.ts), and
+// works on the current network (libos/net/system.ts).
+// Layer: libos. Depends on libos/net (the stack and its DNS stub resolver), libos/internal/errors.ts.
 
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
 import { invalidArgType, invalidArgValue, nodeError } from "../internal/errors.ts";
