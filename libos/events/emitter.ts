@@ -200,9 +200,14 @@ Object.assign(proto, {
     }
     const handler = events![type];
     if (handler === undefined) return false;
-    const list = typeof handler === "function" ? [handler] : handler.slice();
-    for (const l of list) {
-      const result = l.apply(this, args);
+    if (typeof handler === "function") {
+      const result = handler.apply(this, args);
+      if (result !== undefined && result !== null) addCatch(this, result, type, args);
+      return true;
+    }
+    const list = handler.slice();                // listeners added or removed meanwhile do not count
+    for (let i = 0; i < list.length; i++) {
+      const result = list[i].apply(this, args);
       if (result !== undefined && result !== null) addCatch(this, result, type, args);
     }
     return true;

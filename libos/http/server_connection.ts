@@ -158,13 +158,13 @@ function onData(server: HttpServerState, state: ConnectionState, d: Buffer): voi
     socket.setTimeout(server.timeout || 0);
     state.keepAliveTimeoutSet = false;
   }
-  if (parser.idle && d.length) armTimers(server, state);
   const ret = parser.execute(d);
   if (typeof ret !== "number") {
     socketOnError(server, state, ret);
     return;
   }
-  // A pipelined message may have begun inside this chunk, after the previous one completed.
+  // A message that began in this chunk and is not complete yet is timed from now, its first bytes' arrival (one
+  // that arrived whole, the common case, never touches a timer); one that began earlier keeps its timers.
   if (state.parser && !parser.idle) armTimers(server, state, parser.inHead);
   const req = state.current;
   if (req && req.upgrade) {

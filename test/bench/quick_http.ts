@@ -8,6 +8,7 @@ import { buildImage } from "../../boot/image/build.ts";
 import { startGuest } from "../../boot/launch/qemu.ts";
 import { ROOT } from "../../boot/paths.ts";
 import { GUEST_IP, HOST_IP } from "../helpers/netns.ts";
+import { prepareLinuxNodeGuest, startLinuxNodeGuest } from "./linux/node_http.ts";
 import { exited, killAll, newNamespace, probeReady, startChild, trackGuest } from "./procs.ts";
 
 const args = process.argv.slice(2);
@@ -20,7 +21,14 @@ try {
     ip: { cidr: `${GUEST_IP}/24`, gateway: HOST_IP }, ...(profile ? { profileMs: Number(opt("--every", "10")) * 1000, env: { UNIJS_PROFILE_TOP: "70" } } : {}) });
   console.log(`image ${img.path}`);
   const ns = newNamespace();
-  const g = trackGuest(startGuest({ image: img.path, accel: "tcg", machine: "microvm", net: { kind: "tap", netns: ns.name, ifname: ns.ifname } }));
+  let g;
+  if (args.includes("--linux")) {                  // Node in a Linux guest instead (the bench's baseline)
+    const lx = await prepareLinuxNodeGuest(join(ROOT, "build/bench/linux"), join(ROOT, "examples/http-server/index.ts"));
+    if ("skip" in lx) throw new Error(lx.skip);
+    g = trackGuest(startLinuxNodeGuest(lx, { kind: "tap", netns: ns.name, ifname: ns.ifname }, `${GUEST_IP}/24`, 8080));
+  } else {
+    g = trackGuest(startGuest({ image: img.path, accel: "tcg", machine: "microvm", net: { kind: "tap", netns: ns.name, ifname: ns.ifname } }));
+  }
   const prefix = ["ip", "netns", "exec", ns.name];
   const url = `http://${GUEST_IP}:8080${path}`;
   const fail = await probeReady(prefix, url, 120_000, g.done.then((r) => `ended ${r.code}: ${r.output}`));
@@ -30,7 +38,7 @@ try {
     const f = readFileSync(`/proc/${g.pid}/stat`, "utf8").split(") ")[1].split(" ");
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
   };
-  for (const warm of [3, d]) {
+  for (const warm of [Number(opt("--warm", "3")), d]) {
     const c0 = cpuMs();
     const w = startChild([...prefix, "wrk", "-t2", `-c${c}`, `-d${warm}s`, "--latency", "--timeout", "30s", url]);
     const r = await exited(w, "wrk");
