@@ -139,7 +139,8 @@ export class TcpListener {
       this.replies.shift();
       this.stats.resets++;
     }
-    const all = this.halfOpen.concat(this.completed, this.closing);
+    if (this.halfOpen.length + this.completed.length + this.closing.length === 0) return; // the usual case: no copy
+    const all = this.halfOpen.concat(this.completed, this.closing); // a copy: hooks move sockets between the lists
     for (let i = 0; i < all.length; i++) all[i].dispatch(now, emit);
     if (this.closing.length > 0) this.closing = this.closing.filter((s) => s.pollAt(now) !== Infinity);
   }

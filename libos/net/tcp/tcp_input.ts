@@ -316,17 +316,20 @@ function processAck(t: Tcb, now: number, seg: TcpRepr, seq: number, f: number, p
 
 /** An ACK that advances SND.UNA: RTT sample, free acknowledged data, congestion control, retransmission timer. */
 function newAck(t: Tcb, now: number, seg: TcpRepr, ack: number): void {
-  const acked = Seq.sub(ack, t.sndUna);
+  // Runs for nearly every segment a sender receives: sequence arithmetic inline ((a - b) | 0 is Seq.sub(a, b)).
+  const acked = (ack - t.sndUna) | 0;
   const ts = seg.timestamp;
   if (t.tsOk && ts !== null && ts.tsEcr !== 0) {
-    const r = Seq.sub(t.tsNow(now), ts.tsEcr);
+    const r = (((Math.floor(now) + t.cfg.tsOffset) >>> 0) - ts.tsEcr) | 0;   // Seq.sub(t.tsNow(now), tsEcr)
     if (r >= 0) t.rtt.sample(r);
   } else {
     t.rtt.ackTiming(ack, now);
   }
-  const dataAcked = Math.min(Math.max(0, Seq.sub(ack, t.txSeq)), t.tx.length);
+  const tx = t.tx;
+  let dataAcked = (ack - t.txSeq) | 0;
+  if (dataAcked > tx.length) dataAcked = tx.length;
   if (dataAcked > 0) {
-    t.tx.discard(dataAcked);
+    tx.discard(dataAcked);
     t.txSeq = (t.txSeq + dataAcked) >>> 0;
     if (t.writeBlocked) {
       t.writeBlocked = false;
@@ -335,20 +338,22 @@ function newAck(t: Tcb, now: number, seg: TcpRepr, ack: number): void {
   }
   const handshake = t.sndUna === t.iss;
   t.sndUna = ack;
-  if (Seq.lt(t.sndNxt, ack)) t.sndNxt = ack;
+  if (((t.sndNxt - ack) | 0) < 0) t.sndNxt = ack;
   t.retries = 0;
   t.lastProgressAt = now;
   const ccAcked = handshake ? acked - 1 : acked;
-  const action = ccAcked > 0 ? t.cc.onAck(ccAcked, ack, t.flight) : "none";
-  t.cc.clamp(Math.max(2 * t.maxSndWnd, t.cc.initialWindow));
-  if (t.sndUna === t.sndMax) {
+  const cc = t.cc;
+  const action = ccAcked > 0 ? cc.onAck(ccAcked, ack, (t.sndMax - ack) | 0) : "none";
+  const cap = 2 * t.maxSndWnd;
+  cc.clamp(cap > cc.initialWindow ? cap : cc.initialWindow);
+  if (ack === t.sndMax) {
     t.rtxAt = Infinity;
     t.rtxNow = false;
     return;
   }
   if (action === "retransmit") {
     t.rtxNow = true; // a partial ACK in fast recovery
-    if (t.cc.takeFirstPartial()) t.rtxAt = now + t.rtt.rto;
+    if (cc.takeFirstPartial()) t.rtxAt = now + t.rtt.rto;
   } else {
     t.rtxAt = now + t.rtt.rto;
   }
