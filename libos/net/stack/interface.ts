@@ -11,8 +11,8 @@
 import { NO_OFFLOADS, RX_CHECKSUM_VALID, type NetDevice, type NetOffloads, type TxOffload } from "../../../kernel/devices.ts";
 import {
   ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
-  Icmpv4Packet, Icmpv4Repr, inSubnet, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
-  isLoopback, isMulticastMac, macFromBytes, subnetBroadcast, TcpPacket, TcpRepr, TcpSegmentReader, UdpPacket, UdpRepr,
+  Icmpv4Packet, Icmpv4Repr, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
+  isLoopback, isMulticastMac, macFromBytes, prefixToMask, subnetBroadcast, TcpPacket, TcpRepr, TcpSegmentReader, UdpPacket, UdpRepr,
   UDP_HEADER_LENGTH, WireError, writeEthernetHeader,
 } from "../wire/index.ts";
 import { ArpCache } from "./arp_cache.ts";
@@ -95,6 +95,17 @@ export class NetInterface {
   };
   private readonly txOffload: TxOffload = { csumStart: TCP_AT, csumOffset: TCP_CHECKSUM_OFFSET, gsoSize: 0, hdrLen: 0 };
   private txSeg: TcpRepr | null = null;
+  /** The netmask of the last prefix length asked for (route() runs per segment sent; the config rarely changes). */
+  private maskPrefix = -1;
+  private mask = 0;
+
+  private netmask(prefixLength: number): number {
+    if (prefixLength !== this.maskPrefix) {
+      this.mask = prefixToMask(prefixLength);
+      this.maskPrefix = prefixLength;
+    }
+    return this.mask;
+  }
   private txMac = 0;
 
   /** The host's IP layer over `dev` (null: a machine without a network card, loopback only). */
@@ -338,7 +349,7 @@ export class NetInterface {
     if (this.dev === null) return -1;
     if (dst === IPV4_BROADCAST) return dst;
     if (!cfg) return -1;
-    if (inSubnet(dst, cfg.address, cfg.prefixLength)) return dst;
+    if ((((dst ^ cfg.address) & this.netmask(cfg.prefixLength)) >>> 0) === 0) return dst;
     return cfg.gateway !== 0 ? cfg.gateway : -1;
   }
 
