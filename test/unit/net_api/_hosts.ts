@@ -8,8 +8,9 @@
 //   node:net) run in `settle()`, which calls loop.run() until it would sleep: the platform's halt() throws instead
 //   of sleeping, and settle() moves the virtual clock to the armed deadline itself once nothing else is moving;
 // - frames cross the link when settle() pumps it.
-// A host's sockets are created while it is the current network (`on(host, fn)`, setNetRuntime): sockets and servers
-// keep the runtime they started on.
+// A host's sockets are made to start while it is the current network (`on(host, fn)`, setNetRuntime): a dgram
+// socket keeps the network of its creation, a net.Socket that of connect(), a net.Server that of listen(); dns
+// functions use the current one.
 // Layer: test support.
 
 import { EventLoop, setLoop } from "../../../kernel/event_loop.ts";
