@@ -78,7 +78,8 @@ export class HttpParser {
 
   /** True between messages (nothing of the next one received yet). */
   get idle(): boolean {
-    return (this.p.state === "REQUEST_LINE" || this.p.state === "RESPONSE_LINE") && /^\r*$/.test(this.p.line);
+    const p = this.p;
+    return (p.state === "REQUEST_LINE" || p.state === "RESPONSE_LINE") && (p.line === "" || /^\r*$/.test(p.line));
   }
 
   /** True while a head is being received. */
@@ -136,6 +137,8 @@ export class HttpParser {
     const raw = info.headers;
     let te: string | undefined, cl: string | undefined, conn = "", upgradeHeader = false;
     for (let i = 0; i < raw.length; i += 2) {
+      const n = raw[i].length;                             // lower-case only names that may be one of these
+      if (n !== 14 && n !== 17 && n !== 10 && n !== 7) continue;
       const name = raw[i].toLowerCase();
       if (name === "content-length") {
         if (!validContentLength(raw[i + 1])) throw new HttpParseError("HPE_INVALID_CONTENT_LENGTH", "Invalid character in Content-Length");
@@ -161,7 +164,7 @@ export class HttpParser {
     if (te !== undefined && !chunked) p.body_bytes = null;  // a response read until the connection closes
     const v11 = info.versionMajor === 1 && info.versionMinor === 1;
     const needsEof = !isRequest && !skipBody && !p.isChunked && (cl === undefined || te !== undefined);
-    const keepAlive = !needsEof && (v11 ? !hasToken(conn, "close") : hasToken(conn, "keep-alive"));
+    const keepAlive = !needsEof && (v11 ? conn === "" || !hasToken(conn, "close") : conn !== "" && hasToken(conn, "keep-alive"));
     this.keepAlive = keepAlive;
     const head: ParsedHead = {
       versionMajor: info.versionMajor, versionMinor: info.versionMinor, rawHeaders: raw,

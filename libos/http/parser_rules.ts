@@ -8,6 +8,7 @@
 // do. Layer: libos. Depends on http-parser-js.
 
 import { HTTPParser as PackageParser } from "http-parser-js/http-parser.js";
+import { platformOrNull } from "../../kernel/platform.ts";
 import { METHODS } from "./constants.ts";
 import { HH, headOut, headScanner } from "./native_head.ts";
 
@@ -39,6 +40,13 @@ export interface RawParser {
   headBytes: number;
   /** maxHeaderSize. */
   headLimit: number;
+  /** The native scanner took the head: the next line read is its empty line (2 bytes at offset). */
+  nativeHeadEnd?: boolean;
+  connection: string;
+  userCall(): (ret: unknown) => unknown;
+  parseHeader(line: string, headers: string[]): void;
+  shouldKeepAlive(): boolean;
+  nextRequest(): void;
   consumeLine(): string | undefined;
   execute(chunk: Uint8Array): number | Error;
   finish(): Error | undefined;
@@ -71,15 +79,34 @@ function trimEnd(s: string): string {
 
 const indexOfByte = Uint8Array.prototype.indexOf as (this: Uint8Array, byte: number, from: number) => number;
 
+type Decode = (bytes: Uint8Array, start: number, end: number) => string;
+let decodeLatin1: Decode | undefined;
+
+/** bytes[start..end) as latin1: the engine's decoder directly where there is one (images), else Buffer's. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (decodeLatin1 === undefined) {
+    const p = platformOrNull();
+    const d = p?.textDecode;
+    decodeLatin1 = d ? (b, s, e) => d.call(p, b, s, e, 1) : (b, s, e) => (b as RawParser["chunk"]).toString("latin1", s, e);
+  }
+  return decodeLatin1(bytes, start, end);
+}
+
 /** http-parser-js's prototype with our line states: the prototype of every parser we make. */
 export const Strict = Object.create(Base.prototype) as RawParser & Record<string, unknown>;
 
 Strict.consumeLine = function (this: RawParser): string | undefined {
+  if (this.nativeHeadEnd) {                               // (nativeHead: the "\r\n" that ends the head)
+    this.nativeHeadEnd = false;
+    this.offset += 2;
+    return "";
+  }
   const chunk = this.chunk;
   // The engine's indexOf finds the LF (a JS loop costs ~1 µs per byte under TCG); one pass at most.
   const i = indexOfByte.call(chunk, 0x0a, this.offset);
   if (i !== -1 && i < this.end) {
-    const line = this.line + chunk.toString("latin1", this.offset, i);
+    const part = latin1(chunk, this.offset, i);
+    const line = this.line === "" ? part : this.line + part;
     this.line = "";
     this.offset = i + 1;
     if (line.charCodeAt(line.length - 1) === 13) return line.slice(0, -1);
@@ -89,7 +116,7 @@ Strict.consumeLine = function (this: RawParser): string | undefined {
     if (counted && this.headBytes + line.length >= this.headLimit) throw overflow();   // the limit came first
     throw new HttpParseError("HPE_CR_EXPECTED", "Missing expected CR after header value");
   }
-  this.line += chunk.toString("latin1", this.offset, this.end);
+  this.line += latin1(chunk, this.offset, this.end);
   this.offset = this.end;
   return undefined;
 };
@@ -125,12 +152,14 @@ function nativeHead(p: RawParser, response: number): boolean {
   p.headBytes = out[HH.BYTES];
   p.state = "HEADER";
   p.offset = end - 2;
+  p.nativeHeadEnd = true;
   return true;
 }
 
 Strict.REQUEST_LINE = function (this: RawParser): void {
   if (this.line === "" && nativeHead(this, 0)) return;
-  const line = this.consumeLine()?.replace(/^\r+/, "");  // llhttp skips CRs before a request
+  let line = this.consumeLine();
+  if (line !== undefined && line.charCodeAt(0) === 13) line = line.replace(/^\r+/, "");  // llhttp skips CRs before a request
   if (!line) return;                                      // incomplete, or an empty line before the request
   const m = REQUEST_LINE.exec(line);
   if (!m) throw new HttpParseError("HPE_INVALID_CONSTANT", "Expected HTTP/");
@@ -187,6 +216,80 @@ Strict.parseHeader = function (this: RawParser, line: string, headers: string[])
     }
   }
   headers.push(m[1], value);
+};
+
+/** http-parser-js's error for a broken head (HttpParser turns it into HPE_INVALID_CONSTANT "Parse Error"). */
+function packageError(code: string): Error {
+  return Object.assign(new Error("Parse Error"), { code });
+}
+
+/**
+ * http-parser-js's HEADER rule, the same steps in the same order, but a header name is lower-cased only when its
+ * length is that of one the completion looks at (transfer-encoding, content-length, connection, upgrade).
+ * (method_connect is the package's index of CONNECT; info.method is a name here, so it never equals it.)
+ */
+const PACKAGE_METHOD_CONNECT = 5;
+Strict.HEADER = function (this: RawParser): boolean | undefined {
+  const line = this.consumeLine();
+  if (line === undefined) return undefined;
+  const info = this.info;
+  if (line) {
+    this.parseHeader(line, info.headers);
+    return undefined;
+  }
+  const headers = info.headers;
+  let hasContentLength = false, hasUpgradeHeader = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    const n = headers[i].length;
+    if (n !== 17 && n !== 14 && n !== 10 && n !== 7) continue;
+    switch (headers[i].toLowerCase()) {
+      case "transfer-encoding":
+        this.isChunked = headers[i + 1].toLowerCase() === "chunked";
+        break;
+      case "content-length": {
+        const v = +headers[i + 1];
+        if (hasContentLength) {
+          if (v !== this.body_bytes) throw packageError("HPE_UNEXPECTED_CONTENT_LENGTH");
+        } else {
+          hasContentLength = true;
+          this.body_bytes = v;
+        }
+        break;
+      }
+      case "connection":
+        this.connection += headers[i + 1].toLowerCase();
+        break;
+      case "upgrade":
+        hasUpgradeHeader = true;
+        break;
+    }
+  }
+  if (this.isChunked && hasContentLength) {
+    hasContentLength = false;
+    this.body_bytes = null;
+  }
+  if (hasUpgradeHeader && this.connection.indexOf("upgrade") !== -1) {
+    info.upgrade = this.type === Base.REQUEST || info.statusCode === 101;
+  } else {
+    info.upgrade = (info.method as unknown) === PACKAGE_METHOD_CONNECT;
+  }
+  if (this.isChunked && info.upgrade) this.isChunked = false;
+  (info as { shouldKeepAlive?: boolean }).shouldKeepAlive = this.shouldKeepAlive();
+  const skipBody = this.userCall()(this[Base.kOnHeadersComplete](info));
+  if (skipBody === 2) {
+    this.nextRequest();
+    return true;
+  } else if (this.isChunked && !skipBody) {
+    this.state = "BODY_CHUNKHEAD";
+  } else if (skipBody || this.body_bytes === 0) {
+    this.nextRequest();
+    return info.upgrade;
+  } else if (this.body_bytes === null) {
+    this.state = "BODY_RAW";
+  } else {
+    this.state = "BODY_SIZED";
+  }
+  return undefined;
 };
 
 /** A valid Content-Length value: digits only, at most 2^64 - 1. */
