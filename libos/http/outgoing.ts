@@ -368,15 +368,39 @@ function endInOneWrite(msg: OutgoingMessageProto, sock: HttpSocket, chunk: Chunk
 
 function init(self: OutgoingMessageProto, options?: { highWaterMark?: number; rejectNonStandardBodyWrites?: boolean }): void {
   callBase(Stream, self);
-  Object.assign(self, {
-    outputData: [], outputSize: 0, writable: true, destroyed: false, _last: false, chunkedEncoding: false,
-    shouldKeepAlive: true, maxRequestsOnConnectionReached: false, _defaultKeepAlive: true,
-    useChunkedEncodingByDefault: true, sendDate: false, _removedConnection: false, _removedContLen: false,
-    _removedTE: false, strictContentLength: false, _bytesWritten: 0, _contentLength: null, _hasBody: true,
-    _trailer: "", _needDrain: false, finished: false, _headerSent: false, _corked: 0, _closed: false,
-    _socket: null, _header: null, _outHeaders: null, _keepAliveTimeout: 0, _onPendingData: nop, _errored: null,
-    _highWaterMark: options?.highWaterMark ?? 16384, _rejectNonStandardBodyWrites: options?.rejectNonStandardBodyWrites ?? false,
-  });
+  // Plain assignments (no literal copied in): this runs for every request and response.
+  self.outputData = [];
+  self.outputSize = 0;
+  self.writable = true;
+  self.destroyed = false;
+  self._last = false;
+  self.chunkedEncoding = false;
+  self.shouldKeepAlive = true;
+  self.maxRequestsOnConnectionReached = false;
+  self._defaultKeepAlive = true;
+  self.useChunkedEncodingByDefault = true;
+  self.sendDate = false;
+  self._removedConnection = false;
+  self._removedContLen = false;
+  self._removedTE = false;
+  self.strictContentLength = false;
+  self._bytesWritten = 0;
+  self._contentLength = null;
+  self._hasBody = true;
+  self._trailer = "";
+  self._needDrain = false;
+  self.finished = false;
+  self._headerSent = false;
+  self._corked = 0;
+  self._closed = false;
+  self._socket = null;
+  self._header = null;
+  self._outHeaders = null;
+  self._keepAliveTimeout = 0;
+  self._onPendingData = nop;
+  self._errored = null;
+  self._highWaterMark = options?.highWaterMark ?? 16384;
+  self._rejectNonStandardBodyWrites = options?.rejectNonStandardBodyWrites ?? false;
 }
 
 /** The writable half of HTTP shared by ServerResponse and ClientRequest (Node's OutgoingMessage). */

@@ -56,6 +56,7 @@ export interface ConnectionState {
   /** The head (headersArmed) or the whole message (requestArmed) of the current message is being timed. */
   headersArmed: boolean;
   requestArmed: boolean;
+  perConn?: PerConnection;
 }
 
 const BAD_REQUEST = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
@@ -222,19 +223,22 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
     socket._paused = true;
     socket.pause();
   }
-  const res = new server._ServerResponse(req, {
-    highWaterMark: socket.writableHighWaterMark, rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites,
-  });
+  const perConn = state.perConn ??= connectionHelpers(server, state);
+  if (perConn.resOptions.rejectNonStandardBodyWrites !== server.rejectNonStandardBodyWrites) {
+    perConn.resOptions = { highWaterMark: socket.writableHighWaterMark, rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites };
+  }
+  const res = new server._ServerResponse(req, perConn.resOptions);
   res._keepAliveTimeout = server.keepAliveTimeout;
   res._maxRequestsPerSocket = server.maxRequestsPerSocket ?? 0;
-  res._onPendingData = (delta: number) => { state.outgoingData += delta; onDrain(state); };
+  res._onPendingData = perConn.onPendingData;
   res.shouldKeepAlive = keepAlive;
   if (socket._httpMessage) state.outgoing.push(res);
   else res.assignSocket(socket);
-  res.on("finish", () => resOnFinish(server, state, req, res));
+  res.on("finish", perConn.onResFinish);
   let handled = false;
   if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
-    if (server.requireHostHeader && req.headers.host === undefined) {
+    // Host and Expect looked up in the raw lines: the headers object is built only if the app asks for it.
+    if (server.requireHostHeader && !hasRawHeader(req, "host")) {
       res.writeHead(400, ["Connection", "close"]);
       res.end();
       return 0;
@@ -249,7 +253,7 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
       server.emit("dropRequest", req, socket);
       res.writeHead(503);
       res.end();
-    } else if (req.headers.expect !== undefined) {
+    } else if (hasRawHeader(req, "expect")) {
       handled = true;
       if (/(?:^|\W)100-continue(?:$|\W)/i.test(String(req.headers.expect))) {
         res._expect_continue = true;
@@ -269,6 +273,32 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
   }
   if (!handled) server.emit("request", req, res);
   return 0;
+}
+
+/** What every response of one connection shares (made at its first request, not per request). */
+interface PerConnection {
+  resOptions: { highWaterMark: number; rejectNonStandardBodyWrites: boolean };
+  onPendingData: (delta: number) => void;
+  /** The 'finish' listener of each response (`this` is the response). */
+  onResFinish: (this: ServerResponse) => void;
+}
+
+function connectionHelpers(server: HttpServerState, state: ConnectionState): PerConnection {
+  return {
+    resOptions: { highWaterMark: state.socket.writableHighWaterMark, rejectNonStandardBodyWrites: server.rejectNonStandardBodyWrites },
+    onPendingData: (delta: number) => { state.outgoingData += delta; onDrain(state); },
+    onResFinish(this: ServerResponse) { resOnFinish(server, state, this.req, this); },
+  };
+}
+
+/** True if the request's kept header lines include `name` (lower case) — what `req.headers[name] !== undefined` says. */
+function hasRawHeader(req: IncomingMessage, name: string): boolean {
+  const raw = req.rawHeaders, n = req._headersCount;
+  for (let i = 0; i + 1 < n; i += 2) {
+    const k = raw[i];
+    if (k.length === name.length && (k === name || k.toLowerCase() === name)) return true;
+  }
+  return false;
 }
 
 function resOnFinish(server: HttpServerState, state: ConnectionState, req: IncomingMessage, res: ServerResponse): void {
