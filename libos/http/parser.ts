@@ -2,7 +2,8 @@
 // Node 20's llhttp (line rules in parser_rules.ts; here: one valid Content-Length, none beside Transfer-Encoding in
 // requests, a request's last transfer coding must be chunked), with Node's limit on head size (URL and header
 // names and values; also chunk-extension and trailer lines) → HPE_HEADER_OVERFLOW, keep-alive decided as llhttp
-// decides it, and errors as Node's: `Parse Error: <reason>` with `code` HPE_*. Layer: libos.
+// decides it, and errors as Node's: `Parse Error: <reason>` with `code` HPE_*. Inside images a head that arrives
+// whole is scanned by native code (native_head.ts; the rules stay the definition, tests compare the two). Layer: libos.
 
 import { Buffer } from "../buffer/index.ts";
 import { Base, HEAD_STATES, HttpParseError, overflow, partialLineError, Strict, validContentLength, type RawParser } from "./parser_rules.ts";
