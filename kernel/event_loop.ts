@@ -192,7 +192,9 @@ export class EventLoop {
         while (this.tickHead < this.ticks.length) {
           const t = this.ticks[this.tickHead++];
           try {
-            t.fn.apply(undefined, t.args ?? []);       // `this` is undefined, as in Node
+            const fn = t.fn, args = t.args;            // `this` is undefined, as in Node
+            if (args === undefined) fn();
+            else fn.apply(undefined, args);
           } catch (e) {
             this.hooks.uncaught(e, "uncaughtException");
           }
@@ -212,16 +214,18 @@ export class EventLoop {
 
   private processRejections(): boolean {
     // As Node's processPromiseRejections: rejections handled late first, then the new unhandled ones.
-    const late = this.p.takeHandledRejections?.() ?? [];
-    for (const promise of late) {
-      try {
-        this.hooks.rejectionHandled?.(promise);
-      } catch (e) {
-        this.hooks.uncaught(e, "uncaughtException");
+    const late = this.p.takeHandledRejections?.();
+    if (late !== undefined) {
+      for (let i = 0; i < late.length; i++) {
+        try {
+          this.hooks.rejectionHandled?.(late[i]);
+        } catch (e) {
+          this.hooks.uncaught(e, "uncaughtException");
+        }
       }
     }
     const pairs = this.p.takeRejections();
-    if (pairs.length === 0) return late.length > 0;
+    if (pairs.length === 0) return late !== undefined && late.length > 0;
     if (this.hooks.unhandledRejections) return this.hooks.unhandledRejections(pairs);
     for (let i = 0; i < pairs.length; i += 2) this.hooks.uncaught(pairs[i + 1], "unhandledRejection", pairs[i]);
     return true;

@@ -293,10 +293,12 @@ function connectionHelpers(server: HttpServerState, state: ConnectionState): Per
 
 /** True if the request's kept header lines include `name` (lower case) — what `req.headers[name] !== undefined` says. */
 function hasRawHeader(req: IncomingMessage, name: string): boolean {
-  const raw = req.rawHeaders, n = req._headersCount;
-  for (let i = 0; i + 1 < n; i += 2) {
+  const raw = req.rawHeaders, n = req._headersCount, len = name.length;
+  outer: for (let i = 0; i + 1 < n; i += 2) {
     const k = raw[i];
-    if (k.length === name.length && (k === name || k.toLowerCase() === name)) return true;
+    if (k.length !== len) continue;
+    for (let j = 0; j < len; j++) if ((k.charCodeAt(j) | 0x20) !== name.charCodeAt(j)) continue outer;   // letters only
+    return true;
   }
   return false;
 }

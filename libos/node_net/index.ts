@@ -6,7 +6,9 @@
 
 import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
+import { platformOrNull } from "../../kernel/platform.ts";
 import { Buffer } from "../buffer/index.ts";
+import { sysError } from "../internal/errors.ts";
 import { lookupIn } from "../dns/lookup.ts";
 import { EventEmitter } from "../events/index.ts";
 import { Duplex } from "../stream/index.ts";
@@ -16,13 +18,6 @@ import type { NetRuntime } from "../net/runtime.ts";
 import { netRuntime } from "../net/system.ts";
 import type { TcpListener, TcpSocket } from "../net/tcp/index.ts";
 import { formatIpv4, parseIpv4 } from "../net/wire/index.ts";
-
-const ERRNO: Record<string, number> = { ECONNREFUSED: -111, ECONNRESET: -104, ETIMEDOUT: -110, EPIPE: -32, EADDRINUSE: -98, ENETUNREACH: -101, EAFNOSUPPORT: -97 };
-
-function sysError(code: string, syscall: string, address?: string, port?: number): NodeJS.ErrnoException {
-  const where = address !== undefined ? ` ${address}${port !== undefined ? `:${port}` : ""}` : "";
-  return Object.assign(new Error(`${syscall} ${code}${where}`), { errno: ERRNO[code] ?? -1, code, syscall, address, port });
-}
 
 export interface SocketConnectOpts { port: number; host?: string; localAddress?: string; localPort?: number; noDelay?: boolean; keepAlive?: boolean; keepAliveInitialDelay?: number; timeout?: number }
 
@@ -56,7 +51,8 @@ export class Socket extends Duplex {
   private consumer: ((chunk: Buffer) => void) | null = null;
 
   constructor(options: { allowHalfOpen?: boolean } = {}) {
-    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true, decodeStrings: true });
+    // 'close' is emitted by _destroy with Node's hadError argument (Node's net.Socket also has emitClose off).
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: false, autoDestroy: true, decodeStrings: true });
   }
 
   get remoteAddress(): string | undefined { return this.remote?.address; }
@@ -181,7 +177,8 @@ export class Socket extends Duplex {
     while ((chunk = this.tcp.recv()) !== null) {
       this.bytesRead += chunk.length;
       this.touch();
-      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      // recv() hands over a fresh copy: it becomes the Buffer itself (what Buffer.from(arrayBuffer) would wrap).
+      const buf = Object.setPrototypeOf(chunk, Buffer.prototype) as Buffer;
       const consumer = this.consumer;
       if (consumer !== null) {
         consumer(buf);
@@ -267,7 +264,8 @@ export class Socket extends Duplex {
       let bytes: Uint8Array | null = null;
       if (typeof chunk === "string") {
         const enc = encoding ?? ws.defaultEncoding;
-        if (enc === "utf8" || enc === "utf-8" || enc === "latin1") bytes = Buffer.from(chunk, enc);
+        const mode = enc === "utf8" || enc === "utf-8" ? 0 : enc === "latin1" ? 1 : -1;
+        if (mode >= 0) bytes = textEncode !== null ? new Uint8Array(textEncode(chunk, mode)) : Buffer.from(chunk, enc);
       } else if (chunk instanceof Uint8Array) {
         bytes = chunk;
       }
@@ -345,6 +343,8 @@ export class Socket extends Duplex {
     for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
     this.release();
     cb(err);
+    // After the 'error' the destroy just scheduled, as Node's handle close callback: 'close' with hadError.
+    process.nextTick(emitSocketClose, this, !!err);
   }
 
   private release(): void {
@@ -395,6 +395,16 @@ export class Socket extends Duplex {
 
 /** The fields of readable-stream's WritableState that Socket.write's fast path reads. */
 interface WritableBits { defaultEncoding: string; length: number; corked: number; writing: boolean; ending: boolean; destroyed: boolean; errored: unknown; constructed: boolean }
+
+/** The engine's string encoder inside an image (UTF-8: mode 0, Latin-1: 1); null in hosted runs. */
+const textEncode: ((s: string, mode: number) => ArrayBuffer) | null = (() => {
+  const hal = platformOrNull();
+  return hal?.textEncode ? hal.textEncode.bind(hal) : null;
+})();
+
+function emitSocketClose(s: Socket, hadError: boolean): void {
+  s.emit("close", hadError);
+}
 
 function resumeConsumer(s: Socket): void {
   s._resumeConsumer();

@@ -60,9 +60,8 @@ describe("node:net over two simulated hosts", () => {
     expect(await hosts.settle(() => closed)).toBe(true);
   });
 
-  // Known difference, for libos/node_net: Node's net.Socket emits 'close' with hadError (false here); ours emits it
-  // with no argument. it.fails until that is fixed (then make it a plain it).
-  it.fails("'close' carries hadError === false after a clean end, as Node's", async () => {
+  // Node's net.Socket emits 'close' with hadError (false after a clean end).
+  it("'close' carries hadError === false after a clean end, as Node's", async () => {
     hosts = new TwoHosts();
     const { server } = await echoServer();
     const closes: unknown[] = [];
