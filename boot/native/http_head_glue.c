@@ -12,11 +12,14 @@
 
 static JSValue hal_http_head(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) {
     (void)this_val; (void)argc;
-    int64_t start, end, limit;
+    int64_t start, end;
     int32_t response;
+    double limit_d;
     /* converted first: valueOf could detach the buffers borrowed below */
     if (JS_ToInt64(ctx, &start, argv[1]) || JS_ToInt64(ctx, &end, argv[2]) || JS_ToInt32(ctx, &response, argv[3]) ||
-        JS_ToInt64(ctx, &limit, argv[4])) return JS_EXCEPTION;
+        JS_ToFloat64(ctx, &limit_d, argv[4])) return JS_EXCEPTION;
+    /* maxHeaderSize may be Infinity (no limit) */
+    int64_t limit = limit_d != limit_d ? 0 : limit_d >= 9e18 ? INT64_MAX : limit_d <= 0 ? 0 : (int64_t)limit_d;
     size_t len, out_bytes;
     const uint8_t *p = hal_typed_bytes(ctx, argv[0], &len);
     if (!p) return JS_EXCEPTION;

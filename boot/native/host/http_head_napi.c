@@ -23,15 +23,17 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
     void *bytes, *out;
     size_t len, out_bytes;
-    int64_t start, end, limit;
+    int64_t start, end;
     int32_t response;
+    double limit_d;
     if (argc < 6 || !typed(env, argv[0], &bytes, &len) || !typed(env, argv[5], &out, &out_bytes) ||
         napi_get_value_int64(env, argv[1], &start) || napi_get_value_int64(env, argv[2], &end) ||
-        napi_get_value_int32(env, argv[3], &response) || napi_get_value_int64(env, argv[4], &limit) ||
+        napi_get_value_int32(env, argv[3], &response) || napi_get_value_double(env, argv[4], &limit_d) ||
         start < 0 || end < start || (uint64_t)end > len || out_bytes / 4 < HH_FIELDS) {
         napi_throw_range_error(env, NULL, "httpHead: bad arguments");
         return NULL;
     }
+    int64_t limit = limit_d != limit_d ? 0 : limit_d >= 9e18 ? INT64_MAX : limit_d <= 0 ? 0 : (int64_t)limit_d;
     int v = http_head_scan(bytes, (size_t)start, (size_t)end, response, limit, out, out_bytes / 4);
     napi_create_int32(env, v, &r);
     return r;

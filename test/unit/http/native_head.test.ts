@@ -122,6 +122,19 @@ describe("native head scanner = TypeScript rules (one call)", () => {
     expect(res.n).toBeGreaterThan(40000);
   });
 
+  it("agrees with no limit (maxHeaderSize Infinity) and with the least limits", () => {
+    const r = new SeededRandom(14005);
+    const res = differ((function* () {
+      for (let i = 0; i < 300; i++) {
+        const response = r.int(3) === 0;
+        const s = response ? validResponse(r) : validRequest(r);
+        for (const limit of [Infinity, 1, 2, 0]) yield [s, response, limit] as [string, boolean, number];
+      }
+      yield [`GET / HTTP/1.1\r\nX: ${"v".repeat(100000)}\r\n\r\n`, false, Infinity] as [string, boolean, number];
+    })());
+    expect(res.bad).toEqual([]);
+  });
+
   it("knows every method of http.METHODS, and no other", () => {
     for (const m of METHODS) {
       const s = `${m} ${m === "CONNECT" ? "h:1" : "/"} HTTP/1.1\r\n\r\n`;
