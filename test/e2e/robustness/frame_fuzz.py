@@ -6,7 +6,8 @@
 # level (lengths, IHL, data offset, flags, ports, options; checksums then mostly fixed so the frame gets past
 # them) and at the byte level (bit flips, truncation, garbage). Every 200th frame is an unmutated ping (the
 # "probe"): the replies to those show the guest kept answering during the run. Frames the guest sends back are
-# counted and checked (IPv4 and ICMP/UDP/TCP checksums, source addresses). The last stdout line is a JSON summary.
+# counted and checked (IPv4 and ICMP/UDP/TCP checksums — a partial one, left to the device by checksum offload, by
+# its pseudo-header sum —, source addresses). The last stdout line is a JSON summary.
 #
 # Safety: TCP frames always come from HOST_IP (the host's kernel resets the guest's SYN-ACKs, so the listen backlog
 # does not fill with half-open connections), and no ARP frame may claim HOST_IP with another MAC (that would poison
@@ -15,6 +16,7 @@ import argparse, json, os, random, select, socket, struct, sys, time
 
 ETH_P_ALL, ETH_P_ARP, ETH_P_IP = 0x0003, 0x0806, 0x0800
 PACKET_OUTGOING, PACKET_IGNORE_OUTGOING = 4, 23
+PACKET_AUXDATA, TP_STATUS_CSUMNOTREADY = 8, 1 << 3                          # struct tpacket_auxdata.tp_status
 BROADCAST = b"\xff" * 6
 MAX_FRAME = 1514
 
@@ -354,7 +356,9 @@ class Replies:
         p = self.problems.setdefault(what, {"count": 0, "sample": frame[:80].hex()})
         p["count"] += 1
 
-    def add(self, f):
+    def add(self, f, partial=False):
+        """`partial`: the kernel marked the frame's TCP/UDP checksum as left to the device (TP_STATUS_CSUMNOTREADY:
+        the guest used virtio-net checksum offload); its field must then hold the pseudo-header sum."""
         if f[6:12] != self.gmac:
             return
         etype = struct.unpack("!H", f[12:14])[0] if len(f) >= 14 else 0
@@ -384,7 +388,12 @@ class Replies:
                 if proto == 6 and len(seg) >= 14:
                     flags = seg[13]
                     kind = "tcp.rst" if flags & 0x04 else "tcp.syn-ack" if flags & 0x12 == 0x12 else "tcp"
-                if not fragment and l4_checksum(f[26:30], f[30:34], proto, seg) != 0 and not (proto == 17 and seg[6:8] == b"\0\0"):
+                if partial:
+                    at = 16 if proto == 6 else 6
+                    pseudo = (~csum(f[26:30] + f[30:34] + struct.pack("!BBH", 0, proto, len(seg)))) & 0xFFFF
+                    if fragment or len(seg) < at + 2 or struct.unpack("!H", seg[at:at + 2])[0] != pseudo:
+                        self.problem(f"bad partial {'TCP' if proto == 6 else 'UDP'} checksum", f)
+                elif not fragment and l4_checksum(f[26:30], f[30:34], proto, seg) != 0 and not (proto == 17 and seg[6:8] == b"\0\0"):
                     self.problem(f"bad {'TCP' if proto == 6 else 'UDP'} checksum", f)
             else:
                 kind = "ip.%d" % proto
@@ -419,6 +428,7 @@ def main():
     rx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
     rx.setsockopt(263, PACKET_IGNORE_OUTGOING, 1)                             # SOL_PACKET
+    rx.setsockopt(263, PACKET_AUXDATA, 1)                                     # tells partial checksums (offload)
     rx.bind((a.ifname, 0))
     rx.setblocking(False)
     host_mac = rx.getsockname()[4]
@@ -438,11 +448,13 @@ def main():
     def drain():
         while True:
             try:
-                f, addr = rx.recvfrom(65536)
+                f, anc, _, addr = rx.recvmsg(1 << 17, socket.CMSG_SPACE(32))      # TSO frames: up to 64 KiB
             except BlockingIOError:
                 return
             if addr[2] != PACKET_OUTGOING:
-                replies.add(f)
+                partial = any(level == 263 and kind == PACKET_AUXDATA and len(data) >= 4
+                              and struct.unpack_from("I", data)[0] & TP_STATUS_CSUMNOTREADY for level, kind, data in anc)
+                replies.add(f, partial)
 
     while sent < a.count:
         batch = []
