@@ -18,12 +18,14 @@ export function es5Class<T extends object, A extends unknown[]>(name: string, pr
                                                                 init: (self: T, ...args: A) => void): Es5Class<T, A> {
   const holder = {
     // A function expression (not a method: methods cannot be constructed), named `name` by the key.
-    [name]: function (this: unknown, ...args: A): T | void {
-      if (!(this instanceof ctor)) return new (ctor as unknown as new (...a: A) => T)(...args);
-      init(this as T, ...args);
+    // Three fixed parameters (every init here takes at most three): no rest array per construction.
+    [name]: function (this: unknown, a?: unknown, b?: unknown, c?: unknown): T | void {
+      if (!(this instanceof ctor)) return new (ctor as unknown as new (...x: unknown[]) => T)(a, b, c);
+      (init as unknown as (self: T, a?: unknown, b?: unknown, c?: unknown) => void)(this as T, a, b, c);
     },
   };
   const ctor = holder[name] as unknown as Es5Class<T, A>;
+  Object.defineProperty(ctor, "length", { value: Math.max(0, init.length - 1), configurable: true });   // as Node's
   ctor.prototype = proto;
   Object.defineProperty(proto, "constructor", { value: ctor, writable: true, configurable: true, enumerable: false });
   return ctor;

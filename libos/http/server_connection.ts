@@ -233,7 +233,7 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
   res._onPendingData = perConn.onPendingData;
   res.shouldKeepAlive = keepAlive;
   if (socket._httpMessage) state.outgoing.push(res);
-  else res.assignSocket(socket);
+  else res._takeSocket(socket);
   res.on("finish", perConn.onResFinish);
   let handled = false;
   if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
@@ -309,7 +309,7 @@ function resOnFinish(server: HttpServerState, state: ConnectionState, req: Incom
   if (!req._consuming && !(stateIfMade(req)?.resumeScheduled ?? false)) {
     req._dump();
   }
-  res.detachSocket(socket);
+  res._releaseSocket(socket);
   process.nextTick(emitResponseClose, res);
   if (res._last) {
     if (typeof socket.destroySoon === "function") socket.destroySoon();
@@ -320,7 +320,7 @@ function resOnFinish(server: HttpServerState, state: ConnectionState, req: Incom
       state.keepAliveTimeoutSet = true;
     }
   } else {
-    state.outgoing.shift()?.assignSocket(socket);
+    state.outgoing.shift()?._takeSocket(socket);
   }
 }
 
@@ -359,6 +359,9 @@ function onClose(server: HttpServerState, state: ConnectionState): void {
   server._connectionStates.delete(state);
   state.parser = null;
   while (state.incoming.length) state.incoming.shift()?.destroy(connReset("aborted"));
+  // The response holding the socket closes with it (responses take our sockets without a listener of their own).
+  const res = state.socket._httpMessage as ServerResponse | null | undefined;
+  if (res) emitResponseClose(res);
 }
 
 function onTimeout(server: HttpServerState, state: ConnectionState): void {

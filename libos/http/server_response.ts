@@ -96,16 +96,31 @@ class ServerResponseProto extends OutgoingMessageProto {
   /** Makes `socket` this response's: queued output is written, 'close' of the socket closes the response. */
   assignSocket(socket: HttpSocket): void {
     if (socket._httpMessage) throw socketAssigned();
-    socket._httpMessage = this;
     socket.on("close", onServerResponseClose);
+    this._takeSocket(socket);
+  }
+
+  /**
+   * assignSocket without the socket 'close' listener, for the http server's own connections: its connection's
+   * 'close' handler closes the response the socket holds (one listener per connection, not one added and removed
+   * per request).
+   */
+  _takeSocket(socket: HttpSocket): void {
+    if (socket._httpMessage) throw socketAssigned();
+    socket._httpMessage = this;
     this.socket = socket;
-    this.emit("socket", socket);
+    if ((this as { _events?: Record<string, unknown> })._events?.socket !== undefined) this.emit("socket", socket);
     this._flush();
   }
 
   /** Releases the socket after the response finished (the next pipelined one may take it). */
   detachSocket(socket: HttpSocket): void {
     socket.removeListener("close", onServerResponseClose);
+    this._releaseSocket(socket);
+  }
+
+  /** detachSocket for a socket taken with _takeSocket. */
+  _releaseSocket(socket: HttpSocket): void {
     socket._httpMessage = null;
     this.socket = null;
   }
