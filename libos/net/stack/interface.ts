@@ -11,7 +11,7 @@
 import { NO_OFFLOADS, RX_CHECKSUM_VALID, type NetDevice, type NetOffloads, type TxOffload } from "../../../kernel/devices.ts";
 import {
   ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
-  Icmpv4Packet, Icmpv4Repr, IpProtocol, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
+  Icmpv4Packet, Icmpv4Repr, IpProtocol, Ipv4HeaderReader, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
   isLoopback, isMulticastMac, macFromBytes, prefixToMask, subnetBroadcast, TcpPacket, TcpRepr, TcpSegmentReader, UdpPacket, UdpRepr,
   UDP_HEADER_LENGTH, WireError, writeEthernetHeader,
 } from "../wire/index.ts";
@@ -88,6 +88,7 @@ export class NetInterface {
   private nextEphemeral = EPHEMERAL_FIRST;
   private ident = 1;
   private readonly tcpReader = new TcpSegmentReader();
+  private readonly ipReader = new Ipv4HeaderReader();
   /** The per-frame state of sendTcp's direct path, reused (nothing is allocated per segment sent). */
   private readonly txIp: Ipv4Repr = {
     src: 0, dst: 0, protocol: IpProtocol.TCP, payloadLength: 0, ttl: DEFAULT_TTL, dscp: 0, ecn: 0, ident: 0,
@@ -185,8 +186,7 @@ export class NetInterface {
   };
 
   private receiveIpv4(bytes: Uint8Array, fromLoopback: boolean, checksumValid: boolean): void {
-    const packet = Ipv4Packet.check(bytes);
-    const ip = Ipv4Repr.parse(packet);
+    const ip = this.ipReader.read(bytes, 0, bytes.length);     // one reused repr: nothing here keeps it
     const cfg = this.config;
     let forUs: boolean;
     if (fromLoopback) forUs = this.isLocal(ip.dst);
@@ -196,7 +196,8 @@ export class NetInterface {
         ip.dst === subnetBroadcast(cfg.address, cfg.prefixLength))) || (cfg === null && ip.protocol === IpProtocol.UDP);
     }
     if (!forUs) { this.stats.rxNotForUs++; return; }
-    let payload = packet.payload.subarray(0, ip.payloadLength);
+    const hl = this.ipReader.headerLength;
+    let payload = bytes.subarray(hl, hl + ip.payloadLength);
     if (ip.moreFrags || ip.fragOffset > 0) {
       const key = `${ip.src}/${ip.dst}/${ip.protocol}/${ip.ident}`;
       const whole = this.fragments.add(key, ip.fragOffset, ip.moreFrags, payload, this.now());

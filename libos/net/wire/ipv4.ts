@@ -271,6 +271,56 @@ export const Ipv4Repr = {
   },
 };
 
+/**
+ * Parses received IPv4 headers into one reused Ipv4Repr, with exactly the checks and errors of
+ * `Ipv4Repr.parse(Ipv4Packet.check(...))` but no view or repr allocated per datagram: what an IP layer calls per
+ * frame. The repr (and `headerLength`) are valid until the next `read`.
+ *
+ * @example
+ * const reader = new Ipv4HeaderReader(); const ip = reader.read(frame, 14, frame.length);
+ * const payload = frame.subarray(14 + reader.headerLength, 14 + reader.headerLength + ip.payloadLength);
+ */
+export class Ipv4HeaderReader {
+  /** The repr every `read` overwrites. */
+  readonly repr: Ipv4Repr = {
+    src: 0, dst: 0, protocol: 0, payloadLength: 0, ttl: 0, dscp: 0, ecn: 0, ident: 0, dontFrag: false, moreFrags: false,
+    fragOffset: 0,
+  };
+  /** Header length (options included) of the datagram last read. */
+  headerLength = IPV4_HEADER_LENGTH;
+
+  /** Reads the datagram in `b[o..end)`. Throws WireError as `Ipv4Packet.checkLen` and `Ipv4Repr.parse`. */
+  read(b: Uint8Array, o: number, end: number, verifyChecksum = true): Ipv4Repr {
+    const len = Math.max(0, end - o);
+    if (len < IPV4_HEADER_LENGTH) throw truncated("an IPv4 header", IPV4_HEADER_LENGTH, len);
+    const hl = (b[o] & 0x0f) * 4;
+    if (hl < IPV4_HEADER_LENGTH) throw malformed(`expected an IPv4 header length of at least 20 bytes, found ${hl}`);
+    if (len < hl) throw truncated("an IPv4 header with options", hl, len);
+    const total = get16(b, o + 2);
+    if (total < hl) throw malformed(`expected an IPv4 total length of at least the header length ${hl}, found ${total}`);
+    if (len < total) throw truncated("an IPv4 packet of the stated total length", total, len);
+    if (b[o] >>> 4 !== 4) throw malformed(`expected IP version 4, found ${b[o] >>> 4}`);
+    if (verifyChecksum) {
+      const sum = onesSum(b, o, o + hl);
+      if (sum !== 0xffff) throw badChecksum("IPv4 header", get16(b, o + 10), expectedChecksum(sum, get16(b, o + 10)));
+    }
+    const r = this.repr;
+    r.src = get32(b, o + 12);
+    r.dst = get32(b, o + 16);
+    r.protocol = b[o + 9];
+    r.payloadLength = total - hl;
+    r.ttl = b[o + 8];
+    r.dscp = b[o + 1] >>> 2;
+    r.ecn = b[o + 1] & 3;
+    r.ident = get16(b, o + 4);
+    r.dontFrag = (b[o + 6] & 0x40) !== 0;
+    r.moreFrags = (b[o + 6] & 0x20) !== 0;
+    r.fragOffset = (get16(b, o + 6) & 0x1fff) * 8;
+    this.headerLength = hl;
+    return r;
+  }
+}
+
 function emitHeader(repr: Ipv4Repr, b: Uint8Array, o: number): void {
   if (!(repr.payloadLength >= 0 && repr.payloadLength <= 0xffff - IPV4_HEADER_LENGTH)) {
     throw malformed(`expected an IPv4 payload length from 0 to 65515, found ${repr.payloadLength}`);
