@@ -138,6 +138,8 @@ export class Tcb {
   lastSendAt = -Infinity;
   lastRecvAt = 0;
   rtxNow = false;
+  /** Input changed what the persist and keep-alive deadlines depend on; the next output arms them first. */
+  timersStale = false;
   persistFire = false;
   persistShift = 0;
   probes = 0;

@@ -51,8 +51,10 @@ function choose(t: Tcb, p: SegmentPlan): boolean {
   p.len = 0;
   if (t.rstPending) return pick(p, RESET);
   const st = t.state;
-  if (st === S.Established) {                         // the common case first
-    if ((t.rtxNow && chooseRetransmit(t, p)) || chooseData(t, p)) return true;
+  if (st === S.Established) {                         // the common case first (no FIN is queued in it)
+    if (t.rtxNow && chooseRetransmit(t, p)) return true;
+    if (((t.txSeq + t.tx.length - t.sndNxt) | 0) > 0 && chooseData(t, p)) return true; // unsent data, as chooseData
+
     if (t.persistFire || t.keepProbeNow) return pick(p, PROBE);
     return (t.ackNow || t.dupAcksOwed > 0) && pick(p, PURE_ACK);
   }
@@ -248,6 +250,7 @@ function acked(t: Tcb, window: number): void {
  * left to send now (the loop ended because nothing was due), false when `emit` refused a segment.
  */
 export function tcpOutput(t: Tcb, now: number, emit: TcpEmit): boolean {
+  if (t.timersStale) armTimers(t, now);               // input deferred it to here (TcpSocket.process)
   runTimers(t, now);
   if (t.sndUna === t.sndMax && now - t.lastSendAt > t.rtt.rto) t.cc.onIdle(); // RFC 5681 §4.1
   const p = t.plan;

@@ -382,13 +382,19 @@ export class TcpSocket {
    * Handles one incoming segment at `now` (ignored unless `accepts`). Replies are queued for `dispatch`;
    * `seg.payload` is copied, so the caller may reuse its buffer afterwards. Hooks fire before it returns, unless
    * `deferHooks`: then they fire in the next `dispatch` (pollAt says `now` while any are pending), so a batch of
-   * segments makes one 'readable' with all their data instead of one per segment.
+   * segments makes one 'readable' with all their data instead of one per segment; the persist and keep-alive
+   * deadlines, too, are then set by that dispatch (or pollAt), once for the batch.
    */
   process(now: number, src: number, dst: number, seg: TcpRepr, deferHooks = false): void {
     if (!this.accepts(src, dst, seg)) return;
-    tcpInput(this.t, now, seg);
-    armTimers(this.t, now);
-    if (!deferHooks) this.flush();
+    const t = this.t;
+    tcpInput(t, now, seg);
+    if (deferHooks) {
+      t.timersStale = true;                             // the dispatch that runs the hooks arms them first
+    } else {
+      armTimers(t, now);
+      this.flush();
+    }
   }
 
   /**

@@ -87,6 +87,7 @@ function retransmitTimeout(t: Tcb, now: number): void {
  * several times per segment, so it reads each field once and writes only what changes.
  */
 export function armTimers(t: Tcb, now: number): void {
+  t.timersStale = false;
   const st = t.state;
   if (st !== S.Established &&
     (st === S.Closed || st === S.Listen || st === S.SynSent || st === S.SynReceived || st === S.TimeWait)) {
