@@ -291,6 +291,7 @@ export class EventLoop {
   }
 
   private runClosing(): void {
+    if (this.closing.length === 0) return;
     const batch = this.closing;
     this.closing = [];
     for (const fn of batch) this.invoke(fn);

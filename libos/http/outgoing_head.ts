@@ -74,12 +74,19 @@ function matchHeader(msg: HeadState, scan: Scan, field: string, value: string): 
 
 function storeHeader(msg: HeadState, scan: Scan, key: string, value: unknown, validate: boolean): void {
   if (validate) validateHeaderValue(key, value);
-  scan.header += key + ": " + String(value) + "\r\n";
-  matchHeader(msg, scan, key, String(value));
+  const text = typeof value === "string" ? value : String(value);
+  scan.header += key + ": " + text + "\r\n";
+  matchHeader(msg, scan, key, text);
 }
 
+/** Header names already found valid (a server writes the same few names on every response). */
+const validNames = new Set<string>();
+
 function processHeader(msg: HeadState, scan: Scan, key: string, value: unknown, validate: boolean): void {
-  if (validate) validateHeaderName(key);
+  if (validate && !validNames.has(key)) {
+    validateHeaderName(key);
+    if (validNames.size < 512) validNames.add(key);
+  }
   if (Array.isArray(value)) {
     if (value.length < 2 || key.length !== 6 || key.toLowerCase() !== "cookie") {
       for (const v of value) storeHeader(msg, scan, key, v, validate);

@@ -9,7 +9,8 @@
 // against the baselines measured in the same run; a baseline that cannot be run is skipped with its reason. Prints
 // figures; never asserts on them. Layer: bench (host only).
 // `npm run bench -- http [--runs N] [--duration S] [--warmup S] [--connections N] [--slirp]` (default 3 runs of 10 s
-// after a 15 s warm-up, 64 connections; --slirp: user networking even where a namespace could be made).
+// after a 15 s warm-up, 64 connections, then 3 runs of 5 s with one connection for the latency of a request alone;
+// --slirp: user networking even where a namespace could be made).
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,8 @@ const DEFAULT_WARMUP_S = 15;
 const WRK_TIMEOUT_S = 30;
 const READY_TIMEOUT_MS = 120_000;
 const DEFAULT_RUNS = 3;
+/** Seconds of each one-connection (-c1) run. */
+const SINGLE_S = 5;
 const DEFAULT_DURATION_S = 10;
 const WRK_INSTALL = "apt-get install -y --no-install-recommends wrk";
 
@@ -208,7 +211,7 @@ function ms(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
 }
 
-interface Result { name: string; readyMs: number; runs: WrkFigures[] }
+interface Result { name: string; readyMs: number; runs: WrkFigures[]; single: WrkFigures[] }
 
 const med = (r: WrkFigures[], k: "rps" | "p50" | "p99") => median(r.map((x) => x[k]));
 
@@ -271,7 +274,11 @@ export async function benchHttp(cliRuns: number, args: string[] = []): Promise<v
     const run = async (start: () => Promise<Target>) => {
       const t = await start();
       try {
-        results.push({ name: t.name, readyMs: t.readyMs, runs: await measure(t, runs, seconds, connections, warmup) });
+        const figures = await measure(t, runs, seconds, connections, warmup);
+        // One connection, one request at a time: the latency of a request alone (after the loaded runs).
+        const single: WrkFigures[] = [];
+        for (let i = 0; i < runs; i++) single.push(await wrk(t.at, SINGLE_S, 1));
+        results.push({ name: t.name, readyMs: t.readyMs, runs: figures, single });
       } finally {
         t.stop();
       }
@@ -297,6 +304,10 @@ export async function benchHttp(cliRuns: number, args: string[] = []): Promise<v
         (r.readyMs / 1000).toFixed(1)];
     }), ["", "req/s", "min", "max", "p50 ms", "p99 ms", "requests", "socket errors", "non-2xx/3xx", "ready s"]);
     for (const s of skipped) console.log(`  (${s})`);
+    console.log("");
+    console.log(`one connection (wrk -t1 -c1 -d${SINGLE_S}s, ${runs} runs, medians): a request's latency with nothing else in flight`);
+    table(results.map((r) => [r.name, med(r.single, "rps"), ms(med(r.single, "p50")), ms(med(r.single, "p99")),
+      String(r.single.reduce((a, x) => a + x.requests, 0))]), ["", "req/s", "p50 ms", "p99 ms", "requests"]);
     const [unijs, ...bases] = results;
     console.log("");
     for (const b of bases) console.log(`  unijs / ${b.name}: ${ratios(unijs, b)}`);
