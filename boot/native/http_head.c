@@ -269,7 +269,7 @@ int http_head_scan(const uint8_t *buf, size_t start, size_t end, int response, i
     }
     int64_t head_bytes = out[HH_BYTES];
     size_t count = 0;
-    int seen_cl = 0, seen_te = 0, empty_cl = 0;
+    int seen_cl = 0, seen_te = 0, empty_cl = 0, flags = 0;
     /* Header lines up to the empty line. */
     for (;;) {
         const uint8_t *lf = memchr(buf + pos, '\n', end - pos);
@@ -289,6 +289,7 @@ int http_head_scan(const uint8_t *buf, size_t start, size_t end, int response, i
             out[HH_END] = (int32_t)next;
             out[HH_COUNT] = (int32_t)count;
             out[HH_BYTES] = (int32_t)head_bytes;
+            out[HH_FLAGS] = flags;
             return (int)next;
         }
         size_t i = 0;
@@ -313,8 +314,10 @@ int http_head_scan(const uint8_t *buf, size_t start, size_t end, int response, i
             if (seen_cl) FAIL(HH_CL_DUPLICATE, next);
             seen_cl = 1;
             empty_cl = v1 == v0;
+            flags |= HH_HAS_CONTENT_LENGTH;
+            for (size_t k = v0; k < v1; k++) if (p[k] != '0') flags |= HH_NONZERO_CONTENT_LENGTH;
         }
-        if (is_te) seen_te = 1;
+        if (is_te) { seen_te = 1; flags |= HH_HAS_TRANSFER_ENCODING; }
         if (count < max_headers) {
             int32_t *f = out + HH_FIELDS + 4 * count;
             size_t b = (size_t)(p - buf);

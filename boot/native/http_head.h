@@ -35,8 +35,10 @@ enum {
     HH_MAJOR = 4, HH_MINOR = 5,
     HH_COUNT = 6,      /* headers */
     HH_BYTES = 7,      /* head bytes as Node counts them (target or reason, names and values) */
-    HH_FIELDS = 8,     /* then 4 per header: name start, name end, value start, value end */
+    HH_FLAGS = 8,      /* HH_HAS_* bits */
+    HH_FIELDS = 9,     /* then 4 per header: name start, name end, value start, value end */
 };
+enum { HH_HAS_CONTENT_LENGTH = 1, HH_NONZERO_CONTENT_LENGTH = 2, HH_HAS_TRANSFER_ENCODING = 4 };
 
 extern const char *const http_head_methods[];
 extern const int http_head_method_count;

@@ -26,7 +26,7 @@ static JSValue hal_http_head(JSContext *ctx, JSValueConst this_val, int argc, JS
     int32_t *out = (int32_t *)hal_typed_bytes(ctx, argv[5], &out_bytes);
     if (!out) return JS_EXCEPTION;
     if (start < 0 || end < start || (uint64_t)end > len || end > INT32_MAX) return JS_ThrowRangeError(ctx, "httpHead: range outside the array");
-    if (out_bytes / 4 < HH_FIELDS || ((uintptr_t)out & 3)) return JS_ThrowRangeError(ctx, "httpHead: out is not an Int32Array of 8 or more");
+    if (out_bytes / 4 < HH_FIELDS || ((uintptr_t)out & 3)) return JS_ThrowRangeError(ctx, "httpHead: out is not an Int32Array of 9 or more");
     return JS_NewInt32(ctx, http_head_scan(p, (size_t)start, (size_t)end, response, limit, out, out_bytes / 4));
 }
 
@@ -56,7 +56,7 @@ static JSValue hal_http_head_strings(JSContext *ctx, JSValueConst this_val, int 
     const int32_t *out = (const int32_t *)hal_typed_bytes(ctx, argv[1], &out_bytes);
     if (!out) return JS_EXCEPTION;
     size_t slots = out_bytes / 4;
-    if (slots < HH_FIELDS || ((uintptr_t)out & 3)) return JS_ThrowRangeError(ctx, "httpHeadStrings: out is not an Int32Array of 8 or more");
+    if (slots < HH_FIELDS || ((uintptr_t)out & 3)) return JS_ThrowRangeError(ctx, "httpHeadStrings: out is not an Int32Array of 9 or more");
     int32_t count = out[HH_COUNT];
     if (count < 0 || (size_t)count > (slots - HH_FIELDS) / 4) return JS_ThrowRangeError(ctx, "httpHeadStrings: out holds no such head");
     for (int32_t i = 0; i < 2 + 4 * count; i += 2) {        /* every span lies in the array (out is JS-writable) */

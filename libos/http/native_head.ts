@@ -21,9 +21,14 @@ export const HH = {
   TEXT_START: 2, TEXT_END: 3, MAJOR: 4, MINOR: 5, COUNT: 6,
   /** head bytes as Node counts them */
   BYTES: 7,
+  /** HAS_* bits */
+  FLAGS: 8,
   /** then name start, name end, value start, value end per header */
-  FIELDS: 8,
+  FIELDS: 9,
 } as const;
+
+/** FLAGS bits: a Content-Length header; one whose value is not all zeros; a Transfer-Encoding header. */
+export const HAS_CONTENT_LENGTH = 1, NONZERO_CONTENT_LENGTH = 2, HAS_TRANSFER_ENCODING = 4;
 
 /** Node's code and reason for each error result -1 ... (index = -result). -1 (more headers than `out` holds) is none. */
 export const HEAD_ERRORS: readonly (readonly [string, string])[] = [

@@ -7,6 +7,8 @@
 
 import { Buffer } from "../buffer/index.ts";
 import { Base, HEAD_STATES, HttpParseError, overflow, partialLineError, Strict, validContentLength, type RawParser } from "./parser_rules.ts";
+import { METHODS } from "./constants.ts";
+import { HAS_TRANSFER_ENCODING, HH, headOut, headScanner, NONZERO_CONTENT_LENGTH, type HeadScanner } from "./native_head.ts";
 
 export { HttpParseError };
 
@@ -102,7 +104,10 @@ export class HttpParser {
     if (this.closed) return onlyLineBreaks(data, 0) ? data.length : this.fail(closedError(), data);
     let r: number | Error;
     try {
-      r = p.execute(data);
+      const s = this.kind === "request" && p.state === "REQUEST_LINE" && p.line === "" ? headScanner() : null;
+      const at = s === null ? 0 : this.quickRequests(data, s);
+      if (at < 0) r = -at;                                   // an upgrade stopped the parser
+      else r = at === data.length && at > 0 ? at : (at === 0 ? p.execute(data) : plus(p.execute(data, at, data.length - at), at));
     } catch (e) {
       p.isUserCall = false;
       if (e === STOP) return onlyLineBreaks(data, p.offset) ? data.length : this.fail(closedError(), data);
@@ -124,6 +129,35 @@ export class HttpParser {
     }
     const r = this.p.finish();
     return r ? new HttpParseError("HPE_INVALID_EOF_STATE", "Invalid EOF state") : undefined;
+  }
+
+  /**
+   * Requests without a body (no Transfer-Encoding, no Content-Length but 0) from the start of `data`, each whole
+   * head read by the native scanner, taken without http-parser-js's state machine: the steps its rules take for
+   * such a message (state HEADER while the head is handed over and the message completes, then REQUEST_LINE; the
+   * parser's own info, trailers and flags stay as a fresh message's, as after its reinitialize). Returns the offset
+   * of the first byte left to the rules (all of `data` when it took everything), or minus the offset after a head
+   * that stopped the parser (upgrade). Handler exceptions and STOP propagate as from the rules.
+   */
+  private quickRequests(data: Buffer, s: HeadScanner): number {
+    const p = this.p, out = headOut;
+    let at = 0;
+    while (at < data.length) {
+      const end = s.httpHead(data, at, data.length, 0, p.headLimit, out);
+      if (end <= 0 || (out[HH.FLAGS] & (NONZERO_CONTENT_LENGTH | HAS_TRANSFER_ENCODING)) !== 0) return at;
+      const headers = s.httpHeadStrings(data, out);
+      const url = headers.pop() as string;
+      p.offset = end;
+      p.state = "HEADER";
+      p.headBytes = out[HH.BYTES];
+      const r = this.headersComplete({ headers, method: METHODS[out[HH.METHOD]], url, versionMajor: out[HH.MAJOR],
+        versionMinor: out[HH.MINOR], upgrade: false });
+      p[Base.kOnMessageComplete]();
+      p.state = "REQUEST_LINE";
+      at = end;
+      if (r === 2) return -at;
+    }
+    return at;
   }
 
   private fail(e: Error, data: Buffer): HttpParseError {
@@ -181,6 +215,11 @@ export class HttpParser {
     if (r === 2) return 2;
     return r === 1 || skipBody ? 1 : 0;
   }
+}
+
+/** The rules' result for data[at..] as an offset into data. */
+function plus(r: number | Error, at: number): number | Error {
+  return typeof r === "number" ? r + at : r;
 }
 
 function closedError(): HttpParseError {

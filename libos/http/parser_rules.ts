@@ -48,7 +48,7 @@ export interface RawParser {
   shouldKeepAlive(): boolean;
   nextRequest(): void;
   consumeLine(): string | undefined;
-  execute(chunk: Uint8Array): number | Error;
+  execute(chunk: Uint8Array, start?: number, length?: number): number | Error;
   finish(): Error | undefined;
   [k: number]: (...args: unknown[]) => unknown;
 }

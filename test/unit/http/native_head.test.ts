@@ -150,9 +150,12 @@ describe("native head scanner = TypeScript rules (one call)", () => {
     expect(native.httpHead(b, 5, b.length, 0, 16384, small)).toBe(-1);       // two headers, room for one
     const r = native.httpHead(b, 5, b.length, 0, 16384, out);
     expect(r).toBe(s.indexOf("rest"));
-    expect([...out.slice(0, HH.FIELDS + 8)]).toEqual([r, METHODS.indexOf("GET"), 9, 11, 1, 1, 2, 2 + 4,
+    expect([...out.slice(0, HH.FIELDS + 8)]).toEqual([r, METHODS.indexOf("GET"), 9, 11, 1, 1, 2, 2 + 4, 0,
       22, 23, 25, 26, 28, 29, 30, 31]);
     expect(native.httpHeadStrings(b, out)).toEqual(["A", "1", "B", "2", "/x"]);
     expect(() => native.httpHead(b, 5, b.length + 1, 0, 16384, out)).toThrow(RangeError);
+    const flags = (h: string) => { const b = latin1(`POST / HTTP/1.1\r\n${h}\r\n`); native.httpHead(b, 0, b.length, 0, 100, out); return out[HH.FLAGS]; };
+    expect([flags(""), flags("Content-Length: 000\r\n"), flags("content-length: 010\r\n"), flags("Transfer-Encoding: x\r\n"),
+      flags("X: 1\r\n")]).toEqual([0, 1, 3, 4, 0]);
   });
 });
