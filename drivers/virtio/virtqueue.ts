@@ -105,6 +105,16 @@ export class Virtqueue<T> {
   private chains = 0;
   /** Set once the device broke the protocol; the queue then accepts and completes nothing. */
   broken: string | null = null;
+  // The rings as typed arrays held here, for the per-frame paths (addBuffer, next, kick): each getter or method
+  // call of the ring classes costs an interpreted call, several per frame.
+  private readonly d32: Uint32Array;
+  private readonly d16: Uint16Array;
+  /** avail: [flags, idx, ring[size], used_event]. */
+  private readonly a16: Uint16Array;
+  /** used: [flags, idx, {id, len}[size] as u32 pairs from index 1 of u32, avail_event]. */
+  private readonly u16: Uint16Array;
+  private readonly u32: Uint32Array;
+  private readonly mask: number;
 
   constructor(readonly index: number, readonly size: number, region: DmaRegion, private readonly kickDevice: () => void,
               private readonly onBroken: (why: string) => void = () => {}) {
@@ -114,6 +124,12 @@ export class Virtqueue<T> {
     this.desc = new DescriptorTable(region.buffer, lay.desc, size);
     this.avail = new AvailableRing(region.buffer, lay.avail, size);
     this.used = new UsedRing(region.buffer, lay.used, size);
+    this.d32 = new Uint32Array(region.buffer, lay.desc, size * 4);
+    this.d16 = new Uint16Array(region.buffer, lay.desc, size * 8);
+    this.a16 = new Uint16Array(region.buffer, lay.avail, size + 3);
+    this.u16 = new Uint16Array(region.buffer, lay.used, 4 * size + 3);
+    this.u32 = new Uint32Array(region.buffer, lay.used, 1 + 2 * size);
+    this.mask = size - 1;
     this.addresses = { desc: region.address + lay.desc, driver: region.address + lay.avail, device: region.address + lay.used };
     this.nextFree = new Uint16Array(size);
     for (let i = 0; i < size; i++) this.nextFree[i] = i + 1;
@@ -176,7 +192,12 @@ export class Virtqueue<T> {
     if (this.freeCount === 0) return false;
     const head = this.freeHead;
     const next = this.nextFree[head];
-    this.desc.set(head, address, length, writable ? F_WRITE : 0, 0);
+    const d = head << 2;
+    this.d32[d] = address > 0xffffffff ? address % 2 ** 32 : address;
+    this.d32[d + 1] = address > 0xffffffff ? Math.floor(address / 2 ** 32) : 0;
+    this.d32[d + 2] = length;
+    this.d16[(head << 3) + 6] = writable ? F_WRITE : 0;
+    this.d16[(head << 3) + 7] = 0;
     this.links[head] = next;
     this.freeHead = next;
     this.freeCount--;
@@ -184,7 +205,7 @@ export class Virtqueue<T> {
     this.chainLength[head] = 1;
     this.writableBytes[head] = writable ? length : 0;
     this.chains++;
-    this.avail.setEntry(this.avail.idx + this.added, head);
+    this.a16[2 + ((this.a16[1] + this.added) & this.mask)] = head;
     this.added++;
     return true;
   }
@@ -192,9 +213,9 @@ export class Virtqueue<T> {
   /** Publishes added chains (one index update) and notifies the device unless it asked not to be. */
   kick(): void {
     if (this.added === 0 || this.broken) return;
-    this.avail.idx = this.avail.idx + this.added;
+    this.a16[1] = (this.a16[1] + this.added) & 0xffff;
     this.added = 0;
-    if (!(this.used.flags & USED_F_NO_NOTIFY)) this.kickDevice();
+    if (!(this.u16[0] & USED_F_NO_NOTIFY)) this.kickDevice();
   }
 
   private fail(why: string): number {
@@ -207,7 +228,7 @@ export class Virtqueue<T> {
 
   /** Completed chains waiting on the used ring (not yet taken by next() or poll()). */
   get completedPending(): number {
-    return this.broken ? 0 : (this.used.idx - this.lastUsed) & 0xffff;
+    return this.broken ? 0 : (this.u16[1] - this.lastUsed) & 0xffff;
   }
 
   /** Bytes the device wrote into the chain the last next() returned. */
@@ -220,7 +241,7 @@ export class Virtqueue<T> {
    */
   next(): T | undefined {
     if (this.broken) return undefined;
-    const usedIdx = this.used.idx;
+    const usedIdx = this.u16[1];
     if (usedIdx === this.lastUsed) return undefined;
     const pending = (usedIdx - this.lastUsed) & 0xffff;
     if (pending > this.size || pending > this.chains) {
@@ -228,8 +249,9 @@ export class Virtqueue<T> {
       return undefined;
     }
     const slot = this.lastUsed;
-    const id = this.used.id(slot);
-    const len = this.used.len(slot);
+    const at = 1 + 2 * (slot & this.mask);
+    const id = this.u32[at];
+    const len = this.u32[at + 1];
     if (id >= this.size) {
       this.fail(`virtqueue ${this.index}: used id ${id} is out of range (size ${this.size})`);
       return undefined;
@@ -245,7 +267,16 @@ export class Virtqueue<T> {
     }
     // Consume the entry before the caller sees it: a callback that throws must not make us re-read it.
     this.lastUsed = (slot + 1) & 0xffff;
-    this.release(id);
+    if (this.chainLength[id] === 1) {                  // release(id) for a one-buffer chain, inline
+      this.nextFree[id] = this.freeHead;
+      this.freeHead = id;
+      this.freeCount++;
+      this.chains--;
+      this.tokens[id] = undefined;
+      this.chainLength[id] = 0;
+    } else {
+      this.release(id);
+    }
     this.lastWritten = len;
     return token;
   }
