@@ -10,7 +10,7 @@
 
 import { NO_OFFLOADS, RX_CHECKSUM_VALID, type NetDevice, type NetOffloads, type TxOffload } from "../../../kernel/devices.ts";
 import {
-  ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, ETHERNET_HEADER_LENGTH, EthernetFrame, EtherType,
+  ArpOperation, ArpPacket, ArpRepr, ARP_PACKET_LENGTH, BROADCAST_MAC, checkEthernetHeader, ETHERNET_HEADER_LENGTH, EtherType,
   Icmpv4Packet, Icmpv4Repr, IpProtocol, Ipv4HeaderReader, IPV4_BROADCAST, IPV4_HEADER_LENGTH, Ipv4Packet, Ipv4Repr,
   isLoopback, isMulticastMac, macFromBytes, prefixToMask, subnetBroadcast, TcpPacket, TcpRepr, TcpSegmentReader, UdpPacket, UdpRepr,
   UDP_HEADER_LENGTH, WireError, writeEthernetHeader,
@@ -147,12 +147,12 @@ export class NetInterface {
   receive(frame: Uint8Array, flags = 0): void {
     this.stats.rxFrames++;
     try {
-      const eth = EthernetFrame.check(frame);
-      const dst = eth.dst;
+      const ethertype = checkEthernetHeader(frame);
+      const dst = macFromBytes(frame, 0);
       if (dst !== this.mac && dst !== BROADCAST_MAC && !isMulticastMac(dst)) { this.stats.rxNotForUs++; return; }
-      const payload = eth.payload;
-      if (eth.ethertype === EtherType.ARP) this.receiveArp(payload);
-      else if (eth.ethertype === EtherType.IPv4) this.receiveIpv4(payload, false, (flags & RX_CHECKSUM_VALID) !== 0);
+      const payload = frame.subarray(ETHERNET_HEADER_LENGTH);
+      if (ethertype === EtherType.ARP) this.receiveArp(payload);
+      else if (ethertype === EtherType.IPv4) this.receiveIpv4(payload, false, (flags & RX_CHECKSUM_VALID) !== 0);
       else this.stats.rxUnknownProtocol++;
     } catch (e) {
       if (e instanceof WireError) this.stats.rxMalformed++;

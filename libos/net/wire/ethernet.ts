@@ -151,6 +151,15 @@ export class EthernetFrame {
   }
 }
 
+/**
+ * The EtherType of the frame in `bytes` (from offset 0), after the check EthernetFrame.check makes: throws WireError
+ * ("truncated") when shorter than the 14-byte header. The per-frame receive path, without a view.
+ */
+export function checkEthernetHeader(bytes: Uint8Array): number {
+  if (bytes.length < ETHERNET_HEADER_LENGTH) throw truncated("an Ethernet header", ETHERNET_HEADER_LENGTH, bytes.length);
+  return get16(bytes, 12);
+}
+
 /** Writes an Ethernet II header (dst, src, ethertype) at `bytes[offset]` without a view: the per-frame send path. */
 export function writeEthernetHeader(bytes: Uint8Array, offset: number, dst: number, src: number, ethertype: number): void {
   setMac(bytes, offset, dst);
