@@ -261,6 +261,7 @@ export class TcpLayer {
       const at = s.dispatch(now, this.emit);            // returns its pollAt
       const d = this.deadlines.get(s);
       if (!d) continue;                                 // closed by this dispatch
+      if (at <= now && this.dirty.has(s)) continue;     // its hooks left work: dispatched again next poll anyway
       // Exact deadlines, moved whenever they change: leaving a later one early in the heap saved heap work per
       // segment in a hosted run, but in a guest every early wakeup costs a whole pass of the runtime.
       if (at === d.expiry) continue;

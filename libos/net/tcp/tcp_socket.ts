@@ -400,8 +400,9 @@ export class TcpSocket {
   /**
    * Fires due timers and emits every segment due at `now` through `emit`, stopping when it returns false. The
    * TcpRepr (and its payload, a view into the send buffer) is reused: `emit` must copy it out before returning
-   * and must not call back into this socket. Returns what `pollAt(now)` would return afterwards (computed from
-   * what the dispatch already knows when no hook ran, so an owner need not ask again).
+   * and must not call back into this socket. Returns when dispatch must run next, as `pollAt(now)` would say
+   * afterwards (computed from what the dispatch already knows, so an owner need not ask again); `now` when a hook
+   * left work that `onWork` announced.
    */
   dispatch(now: number, emit: TcpEmit): number {
     const t = this.t;
@@ -410,7 +411,11 @@ export class TcpSocket {
     this.flush();
     // Unless emit refused a segment, a hook called back into the socket (reads aside) or a read queued a window
     // update, output has just found nothing due and armed the timers: only the deadlines are left to look at.
-    return drained && calls === this.userCalls && !t.ackNow ? tcpPollAtAfterOutput(t, now) : tcpPollAt(t, now);
+    if (drained && calls === this.userCalls && !t.ackNow) return tcpPollAtAfterOutput(t, now);
+    // A hook left work and told the owner through onWork, which dispatches again soon: `now` is a true answer
+    // (something may be due) that costs nothing.
+    if (calls !== this.userCalls && this.onWork !== null) return now;
+    return tcpPollAt(t, now);
   }
 
   /** Absolute ms at which `dispatch` must next run: `now` when something is due, Infinity when nothing is. */
