@@ -64,6 +64,7 @@ export class NetRuntime {
     }
     this.dns = new DnsResolver(this.ifc, random32, now);
     this.tcp = new TcpLayer(this.ifc, now, random32);
+    this.tcp.onWork = () => this.kick();             // a socket's send, read or close left work: run the stack
     this.layers.push(this.tcp);
     this.waitHandle = new IoHandle(this.loop).unref();
     if (dev === null) {

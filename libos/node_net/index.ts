@@ -51,8 +51,7 @@ export class Socket extends Duplex {
   private consumer: ((chunk: Buffer) => void) | null = null;
 
   constructor(options: { allowHalfOpen?: boolean } = {}) {
-    // 'close' is emitted by _destroy with Node's hadError argument (Node's net.Socket also has emitClose off).
-    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: false, autoDestroy: true, decodeStrings: true });
+    super({ allowHalfOpen: options.allowHalfOpen ?? false, emitClose: true, autoDestroy: true, decodeStrings: true });
   }
 
   get remoteAddress(): string | undefined { return this.remote?.address; }
@@ -197,7 +196,7 @@ export class Socket extends Duplex {
       this.eofQueued = true;
       setImmediate(() => this.push(null));
     }
-    this.kick();                                      // the window opened: let an ACK/window update go out
+    // A window update the read made worth sending, or the FIN reached, reaches the stack through TcpSocket.onWork.
   }
 
   override _read(): void {
@@ -270,10 +269,9 @@ export class Socket extends Duplex {
         bytes = chunk;
       }
       if (bytes !== null && bytes.length > 0 && bytes.length <= tcp.sendAvailable) {
-        tcp.send(bytes);
+        tcp.send(bytes);                              // the TCP layer hears of the work (onWork) and runs it
         this.written += bytes.length;
         this.touch();
-        this.kick();
         if (typeof cb === "function") process.nextTick(cb);
         return true;
       }
@@ -343,8 +341,15 @@ export class Socket extends Duplex {
     for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
     this.release();
     cb(err);
-    // After the 'error' the destroy just scheduled, as Node's handle close callback: 'close' with hadError.
-    process.nextTick(emitSocketClose, this, !!err);
+  }
+
+  /** The stream's 'close' carries Node's hadError argument (whether the socket was destroyed with an error). */
+  override emit(event: string | symbol, ...args: any[]): boolean {
+    if (event === "close" && args.length === 0) {
+      const st = (this as unknown as { _readableState?: { errored: unknown }; _writableState?: { errored: unknown } });
+      return super.emit("close", !!(st._readableState?.errored || st._writableState?.errored));
+    }
+    return super.emit(event, ...args);
   }
 
   private release(): void {
@@ -401,10 +406,6 @@ const textEncode: ((s: string, mode: number) => ArrayBuffer) | null = (() => {
   const hal = platformOrNull();
   return hal?.textEncode ? hal.textEncode.bind(hal) : null;
 })();
-
-function emitSocketClose(s: Socket, hadError: boolean): void {
-  s.emit("close", hadError);
-}
 
 function resumeConsumer(s: Socket): void {
   s._resumeConsumer();
