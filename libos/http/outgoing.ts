@@ -53,6 +53,8 @@ export class OutgoingMessageProto extends Stream implements HeadState {
   declare _keepAliveTimeout: number;
   declare _maxRequestsPerSocket?: number;
   declare _onPendingData: (delta: number) => void;
+  /** Runs just before 'finish' is emitted (the http server's bookkeeping; null for none). */
+  declare _finishHook: ((this: OutgoingMessageProto) => void) | null;
   declare _errored: Error | null;
   declare _highWaterMark: number;
   declare _rejectNonStandardBodyWrites: boolean;
@@ -398,6 +400,7 @@ function init(self: OutgoingMessageProto, options?: { highWaterMark?: number; re
   self._outHeaders = null;
   self._keepAliveTimeout = 0;
   self._onPendingData = nop;
+  self._finishHook = null;
   self._errored = null;
   self._highWaterMark = options?.highWaterMark ?? 16384;
   self._rejectNonStandardBodyWrites = options?.rejectNonStandardBodyWrites ?? false;

@@ -135,10 +135,7 @@ export function storeHead(msg: HeadState, firstLine: string, headers: unknown, s
       header += "Connection: close\r\n";
     } else if (sendKeepAlive) {
       header += "Connection: keep-alive\r\n";
-      if (msg._keepAliveTimeout && msg._defaultKeepAlive) {
-        const max = ~~(msg._maxRequestsPerSocket ?? 0) > 0 ? `, max=${msg._maxRequestsPerSocket}` : "";
-        header += `Keep-Alive: timeout=${Math.floor(msg._keepAliveTimeout / 1000)}${max}\r\n`;
-      }
+      if (msg._keepAliveTimeout && msg._defaultKeepAlive) header += keepAliveLine(msg._keepAliveTimeout, msg._maxRequestsPerSocket);
     } else {
       msg._last = true;
       header += "Connection: close\r\n";
@@ -162,6 +159,21 @@ export function storeHead(msg: HeadState, firstLine: string, headers: unknown, s
   msg._header = header + "\r\n";
   msg._headerSent = false;
   return scan.expect;
+}
+
+let keepAliveTimeout = -1;
+let keepAliveMax: number | undefined = -1;
+let keepAliveText = "";
+
+/** "Keep-Alive: timeout=N[, max=M]\r\n", remembered for the last settings (a server's are the same every time). */
+function keepAliveLine(timeoutMs: number, maxRequests: number | undefined): string {
+  if (timeoutMs !== keepAliveTimeout || maxRequests !== keepAliveMax) {
+    const max = ~~(maxRequests ?? 0) > 0 ? `, max=${maxRequests}` : "";
+    keepAliveText = `Keep-Alive: timeout=${Math.floor(timeoutMs / 1000)}${max}\r\n`;
+    keepAliveTimeout = timeoutMs;
+    keepAliveMax = maxRequests;
+  }
+  return keepAliveText;
 }
 
 /** Renders trailers for addTrailers(): "name: value\r\n" lines; arrays repeat the field. */

@@ -18,9 +18,14 @@ export function onError(msg: OutgoingMessageProto, err: Error, callback: Callbac
   });
 }
 
-/** Emits 'finish' (unless the socket failed). */
+/**
+ * Emits 'finish' (unless the socket failed). The http server's own reaction runs first, as its listener would
+ * (Node's server adds it before the app sees the response), without being a listener added per response.
+ */
 export function onFinish(msg: OutgoingMessageProto): void {
   if ((msg._socket as { _hadError?: boolean } | null)?._hadError) return;
+  const hook = msg._finishHook;
+  if (hook !== null) hook.call(msg);
   msg.emit("finish");
 }
 

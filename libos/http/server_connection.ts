@@ -234,7 +234,7 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
   res.shouldKeepAlive = keepAlive;
   if (socket._httpMessage) state.outgoing.push(res);
   else res._takeSocket(socket);
-  res.on("finish", perConn.onResFinish);
+  res._finishHook = perConn.onResFinish as (this: unknown) => void;
   let handled = false;
   if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
     // Host and Expect looked up in the raw lines: the headers object is built only if the app asks for it.
@@ -279,7 +279,7 @@ function onIncoming(server: HttpServerState, state: ConnectionState, req: Incomi
 interface PerConnection {
   resOptions: { highWaterMark: number; rejectNonStandardBodyWrites: boolean };
   onPendingData: (delta: number) => void;
-  /** The 'finish' listener of each response (`this` is the response). */
+  /** What each response runs when it finishes, before its 'finish' listeners (`this` is the response). */
   onResFinish: (this: ServerResponse) => void;
 }
 

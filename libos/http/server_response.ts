@@ -81,7 +81,8 @@ class ServerResponseProto extends OutgoingMessageProto {
     } else {
       headers = obj;
     }
-    if (checkInvalidHeaderChar(this.statusMessage as string)) throw invalidChar("statusMessage");
+    const message = this.statusMessage as string;
+    if (message !== STATUS_CODES[statusCode] && checkInvalidHeaderChar(message)) throw invalidChar("statusMessage");
     if (statusCode === 204 || statusCode === 304 || (statusCode >= 100 && statusCode <= 199)) this._hasBody = false;
     if (this._expect_continue && !this._sent100) this.shouldKeepAlive = false;
     this._storeHeader(`HTTP/1.1 ${statusCode} ${this.statusMessage}\r\n`, headers);
