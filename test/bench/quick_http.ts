@@ -40,7 +40,7 @@ try {
   };
   for (const warm of [Number(opt("--warm", "3")), d]) {
     const c0 = cpuMs();
-    const w = startChild([...prefix, "wrk", "-t2", `-c${c}`, `-d${warm}s`, "--latency", "--timeout", "30s", url]);
+    const w = startChild([...prefix, "wrk", `-t${Math.min(2, c)}`, `-c${c}`, `-d${warm}s`, "--latency", "--timeout", "30s", url]);
     const r = await exited(w, "wrk");
     const used = cpuMs() - c0;
     const n = Number(/(\d+) requests in/.exec(r.text)?.[1] ?? 0);
