@@ -320,14 +320,7 @@ export class Socket extends Duplex {
       tcp.shutdownWrite();
       cb();
     }
-    this.kick();
-  }
-
-  /** Tells the stack this connection has work (sends, window updates, FIN) and runs it. */
-  private kick(): void {
-    const rt = this.runtime();
-    if (this.tcp) rt.tcp.touch(this.tcp);
-    rt.kick();
+    // send and shutdownWrite told the TCP layer themselves (TcpSocket.onWork): nothing to kick by hand.
   }
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
@@ -335,8 +328,7 @@ export class Socket extends Duplex {
     const tcp = this.tcp;
     if (tcp && tcp.state !== "CLOSED") {
       // As when Node closes the fd: what TCP already accepted still goes out, then FIN (RST if input was unread).
-      tcp.close();
-      this.kick();
+      tcp.close();                                    // onWork runs the stack
     }
     for (const q of this.queue.splice(0)) q.cb(err ?? sysError("EPIPE", "write"));
     this.release();
