@@ -50,10 +50,11 @@ export class TimerLists<T extends ListedTimer> {
       l.expiry = t.expiry;
       l.seq = t.seq;
       this.heap.push(l);
+    } else if (tail.expiry > t.expiry) {
+      // The clock only moves forward, so the tail expires no later than `t`; should a caller ever break that,
+      // insert in order rather than corrupt the list.
+      this.insertSorted(l, t);
     } else {
-      // Durations are fractional ms and the clock only moves forward, so the tail expires no later than `t`;
-      // should a caller ever break that, insert in order rather than corrupt the list.
-      if (tail.expiry > t.expiry) { this.count--; this.insertSorted(l, t); return; }
       tail._tnext = t;
       l.tail = t;
     }
@@ -67,7 +68,6 @@ export class TimerLists<T extends ListedTimer> {
     t._tnext = before;
     if (after === null) l.head = t; else after._tnext = t;
     if (before === null) l.tail = t; else before._tprev = t;
-    this.count++;
     if (after === null) this.rekey(l);
   }
 

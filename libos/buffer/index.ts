@@ -20,6 +20,19 @@ function textMode(encoding: unknown): number {
   }
 }
 
+/** The engine's encoder once useNativeText found it (null in hosted runs). */
+let engineEncode: ((s: string, mode: number) => ArrayBuffer) | null = null;
+
+/**
+ * `s` encoded by the engine as Buffer.from(s, encoding) would encode it, as a plain Uint8Array without the Buffer
+ * layers (a socket's write path), or null when the engine does not convert that encoding or there is no engine.
+ */
+export function encodeTextNative(s: string, encoding: unknown): Uint8Array | null {
+  if (engineEncode === null) return null;
+  const mode = textMode(encoding);
+  return mode < 0 ? null : new Uint8Array(engineEncode(s, mode === 0 ? 0 : 1));
+}
+
 /**
  * Inside an image, the package's string conversions (a JS loop per character, and an array per string for UTF-8)
  * are replaced by the engine's: Buffer.from(string), Buffer.byteLength, buf.write and buf.toString for UTF-8,
@@ -30,6 +43,7 @@ function useNativeText(B: typeof Buffer): void {
   const hal = platformOrNull();
   if (!hal?.textEncode || !hal.textEncodeInto || !hal.textLength || !hal.textDecode) return;
   const { textEncode, textEncodeInto, textLength, textDecode } = hal;
+  engineEncode = textEncode;
   type Any = (...args: unknown[]) => unknown;
   const proto = B.prototype as unknown as { [k: string]: Any; toString: Any; toLocaleString: Any };
   const from = B.from as unknown as Any;

@@ -6,8 +6,7 @@
 
 import { asyncBinder } from "../../kernel/async_wrap.ts";
 import { IoHandle, loop } from "../../kernel/event_loop.ts";
-import { platformOrNull } from "../../kernel/platform.ts";
-import { Buffer } from "../buffer/index.ts";
+import { Buffer, encodeTextNative } from "../buffer/index.ts";
 import { sysError } from "../internal/errors.ts";
 import { lookupIn } from "../dns/lookup.ts";
 import { EventEmitter } from "../events/index.ts";
@@ -217,8 +216,13 @@ export class Socket extends Duplex {
     this.consumer = null;
   }
 
-  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+  /** Someone else reads the socket from now on: the consumer gives the bytes back to the stream. */
+  private readerAdded(event: string | symbol): void {
     if (this.consumer !== null && (event === "data" || event === "readable")) this.consumer = null;
+  }
+
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    this.readerAdded(event);
     return super.on(event, listener);
   }
 
@@ -227,7 +231,7 @@ export class Socket extends Duplex {
   }
 
   override prependListener(event: string | symbol, listener: (...args: any[]) => void): this {
-    if (this.consumer !== null && (event === "data" || event === "readable")) this.consumer = null;
+    this.readerAdded(event);
     return super.prependListener(event, listener);
   }
 
@@ -262,9 +266,7 @@ export class Socket extends Duplex {
       if (typeof encoding === "function") { cb = encoding; encoding = undefined; }
       let bytes: Uint8Array | null = null;
       if (typeof chunk === "string") {
-        const enc = encoding ?? ws.defaultEncoding;
-        const mode = enc === "utf8" || enc === "utf-8" ? 0 : enc === "latin1" ? 1 : -1;
-        if (mode >= 0) bytes = textEncode !== null ? new Uint8Array(textEncode(chunk, mode)) : Buffer.from(chunk, enc);
+        bytes = encodeTextNative(chunk, encoding ?? ws.defaultEncoding);   // null: the Writable path encodes
       } else if (chunk instanceof Uint8Array) {
         bytes = chunk;
       }
@@ -392,12 +394,6 @@ export class Socket extends Duplex {
 
 /** The fields of readable-stream's WritableState that Socket.write's fast path reads. */
 interface WritableBits { defaultEncoding: string; length: number; corked: number; writing: boolean; ending: boolean; destroyed: boolean; errored: unknown; constructed: boolean }
-
-/** The engine's string encoder inside an image (UTF-8: mode 0, Latin-1: 1); null in hosted runs. */
-const textEncode: ((s: string, mode: number) => ArrayBuffer) | null = (() => {
-  const hal = platformOrNull();
-  return hal?.textEncode ? hal.textEncode.bind(hal) : null;
-})();
 
 function resumeConsumer(s: Socket): void {
   s._resumeConsumer();
