@@ -11,7 +11,7 @@ import { callBase, es5Class } from "./_es5.ts";
 import type { HttpSocket } from "./_socket.ts";
 import { validateHeaderName, validateHeaderValue } from "./headers.ts";
 import { renderTrailers, storeHead, type HeadState, type OutHeaders } from "./outgoing_head.ts";
-import { onError, onFinish, writeChunk } from "./outgoing_write.ts";
+import { byteLength, onError, onFinish, writeChunk } from "./outgoing_write.ts";
 
 /** A write callback. */
 export type Callback = (err?: Error | null) => void;
@@ -339,8 +339,9 @@ function endInOneWrite(msg: OutgoingMessageProto, sock: HttpSocket, chunk: Chunk
   if (isString ? !(encoding === undefined || encoding === null || encoding === "utf8" || encoding === "utf-8" || encoding === "latin1")
     : !(chunk instanceof Uint8Array)) return false;
   if (chunk.length === 0) return false;
+  const len = byteLength(chunk, encoding);
   if (!msg._header) {
-    msg._contentLength = isString ? Buffer.byteLength(chunk as string, encoding ?? "utf8") : (chunk as Uint8Array).byteLength;
+    msg._contentLength = len;
     msg._implicitHeader();
   }
   if (!msg._hasBody || msg._headerSent || !msg._header) return false;   // the general path drops the body
@@ -348,23 +349,12 @@ function endInOneWrite(msg: OutgoingMessageProto, sock: HttpSocket, chunk: Chunk
   let head = msg._header;
   let tail = "";
   if (msg.chunkedEncoding) {
-    const len = isString ? Buffer.byteLength(chunk as string, encoding ?? "utf8") : (chunk as Uint8Array).byteLength;
     head += len.toString(16) + "\r\n";
     tail = "\r\n0\r\n" + msg._trailer + "\r\n";
   }
   msg._headerSent = true;
-  if (isString) {
-    sock.write(head + (chunk as string) + tail, (encoding ?? "utf8") as BufferEncoding, finish);
-  } else {
-    const h = Buffer.from(head, "latin1");
-    const t = tail ? Buffer.from(tail, "latin1") : null;
-    const body = chunk as Uint8Array;
-    const out = Buffer.allocUnsafe(h.length + body.byteLength + (t ? t.length : 0));
-    out.set(h, 0);
-    out.set(body, h.length);
-    if (t) out.set(t, h.length + body.byteLength);
-    sock.write(out, finish);
-  }
+  if (isString) sock.write(head + (chunk as string) + tail, (encoding ?? "utf8") as BufferEncoding, finish);
+  else sock.write(Buffer.concat([Buffer.from(head, "latin1"), chunk as Uint8Array, Buffer.from(tail, "latin1")]), finish);
   return true;
 }
 

@@ -29,7 +29,8 @@ export function onFinish(msg: OutgoingMessageProto): void {
   msg.emit("finish");
 }
 
-const byteLength = (chunk: Chunk, encoding?: BufferEncoding | null) =>
+/** The bytes `chunk` takes on the wire (strings in `encoding`, UTF-8 by default). */
+export const byteLength = (chunk: Chunk, encoding?: BufferEncoding | null) =>
   typeof chunk === "string" ? Buffer.byteLength(chunk, encoding ?? "utf8") : chunk.byteLength;
 
 /** Writes one chunk of `msg` (from write() or, with `fromEnd`, the last one from end()). */
