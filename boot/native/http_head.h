@@ -51,4 +51,9 @@ extern const int http_head_method_count;
 int http_head_scan(const uint8_t *buf, size_t start, size_t end, int response, int64_t limit,
                    int32_t *out, size_t out_len);
 
+/* The head-size limit as JS hands it over (a number; maxHeaderSize may be Infinity: no limit; NaN or <= 0: 0). */
+static inline int64_t http_head_limit(double d) {
+    return d != d ? 0 : d >= 9e18 ? INT64_MAX : d <= 0 ? 0 : (int64_t)d;
+}
+
 #endif

@@ -18,8 +18,7 @@ static JSValue hal_http_head(JSContext *ctx, JSValueConst this_val, int argc, JS
     /* converted first: valueOf could detach the buffers borrowed below */
     if (JS_ToInt64(ctx, &start, argv[1]) || JS_ToInt64(ctx, &end, argv[2]) || JS_ToInt32(ctx, &response, argv[3]) ||
         JS_ToFloat64(ctx, &limit_d, argv[4])) return JS_EXCEPTION;
-    /* maxHeaderSize may be Infinity (no limit) */
-    int64_t limit = limit_d != limit_d ? 0 : limit_d >= 9e18 ? INT64_MAX : limit_d <= 0 ? 0 : (int64_t)limit_d;
+    int64_t limit = http_head_limit(limit_d);
     size_t len, out_bytes;
     const uint8_t *p = hal_typed_bytes(ctx, argv[0], &len);
     if (!p) return JS_EXCEPTION;

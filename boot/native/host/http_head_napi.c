@@ -33,7 +33,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
         napi_throw_range_error(env, NULL, "httpHead: bad arguments");
         return NULL;
     }
-    int64_t limit = limit_d != limit_d ? 0 : limit_d >= 9e18 ? INT64_MAX : limit_d <= 0 ? 0 : (int64_t)limit_d;
+    int64_t limit = http_head_limit(limit_d);
     int v = http_head_scan(bytes, (size_t)start, (size_t)end, response, limit, out, out_bytes / 4);
     napi_create_int32(env, v, &r);
     return r;
